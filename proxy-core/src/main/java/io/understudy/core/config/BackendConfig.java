@@ -1,0 +1,50 @@
+package io.understudy.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A set of servers and how to pick and reach one.
+ *
+ * @param name the backend's name
+ * @param balance the algorithm among usable active servers (and among backups with {@code allbackups})
+ * @param allBackups when no active server is usable, balance over all usable backups instead of the first one
+ * @param retries how many times a failed connect is retried (HAProxy's {@code retries}); attempts = retries + 1
+ * @param redispatch HAProxy's {@code option redispatch <interval>}: 0 never moves a retry to another server,
+ *     P &gt; 0 moves every P-th retry, N &lt; 0 moves the |N|-th retry before the last (-1: the last retry)
+ * @param retryDelay the pause before retrying after a connect failure that was not a timeout (HAProxy uses
+ *     min(timeout connect, 1s); we default shorter so failover stays near one second)
+ * @param connectTimeout HAProxy's {@code timeout connect}
+ * @param serverTimeout HAProxy's {@code timeout server}: the longest the server side may stay inactive
+ * @param servers the servers in declaration order (which decides the backup used first)
+ */
+public record BackendConfig(
+        String name,
+        Balance balance,
+        boolean allBackups,
+        int retries,
+        int redispatch,
+        Duration retryDelay,
+        Duration connectTimeout,
+        Duration serverTimeout,
+        List<ServerConfig> servers) {
+    public BackendConfig {
+        servers = List.copyOf(servers);
+    }
+
+    public Optional<ServerConfig> server(String serverName) {
+        return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
+    }
+
+    /** Whether the retry numbered {@code retry} (1-based) goes to another server. */
+    public boolean redispatchesOnRetry(int retry) {
+        if (redispatch == 0) {
+            return false;
+        }
+        if (redispatch > 0) {
+            return retry % redispatch == 0;
+        }
+        return retry == retries + 1 + redispatch;
+    }
+}

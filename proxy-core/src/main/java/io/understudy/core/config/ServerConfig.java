@@ -1,0 +1,15 @@
+package io.understudy.core.config;
+
+/**
+ * One MySQL server of a backend.
+ *
+ * @param name the server's name, unique in its backend
+ * @param id HAProxy's {@code sid}: 1-based position in declaration order
+ * @param address host and port as written in the config (the host was resolved once at load time)
+ * @param backup used only when no active server of the backend is usable
+ * @param weight 0..256, HAProxy's meaning; 0 takes no new sessions
+ * @param maxconn most concurrent sessions on this server; 0 means no limit
+ * @param disabled starts in maintenance (HAProxy's {@code disabled})
+ */
+public record ServerConfig(
+        String name, int id, HostPort address, boolean backup, int weight, int maxconn, boolean disabled) {}
