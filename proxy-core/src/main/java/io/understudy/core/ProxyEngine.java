@@ -1,0 +1,162 @@
+package io.understudy.core;
+
+import io.netty.channel.EventLoopGroup;
+import io.understudy.core.backend.Backend;
+import io.understudy.core.backend.BackendConnector;
+import io.understudy.core.config.ListenConfig;
+import io.understudy.core.config.ProxyConfig;
+import io.understudy.core.control.ControlPlane;
+import io.understudy.core.frontend.BindFailedException;
+import io.understudy.core.frontend.Frontend;
+import io.understudy.core.frontend.FrontendListener;
+import io.understudy.core.session.SessionLog;
+import io.understudy.core.session.SessionRegistry;
+import io.understudy.core.session.TerminationCause;
+import io.understudy.core.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running forwarding core of one proxy process: event loops, frontends and their listeners, backends, the control
+ * plane and the session registry. {@link #start()} is its only side effect on the network; {@link #stop(Duration)}
+ * undoes it.
+ */
+public final class ProxyEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyEngine.class);
+
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final List<Backend> backends = new ArrayList<>();
+    private final List<FrontendListener> listeners = new ArrayList<>();
+    private final SessionRegistry sessions = new SessionRegistry(new SessionLog());
+    private final ControlPlane control;
+    private final long startMillis = System.currentTimeMillis();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+
+    public ProxyEngine(ProxyConfig config) {
+        this(config, Transport.best());
+    }
+
+    public ProxyEngine(ProxyConfig config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        long now = System.currentTimeMillis();
+        for (ListenConfig l : config.listens()) {
+            backends.add(new Backend(l.backend(), now));
+        }
+        this.control =
+                new ControlPlane(backends, server -> (int) server.counters().currentSessions());
+        for (int i = 0; i < config.listens().size(); i++) {
+            ListenConfig l = config.listens().get(i);
+            Backend backend = backends.get(i);
+            Frontend frontend = new Frontend(l.frontend(), backend);
+            BackendConnector connector = new BackendConnector(backend, control, transport);
+            listeners.add(new FrontendListener(frontend, connector, sessions, transport));
+        }
+    }
+
+    /** Starts the event loops and binds every frontend; on any bind failure nothing stays bound. */
+    public synchronized void start() throws BindFailedException {
+        if (workers != null) {
+            throw new IllegalStateException("already started");
+        }
+        int threads = config.global().ioThreads() > 0
+                ? config.global().ioThreads()
+                : Runtime.getRuntime().availableProcessors();
+        acceptors = transport.newGroup(1, "understudy-accept");
+        workers = transport.newGroup(threads, "understudy-io");
+        if (!"epoll".equals(transport.name())) {
+            LOG.warn("native epoll transport unavailable, using NIO: {}", Transport.epollUnavailableReason());
+        }
+        try {
+            for (FrontendListener l : listeners) {
+                l.bind(acceptors, workers);
+            }
+        } catch (BindFailedException e) {
+            listeners.forEach(FrontendListener::unbind);
+            shutdownLoops();
+            throw e;
+        }
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public ControlPlane control() {
+        return control;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public List<Backend> backends() {
+        return List.copyOf(backends);
+    }
+
+    public List<Frontend> frontends() {
+        return listeners.stream().map(FrontendListener::frontend).toList();
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Where a frontend is actually listening (useful when the config bound port 0). */
+    public Optional<InetSocketAddress> boundAddress(String frontendName) {
+        return listeners.stream()
+                .filter(l -> l.frontend().name().equals(frontendName))
+                .findFirst()
+                .map(FrontendListener::localAddress);
+    }
+
+    /**
+     * Stops accepting, lets established sessions finish for up to {@code grace}, closes the rest, then stops the event
+     * loops. Blocks; call it from a non-event-loop thread (the shutdown hook).
+     */
+    public synchronized void stop(Duration grace) {
+        if (workers == null) {
+            control.close();
+            return;
+        }
+        listeners.forEach(FrontendListener::unbind);
+        if (sessions.size() > 0) {
+            LOG.info("waiting up to {} for {} sessions to finish", grace, sessions.size());
+            sessions.awaitEmpty(grace);
+        }
+        int cut = sessions.closeAll(TerminationCause.PROXY_STOPPING);
+        if (cut > 0) {
+            LOG.warn("hard-stop-after {} reached: closed {} sessions", grace, cut);
+        }
+        shutdownLoops();
+        control.close();
+    }
+
+    private void shutdownLoops() {
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        workers = null;
+        acceptors = null;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+}

@@ -1,0 +1,150 @@
+package io.understudy.core.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.understudy.core.config.BackendConfig;
+import io.understudy.core.control.ControlPlane;
+import io.understudy.core.relay.RelayLimits;
+import io.understudy.core.server.Server;
+import io.understudy.core.session.ProxySession;
+import io.understudy.core.session.TerminationCause;
+import io.understudy.core.transport.Transport;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connects a session to a server of its backend, on the session's own event loop, with HAProxy's {@code retries} and
+ * {@code option redispatch}: a failed connect is retried (after {@code retry-delay} unless it timed out), and the retries
+ * chosen by {@code redispatch} go to the next usable server, active first, then backup. Every failure is reported to the
+ * control plane as a passive health signal.
+ */
+public final class BackendConnector {
+    private final Backend backend;
+    private final ControlPlane control;
+    private final Bootstrap template;
+
+    public BackendConnector(Backend backend, ControlPlane control, Transport transport) {
+        this.backend = backend;
+        this.control = control;
+        BackendConfig cfg = backend.config();
+        this.template = new Bootstrap()
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, RelayLimits.waterMark())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, RelayLimits.recvAllocator())
+                .handler(new ChannelInboundHandlerAdapter());
+    }
+
+    /** Connects {@code session}; the future completes on the session's event loop with a connected, not-reading channel. */
+    public Future<Connected> connect(ProxySession session) {
+        Promise<Connected> promise = session.eventLoop().newPromise();
+        new Attempt(session, promise).next(Optional.empty());
+        return promise;
+    }
+
+    /** The state of one session's connection attempts; event loop only. */
+    private final class Attempt {
+        private final ProxySession session;
+        private final Promise<Connected> promise;
+        private final Set<Server> failed = new HashSet<>();
+        private int retry;
+
+        Attempt(ProxySession session, Promise<Connected> promise) {
+            this.session = session;
+            this.promise = promise;
+        }
+
+        void next(Optional<Server> sameServer) {
+            if (!session.clientChannel().isActive()) {
+                promise.tryFailure(new ConnectFailedException(
+                        TerminationCause.CLIENT_ABORTED_CONNECT, "client left while connecting"));
+                return;
+            }
+            Optional<Server> target = sameServer.or(() -> backend.select(failed));
+            if (target.isEmpty()) {
+                TerminationCause why = failed.isEmpty() ? TerminationCause.NO_SERVER : TerminationCause.CONNECT_FAILED;
+                promise.tryFailure(new ConnectFailedException(
+                        why,
+                        failed.isEmpty()
+                                ? "backend '" + backend.name() + "' has no server available"
+                                : "no server of backend '" + backend.name() + "' could be reached"));
+                return;
+            }
+            Server server = target.get();
+            EventLoop loop = session.eventLoop();
+            ChannelFuture cf = template.clone(loop).connect(server.address());
+            cf.addListener(f -> {
+                if (f.isSuccess()) {
+                    if (!promise.trySuccess(new Connected(server, cf.channel()))) {
+                        cf.channel().close();
+                    }
+                } else {
+                    failed(server, f.cause());
+                }
+            });
+        }
+
+        private void failed(Server server, Throwable cause) {
+            String reason = describe(cause);
+            server.counters().connectError();
+            backend.counters().connectError();
+            control.reportConnectFailure(server, reason);
+            BackendConfig cfg = backend.config();
+            if (retry >= cfg.retries()) {
+                failed.add(server);
+                // Out of retries: one last look for a server that has not failed yet would break HAProxy's retry
+                // budget, so give up here with the reason.
+                promise.tryFailure(new ConnectFailedException(
+                        TerminationCause.CONNECT_FAILED,
+                        "cannot connect to " + server.id() + " after " + (retry + 1) + " attempts: " + reason));
+                return;
+            }
+            retry++;
+            session.retried();
+            server.counters().retry();
+            backend.counters().retry();
+            boolean moveOn = cfg.redispatchesOnRetry(retry) || !server.state().usable();
+            Optional<Server> same = Optional.of(server);
+            if (moveOn) {
+                failed.add(server);
+                if (!backend.snapshot().candidates(failed, cfg.allBackups()).isEmpty()) {
+                    same = Optional.empty();
+                    server.counters().redispatch();
+                    backend.counters().redispatch();
+                } else {
+                    failed.remove(server);
+                }
+            }
+            Optional<Server> target = same;
+            long delay = cause instanceof ConnectTimeoutException
+                    ? 0
+                    : cfg.retryDelay().toMillis();
+            if (delay == 0) {
+                next(target);
+            } else {
+                session.eventLoop().schedule(() -> next(target), delay, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    static String describe(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return "connect timeout";
+        }
+        String m = cause.getMessage();
+        return m == null ? cause.getClass().getSimpleName() : m;
+    }
+}

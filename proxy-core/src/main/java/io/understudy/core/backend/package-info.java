@@ -1,0 +1,6 @@
+/**
+ * Backends: their immutable {@link io.understudy.core.backend.BackendSnapshot} of usable servers, the balance
+ * strategies that pick among them, and the {@link io.understudy.core.backend.BackendConnector} that connects with
+ * retries and redispatch.
+ */
+package io.understudy.core.backend;

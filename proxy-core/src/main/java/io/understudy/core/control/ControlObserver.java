@@ -1,0 +1,18 @@
+package io.understudy.core.control;
+
+import io.understudy.core.server.Server;
+
+/**
+ * Told about what the control plane does. Called on the control plane's thread, in order; implementations must return
+ * quickly and hand any I/O to another thread.
+ */
+public interface ControlObserver {
+    /** A server's state was changed (only called when something actually changed). */
+    default void onTransition(ServerTransition transition) {}
+
+    /**
+     * Live traffic could not connect to {@code server} (a passive health signal): the health checker may count it as a
+     * failed check and re-check at once.
+     */
+    default void onConnectFailure(Server server, String reason) {}
+}

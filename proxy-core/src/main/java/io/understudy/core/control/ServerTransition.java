@@ -1,0 +1,29 @@
+package io.understudy.core.control;
+
+import io.understudy.core.backend.BackendSnapshot;
+import io.understudy.core.server.Server;
+import io.understudy.core.server.ServerState;
+
+/**
+ * One change of one server's state, as published.
+ *
+ * @param server the server
+ * @param before its state before
+ * @param after its state after (the same as before when the request changed nothing)
+ * @param snapshot its backend's snapshot after the change
+ */
+public record ServerTransition(Server server, ServerState before, ServerState after, BackendSnapshot snapshot) {
+    public boolean changed() {
+        return !before.equals(after);
+    }
+
+    /** The server stopped being usable for new sessions (went down, into maintenance or drain, or to weight 0). */
+    public boolean becameUnusable() {
+        return before.usable() && !after.usable();
+    }
+
+    /** The server became usable for new sessions. */
+    public boolean becameUsable() {
+        return !before.usable() && after.usable();
+    }
+}

@@ -1,0 +1,49 @@
+package io.understudy.core.frontend;
+
+import io.understudy.core.backend.Backend;
+import io.understudy.core.config.FrontendConfig;
+import io.understudy.core.counter.TrafficCounters;
+
+/** A named listening side and the backend it forwards to, with its counters and listening status. */
+public final class Frontend {
+    /** HAProxy's frontend status words. */
+    public enum Status {
+        OPEN,
+        STOP,
+        FULL
+    }
+
+    private final FrontendConfig config;
+    private final Backend backend;
+    private final TrafficCounters counters = new TrafficCounters();
+    private volatile Status status = Status.STOP;
+
+    public Frontend(FrontendConfig config, Backend backend) {
+        this.config = config;
+        this.backend = backend;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public FrontendConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public TrafficCounters counters() {
+        return counters;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    void status(Status s) {
+        this.status = s;
+    }
+}

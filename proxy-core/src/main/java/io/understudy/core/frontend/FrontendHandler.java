@@ -1,0 +1,123 @@
+package io.understudy.core.frontend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.understudy.core.backend.BackendConnector;
+import io.understudy.core.backend.ConnectFailedException;
+import io.understudy.core.backend.Connected;
+import io.understudy.core.relay.ExpectedErrors;
+import io.understudy.core.relay.RelayHandler;
+import io.understudy.core.session.ProxySession;
+import io.understudy.core.session.SessionRegistry;
+import io.understudy.core.session.TerminationCause;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles one accepted client until its server connection is up: registers the session, connects through the
+ * backend's connector on the client's event loop, then replaces itself with the relay. The client is not read until
+ * then (auto-read is off), so nothing needs buffering; MySQL servers speak first anyway.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final Frontend frontend;
+    private final BackendConnector connector;
+    private final SessionRegistry sessions;
+    private ProxySession session;
+
+    FrontendHandler(Frontend frontend, BackendConnector connector, SessionRegistry sessions) {
+        this.frontend = frontend;
+        this.connector = connector;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        session = sessions.open(
+                frontend.name(),
+                frontend.backend().name(),
+                client,
+                frontend.counters(),
+                frontend.backend().counters());
+        connector.connect(session).addListener((Future<Connected> f) -> {
+            if (f.isSuccess()) {
+                relay(ctx, f.getNow());
+            } else {
+                refuse(ctx, f.cause());
+            }
+        });
+    }
+
+    private void relay(ChannelHandlerContext ctx, Connected connected) {
+        Channel client = ctx.channel();
+        Channel server = connected.channel();
+        if (!client.isActive()) {
+            server.close();
+            session.terminate(TerminationCause.CLIENT_ABORTED_CONNECT, false);
+            return;
+        }
+        session.connected(connected.server(), server);
+        RelayHandler[] relay = RelayHandler.pair(session, client, server);
+        long clientTimeout = frontend.config().clientTimeout().toMillis();
+        long serverTimeout = frontend.backend().config().serverTimeout().toMillis();
+        client.pipeline()
+                .addLast("idle", new IdleStateHandler(true, 0, 0, clientTimeout, TimeUnit.MILLISECONDS))
+                .addLast("relay", relay[0]);
+        server.pipeline()
+                .addLast("idle", new IdleStateHandler(true, 0, 0, serverTimeout, TimeUnit.MILLISECONDS))
+                .addLast("relay", relay[1]);
+        ctx.pipeline().remove(this);
+        client.config().setAutoRead(true);
+        server.config().setAutoRead(true);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Throwable cause) {
+        TerminationCause why =
+                cause instanceof ConnectFailedException c ? c.terminationCause() : TerminationCause.INTERNAL_ERROR;
+        String message = cause.getMessage();
+        if (why == TerminationCause.INTERNAL_ERROR) {
+            LOG.warn("[{}] connect failed unexpectedly", ctx.channel().id(), cause);
+        } else if (why != TerminationCause.CLIENT_ABORTED_CONNECT) {
+            LOG.warn(
+                    "[{}] {} {}: {}",
+                    ctx.channel().id(),
+                    frontend.name(),
+                    ctx.channel().remoteAddress(),
+                    message);
+        }
+        Channel client = ctx.channel();
+        if (client.isActive() && why != TerminationCause.CLIENT_ABORTED_CONNECT) {
+            client.write(MySqlErrorPacket.encode(
+                    client.alloc(), MySqlErrorPacket.ER_UNKNOWN_ERROR, "Understudy: " + message));
+        }
+        // Flushes the ERR packet, then closes.
+        session.terminate(why, true);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // Auto-read is off until the relay is installed; anything read early is dropped rather than leaked.
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ExpectedErrors.isExpected(cause)) {
+            LOG.debug("[{}] client error before connect: {}", ctx.channel().id(), cause.toString());
+        } else {
+            LOG.warn("[{}] client error before connect", ctx.channel().id(), cause);
+        }
+        if (session != null) {
+            session.terminate(TerminationCause.CLIENT_ERROR, false);
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.understudy.core.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.understudy.core.counter.TrafficCounters;
+import io.understudy.core.server.Server;
+import java.net.SocketAddress;
+import java.util.Optional;
+
+/**
+ * One client connection and, once connected, its server connection. Both channels live on the same event loop, which
+ * owns every plain field here; the volatile ones are also read by the admin side to list sessions.
+ */
+public final class ProxySession {
+    private final long id;
+    private final String frontendName;
+    private final String backendName;
+    private final Channel client;
+    private final long startMillis;
+    private final long startNanos;
+    private final SessionRegistry registry;
+    private final TrafficCounters frontendCounters;
+    private final TrafficCounters backendCounters;
+
+    // Written on the event loop, read by the admin side.
+    private volatile Server server;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile TerminationCause cause;
+
+    // Event-loop only.
+    private Channel serverChannel;
+    private long connectMillis = -1;
+    private int retries;
+    private boolean finished;
+
+    ProxySession(
+            long id,
+            String frontendName,
+            String backendName,
+            Channel client,
+            SessionRegistry registry,
+            TrafficCounters frontendCounters,
+            TrafficCounters backendCounters) {
+        this.id = id;
+        this.frontendName = frontendName;
+        this.backendName = backendName;
+        this.client = client;
+        this.registry = registry;
+        this.frontendCounters = frontendCounters;
+        this.backendCounters = backendCounters;
+        this.startMillis = System.currentTimeMillis();
+        this.startNanos = System.nanoTime();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String frontendName() {
+        return frontendName;
+    }
+
+    public String backendName() {
+        return backendName;
+    }
+
+    public SocketAddress clientAddress() {
+        return client.remoteAddress();
+    }
+
+    public Channel clientChannel() {
+        return client;
+    }
+
+    public EventLoop eventLoop() {
+        return client.eventLoop();
+    }
+
+    /** The server this session is connected to, once connected. */
+    public Optional<Server> server() {
+        return Optional.ofNullable(server);
+    }
+
+    public Optional<Channel> serverChannel() {
+        return Optional.ofNullable(serverChannel);
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public long ageMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Bytes received from the client. */
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    /** Bytes sent to the client (received from the server). */
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    public long connectMillis() {
+        return connectMillis;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    /** The cause, once the session has ended or is ending. */
+    public Optional<TerminationCause> cause() {
+        return Optional.ofNullable(cause);
+    }
+
+    /** Called by the connector for every retry. Event loop only. */
+    public void retried() {
+        retries++;
+    }
+
+    /** The server connection is up: counts the session on the server. Event loop only. */
+    public void connected(Server chosen, Channel channel) {
+        this.server = chosen;
+        this.serverChannel = channel;
+        this.connectMillis = ageMillis();
+        chosen.counters().sessionOpened(System.currentTimeMillis());
+        chosen.counters().connected(connectMillis);
+        backendCounters.connected(connectMillis);
+    }
+
+    /** Counts bytes read from the client. Event loop only. */
+    public void addBytesIn(int n) {
+        bytesIn += n;
+        frontendCounters.addBytesIn(n);
+        backendCounters.addBytesIn(n);
+        Server s = server;
+        if (s != null) {
+            s.counters().addBytesIn(n);
+        }
+    }
+
+    /** Counts bytes read from the server. Event loop only. */
+    public void addBytesOut(int n) {
+        bytesOut += n;
+        frontendCounters.addBytesOut(n);
+        backendCounters.addBytesOut(n);
+        Server s = server;
+        if (s != null) {
+            s.counters().addBytesOut(n);
+        }
+    }
+
+    /**
+     * Ends the session for {@code why}: the first cause wins. With {@code flushFirst}, data already read from one side
+     * is delivered before closing (a normal close); without, both sides are closed at once (a kill). Safe from any
+     * thread.
+     */
+    public void terminate(TerminationCause why, boolean flushFirst) {
+        if (!eventLoop().inEventLoop()) {
+            eventLoop().execute(() -> terminate(why, flushFirst));
+            return;
+        }
+        if (cause == null) {
+            cause = why;
+        }
+        closeChannel(serverChannel, flushFirst);
+        closeChannel(client, flushFirst);
+    }
+
+    private static void closeChannel(Channel ch, boolean flushFirst) {
+        if (ch == null) {
+            return;
+        }
+        if (flushFirst && ch.isActive()) {
+            ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Called once, on the event loop, when the client channel has closed. */
+    void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (cause == null) {
+            cause = TerminationCause.CLIENT_CLOSED;
+        }
+        if (serverChannel != null) {
+            serverChannel.close();
+        }
+        long total = ageMillis();
+        Server s = server;
+        if (s != null) {
+            s.counters().sessionClosed(total);
+        }
+        backendCounters.sessionClosed(total);
+        frontendCounters.sessionClosed(total);
+        registry.finished(this, total);
+    }
+}

@@ -1,0 +1,121 @@
+package io.understudy.core.session;
+
+import io.netty.channel.Channel;
+import io.understudy.core.counter.TrafficCounters;
+import io.understudy.core.server.Server;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every live session, so that the admin side can list them and close them by id or by server, and so that failover can
+ * close the sessions of a server that lost its role. Also counts how sessions ended.
+ */
+public final class SessionRegistry {
+    private final ConcurrentHashMap<Long, ProxySession> live = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<TerminationCause, LongAdder> ended = new EnumMap<>(TerminationCause.class);
+    private final SessionLog log;
+    private final Object drained = new Object();
+
+    public SessionRegistry(SessionLog log) {
+        this.log = log;
+        for (TerminationCause c : TerminationCause.values()) {
+            ended.put(c, new LongAdder());
+        }
+    }
+
+    /** Registers a new client connection; the session ends (and is removed) when the client channel closes. */
+    public ProxySession open(
+            String frontendName,
+            String backendName,
+            Channel client,
+            TrafficCounters frontendCounters,
+            TrafficCounters backendCounters) {
+        ProxySession s = new ProxySession(
+                ids.incrementAndGet(), frontendName, backendName, client, this, frontendCounters, backendCounters);
+        long now = System.currentTimeMillis();
+        frontendCounters.sessionOpened(now);
+        backendCounters.sessionOpened(now);
+        live.put(s.id(), s);
+        client.closeFuture().addListener(f -> s.finish());
+        return s;
+    }
+
+    void finished(ProxySession s, long totalMillis) {
+        live.remove(s.id());
+        if (live.isEmpty()) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+        TerminationCause cause = s.cause().orElse(TerminationCause.CLIENT_CLOSED);
+        ended.get(cause).increment();
+        log.sessionEnded(s, totalMillis, cause);
+    }
+
+    public Collection<ProxySession> sessions() {
+        return live.values();
+    }
+
+    public int size() {
+        return live.size();
+    }
+
+    public Optional<ProxySession> find(long id) {
+        return Optional.ofNullable(live.get(id));
+    }
+
+    /** Closes every session connected to {@code server}; returns how many were asked to close. */
+    public int closeByServer(Server server, TerminationCause why) {
+        List<ProxySession> victims = new ArrayList<>();
+        for (ProxySession s : live.values()) {
+            if (s.server().filter(server::equals).isPresent()) {
+                victims.add(s);
+            }
+        }
+        victims.forEach(s -> s.terminate(why, false));
+        return victims.size();
+    }
+
+    /** Closes every live session. */
+    public int closeAll(TerminationCause why) {
+        List<ProxySession> victims = new ArrayList<>(live.values());
+        victims.forEach(s -> s.terminate(why, false));
+        return victims.size();
+    }
+
+    /**
+     * Blocks until no session is left or {@code timeout} has passed; returns whether none is left. Never call it on an
+     * event loop.
+     */
+    public boolean awaitEmpty(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drained) {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return live.isEmpty();
+                }
+            }
+            return true;
+        }
+    }
+
+    /** How many sessions ended with {@code cause} since start. */
+    public long endedTotal(TerminationCause cause) {
+        return ended.get(cause).sum();
+    }
+}
