@@ -1,0 +1,176 @@
+package io.understudy.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a HOCON config file into a validated {@link ProxyConfig}: the file falls back to the built-in {@code
+ * reference.conf}, {@code ${?ENV}} substitutions are resolved against the environment, every host is resolved once,
+ * and every problem found is reported together in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+    static final int MAX_IO_THREADS = 1024;
+
+    private static final String REFERENCE = "reference.conf";
+
+    private final Config environment;
+    private final HostResolver resolver;
+
+    private ConfigLoader(Config environment, HostResolver resolver) {
+        this.environment = environment;
+        this.resolver = resolver;
+    }
+
+    /** Loads {@code file} (includes allowed, relative to it) against the process environment and DNS. */
+    public static ProxyConfig load(Path file) throws ConfigException {
+        return load(file, ConfigFactory.systemEnvironment(), HostResolver.system());
+    }
+
+    /** Parses config text; {@code sourceName} stands for the file name in every problem's origin. */
+    public static ProxyConfig parse(String hoconText, String sourceName) throws ConfigException {
+        return parse(hoconText, sourceName, ConfigFactory.systemEnvironment(), HostResolver.system());
+    }
+
+    /** {@link #load(Path)} with the environment and the host resolver given, for tests. */
+    static ProxyConfig load(Path file, Config environment, HostResolver resolver) throws ConfigException {
+        String source = file.toString();
+        ConfigParseOptions options = ConfigParseOptions.defaults().setAllowMissing(false);
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file.toFile(), options);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw hoconFailure(e, source);
+        }
+        return new ConfigLoader(environment, resolver).read(parsed, source);
+    }
+
+    /** {@link #parse(String, String)} with the environment and the host resolver given, for tests. */
+    static ProxyConfig parse(String hoconText, String sourceName, Config environment, HostResolver resolver)
+            throws ConfigException {
+        ConfigParseOptions options =
+                ConfigParseOptions.defaults().setOriginDescription(sourceName).setSyntax(ConfigSyntax.CONF);
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString(hoconText, options);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw hoconFailure(e, sourceName);
+        }
+        return new ConfigLoader(environment, resolver).read(parsed, sourceName);
+    }
+
+    private ProxyConfig read(Config parsed, String source) throws ConfigException {
+        Config resolved;
+        Problems problems;
+        try {
+            Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
+            Config merged = parsed.withFallback(reference);
+            problems = new Problems(source, Substitutions.sites(merged.root()));
+            // The environment joins as the lowest fallback so that ${?ENV} finds it. (resolveWith(env) would keep
+            // it out more simply, but HOCON cannot resolve `x = 3, x = ${?ENV}` against a separate source.)
+            // Unresolved substitutions are left in place, to be reported all together below.
+            ConfigResolveOptions lenient = ConfigResolveOptions.defaults()
+                    .setUseSystemEnvironment(false)
+                    .setAllowUnresolved(true);
+            ConfigObject all = merged.withFallback(environment).resolve(lenient).root();
+            // Keep only the config's own top-level keys: environment variables must never look like settings.
+            ConfigObject own = ConfigFactory.empty().root();
+            for (String key : merged.root().keySet()) {
+                own = own.withValue(key, all.get(key));
+            }
+            resolved = own.toConfig();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw hoconFailure(e, source);
+        }
+        Substitutions.reportUnresolved(resolved.root(), problems);
+        if (!problems.isEmpty()) {
+            // Reading on would meet the unresolved values again; the list of substitutions is the useful part.
+            throw new ConfigException(problems.list());
+        }
+        try {
+            return build(parsed.root(), resolved.root(), problems);
+        } catch (com.typesafe.config.ConfigException e) {
+            // Defensive: validation reads values one by one and should not let HOCON throw; if it does, say where.
+            problems.add(hoconProblem(e, source));
+            throw new ConfigException(problems.list());
+        }
+    }
+
+    private ProxyConfig build(ConfigObject fileRoot, ConfigObject root, Problems problems) throws ConfigException {
+        Section top = new Section(root, "", problems);
+        // Only the file's own top-level keys are checked: other libraries' reference.conf may add theirs.
+        for (String key : top.keysInFileOrder()) {
+            if (fileRoot.containsKey(key) && !ConfigKeys.TOP_LEVEL.contains(key)) {
+                problems.add(key, root.get(key), ConfigKeys.unknownKeyExpectation(key, ConfigKeys.TOP_LEVEL));
+            }
+        }
+        Optional<GlobalConfig> global = global(top);
+        List<ListenConfig> listens = new ListenReader(problems, new Addresses(resolver))
+                .read(top.section("defaults"), top.section("listen"));
+        Optional<AdminConfig> admin = new AdminReader(problems).read(top.section("admin"));
+        if (!problems.isEmpty() || global.isEmpty() || admin.isEmpty()) {
+            throw new ConfigException(problems.list());
+        }
+        return new ProxyConfig(global.get(), listens, admin.get(), problems.source());
+    }
+
+    private static Optional<GlobalConfig> global(Section top) {
+        Optional<Section> section = top.section("global");
+        if (section.isEmpty()) {
+            if (!top.has("global")) {
+                top.missing("global", Section.OBJECT);
+            }
+            return Optional.empty();
+        }
+        Section g = section.get();
+        g.checkKnownKeys(ConfigKeys.GLOBAL);
+        Optional<Duration> hardStopAfter =
+                required(g, "hard-stop-after", Section.DURATION, g.duration("hard-stop-after"));
+        Optional<Integer> ioThreads = required(
+                g,
+                "io-threads",
+                Section.integerExpectation(0, MAX_IO_THREADS),
+                g.integer("io-threads", 0, MAX_IO_THREADS));
+        if (hardStopAfter.isEmpty() || ioThreads.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GlobalConfig(hardStopAfter.get(), ioThreads.get()));
+    }
+
+    /** {@code value}, reporting the key as missing when absent (only possible if reference.conf lost it). */
+    private static <T> Optional<T> required(Section s, String key, String expected, Optional<T> value) {
+        if (!s.has(key)) {
+            s.missing(key, expected);
+        }
+        return value;
+    }
+
+    /** A file that cannot be read or parsed: HOCON's own message, located at its {@code file:line}. */
+    private static ConfigException hoconFailure(com.typesafe.config.ConfigException e, String source) {
+        return new ConfigException(List.of(hoconProblem(e, source)));
+    }
+
+    private static ConfigProblem hoconProblem(com.typesafe.config.ConfigException e, String source) {
+        String located = Problems.format(e.origin());
+        String origin = located != null ? located : source;
+        String message = e.getMessage();
+        // HOCON prefixes its message with the origin's description, which the problem already carries.
+        if (e.origin() != null && message.startsWith(e.origin().description() + ": ")) {
+            message = message.substring(e.origin().description().length() + 2);
+        }
+        if (e instanceof com.typesafe.config.ConfigException.IO) {
+            return new ConfigProblem("(file)", message, "a readable config file", origin);
+        }
+        if (e instanceof com.typesafe.config.ConfigException.Parse) {
+            return new ConfigProblem("(syntax)", message, "valid HOCON syntax", origin);
+        }
+        return new ConfigProblem("(config)", message, "a config HOCON can resolve", origin);
+    }
+}

@@ -1,0 +1,106 @@
+package io.understudy.core.config;
+
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects every problem of one configuration, phrasing the bad value and where it was written. Identical problems
+ * are kept once: a bad {@code defaults} value is met again by every listen section that inherits it.
+ */
+final class Problems {
+    /** Long values (a whole mistyped section) are cut so that each problem stays one readable line. */
+    private static final int MAX_VALUE_CHARS = 80;
+
+    private final String source;
+    private final Map<String, ConfigOrigin> substitutionSites;
+    private final Set<ConfigProblem> problems = new LinkedHashSet<>();
+
+    /**
+     * @param source the file (or source name) the config came from, the origin of last resort
+     * @param substitutionSites where each {@code ${...}} was written, by key path: a value taken from the environment
+     *     carries no line of its own, and the operator needs the line that asked for it
+     */
+    Problems(String source, Map<String, ConfigOrigin> substitutionSites) {
+        this.source = source;
+        this.substitutionSites = Map.copyOf(substitutionSites);
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Reports {@code value} at {@code key} as not being what was expected. */
+    void add(String key, ConfigValue value, String expected) {
+        problems.add(new ConfigProblem(key, text(value), expected, origin(key, value.origin())));
+    }
+
+    /** Reports a required setting that is absent; {@code where} is the section that should have held it. */
+    void missing(String key, ConfigOrigin where, String expected) {
+        problems.add(new ConfigProblem(key, "", expected, origin(null, where)));
+    }
+
+    void add(ConfigProblem problem) {
+        problems.add(problem);
+    }
+
+    boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    List<ConfigProblem> list() {
+        return List.copyOf(problems);
+    }
+
+    /** {@code file:line} for a value at {@code key}, falling back to its substitution site, then to the source. */
+    String origin(String key, ConfigOrigin origin) {
+        String located = format(origin);
+        if (located == null && key != null && substitutionSites.containsKey(key)) {
+            located = format(substitutionSites.get(key));
+        }
+        return located != null ? located : source;
+    }
+
+    /** {@code file:line}, or null when HOCON knows no line (merged sections, environment values). */
+    static String format(ConfigOrigin origin) {
+        if (origin == null || origin.lineNumber() < 0) {
+            return null;
+        }
+        String name = origin.filename();
+        if (name == null) {
+            name = origin.resource();
+        }
+        if (name == null && origin.url() != null) {
+            name = origin.url().toString();
+        }
+        if (name == null) {
+            // parseString: the description is the source name plus ": <line>".
+            String description = origin.description();
+            String suffix = ": " + origin.lineNumber();
+            name = description.endsWith(suffix)
+                    ? description.substring(0, description.length() - suffix.length())
+                    : description;
+        }
+        return name + ":" + origin.lineNumber();
+    }
+
+    /** The value as the operator wrote it: strings unquoted, numbers in their original text, sections as JSON. */
+    static String text(ConfigValue value) {
+        String text;
+        try {
+            text = switch (value.valueType()) {
+                case STRING -> (String) value.unwrapped();
+                case OBJECT, LIST -> value.render(ConfigRenderOptions.concise());
+                case NULL -> "null";
+                default -> value.render();
+            };
+        } catch (com.typesafe.config.ConfigException.NotResolved e) {
+            text = value.render();
+        }
+        return text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS - 3) + "...";
+    }
+}
