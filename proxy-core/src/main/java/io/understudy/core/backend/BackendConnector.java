@@ -2,6 +2,7 @@ package io.understudy.core.backend;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -45,7 +46,7 @@ public final class BackendConnector {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, RelayLimits.waterMark())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, RelayLimits.recvAllocator())
-                .handler(new ChannelInboundHandlerAdapter());
+                .handler(NoopHandler.INSTANCE);
     }
 
     /** Connects {@code session}; the future completes on the session's event loop with a connected, not-reading channel. */
@@ -138,6 +139,12 @@ public final class BackendConnector {
                 session.eventLoop().schedule(() -> next(target), delay, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** The server channel's first handler until the relay is installed; holds no state, so one serves all. */
+    @ChannelHandler.Sharable
+    private static final class NoopHandler extends ChannelInboundHandlerAdapter {
+        static final NoopHandler INSTANCE = new NoopHandler();
     }
 
     static String describe(Throwable cause) {

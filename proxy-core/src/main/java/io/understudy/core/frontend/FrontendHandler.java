@@ -1,8 +1,10 @@
 package io.understudy.core.frontend;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -11,9 +13,12 @@ import io.understudy.core.backend.ConnectFailedException;
 import io.understudy.core.backend.Connected;
 import io.understudy.core.relay.ExpectedErrors;
 import io.understudy.core.relay.RelayHandler;
+import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.SessionRegistry;
 import io.understudy.core.session.TerminationCause;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final BackendConnector connector;
     private final SessionRegistry sessions;
     private ProxySession session;
+    // Bytes and a FIN the transport delivered before the relay was installed (epoll reads on RDHUP even with
+    // auto-read off). Event loop only; handed to the server once connected.
+    private final List<ByteBuf> early = new ArrayList<>();
+    private int earlyBytes;
+    private boolean earlyFin;
 
     FrontendHandler(Frontend frontend, BackendConnector connector, SessionRegistry sessions) {
         this.frontend = frontend;
@@ -73,8 +83,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         server.pipeline()
                 .addLast("idle", new IdleStateHandler(true, 0, 0, serverTimeout, TimeUnit.MILLISECONDS))
                 .addLast("relay", relay[1]);
+        for (ByteBuf b : early) {
+            session.addBytesIn(b.readableBytes());
+            server.write(b, server.voidPromise());
+        }
+        early.clear();
         ctx.pipeline().remove(this);
-        client.config().setAutoRead(true);
+        if (earlyFin) {
+            relay[0].inputShutBeforeRelay();
+        } else {
+            client.config().setAutoRead(true);
+        }
+        server.flush();
         server.config().setAutoRead(true);
     }
 
@@ -103,8 +123,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        // Auto-read is off until the relay is installed; anything read early is dropped rather than leaked.
-        ReferenceCountUtil.release(msg);
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        earlyBytes += buf.readableBytes();
+        early.add(buf);
+        if (earlyBytes > RelayLimits.MAX_BUFFERED_PER_SESSION / 2) {
+            // A client has no business sending this much before the server greeted it.
+            LOG.warn(
+                    "[{}] client sent {} bytes before a server was connected; closing",
+                    ctx.channel().id(),
+                    earlyBytes);
+            session.terminate(TerminationCause.CLIENT_ERROR, false);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            earlyFin = true;
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
     }
 
     @Override

@@ -83,11 +83,27 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * The client sent its FIN before the relay was installed: pass it on now, as if it had arrived here. Only for the
+     * client side's handler, right after installation.
+     */
+    public void inputShutBeforeRelay() {
+        inputShut = true;
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (peer instanceof DuplexChannel d && peer.isActive()) {
+                d.shutdownOutput();
+            }
+        });
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShut = true;
-            if (peerHandler.inputShut || !peer.isActive()) {
+            if (peerHandler.inputShut) {
+                // Both directions are shut; the peer shut first, so its side ended the session.
+                session.terminate(peerHandler.side.closed, true);
+            } else if (!peer.isActive()) {
                 session.terminate(side.closed, true);
             } else {
                 // Pass the FIN on after everything this side sent before it.

@@ -29,8 +29,10 @@ public final class ProxySession {
     private volatile long bytesOut;
     private volatile TerminationCause cause;
 
+    // Written on the event loop; read by the admin side for buffered-bytes figures.
+    private volatile Channel serverChannel;
+
     // Event-loop only.
-    private Channel serverChannel;
     private long connectMillis = -1;
     private int retries;
     private boolean finished;
@@ -103,6 +105,22 @@ public final class ProxySession {
     /** Bytes sent to the client (received from the server). */
     public long bytesOut() {
         return bytesOut;
+    }
+
+    /**
+     * Bytes read from one side and not yet written to the other (both directions), as Netty's outbound buffers count
+     * them. Bounded by {@code RelayLimits.MAX_BUFFERED_PER_SESSION}; exposed so tests and {@code show sess} can see it.
+     */
+    public long bufferedBytes() {
+        return pending(client) + pending(serverChannel);
+    }
+
+    private static long pending(Channel ch) {
+        if (ch == null) {
+            return 0;
+        }
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     public long connectMillis() {

@@ -49,15 +49,15 @@ public final class SessionRegistry {
     }
 
     void finished(ProxySession s, long totalMillis) {
+        TerminationCause cause = s.cause().orElse(TerminationCause.CLIENT_CLOSED);
+        ended.get(cause).increment();
+        log.sessionEnded(s, totalMillis, cause);
         live.remove(s.id());
         if (live.isEmpty()) {
             synchronized (drained) {
                 drained.notifyAll();
             }
         }
-        TerminationCause cause = s.cause().orElse(TerminationCause.CLIENT_CLOSED);
-        ended.get(cause).increment();
-        log.sessionEnded(s, totalMillis, cause);
     }
 
     public Collection<ProxySession> sessions() {

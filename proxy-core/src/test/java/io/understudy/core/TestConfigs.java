@@ -1,0 +1,94 @@
+package io.understudy.core;
+
+import io.understudy.core.config.AdminConfig;
+import io.understudy.core.config.BackendConfig;
+import io.understudy.core.config.Balance;
+import io.understudy.core.config.FrontendConfig;
+import io.understudy.core.config.GlobalConfig;
+import io.understudy.core.config.HostPort;
+import io.understudy.core.config.ListenConfig;
+import io.understudy.core.config.ProxyConfig;
+import io.understudy.core.config.ServerConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds configs for tests without a file: one {@code listen} on 127.0.0.1 port 0. */
+public final class TestConfigs {
+    private final String name;
+    private final List<ServerConfig> servers = new ArrayList<>();
+    private Balance balance = Balance.FIRST;
+    private boolean allBackups;
+    private int retries = 3;
+    private int redispatch = -1;
+    private Duration retryDelay = Duration.ofMillis(20);
+    private Duration connect = Duration.ofSeconds(1);
+    private Duration client = Duration.ofMinutes(1);
+    private Duration server = Duration.ofMinutes(1);
+    private int maxconn = 10_000;
+
+    private TestConfigs(String name) {
+        this.name = name;
+    }
+
+    public static TestConfigs listen(String name) {
+        return new TestConfigs(name);
+    }
+
+    public TestConfigs server(String serverName, int port) {
+        return add(serverName, port, false, 1);
+    }
+
+    public TestConfigs backup(String serverName, int port) {
+        return add(serverName, port, true, 1);
+    }
+
+    public TestConfigs add(String serverName, int port, boolean backup, int weight) {
+        servers.add(new ServerConfig(serverName, servers.size() + 1, loopback(port), backup, weight, 0, false));
+        return this;
+    }
+
+    public TestConfigs balance(Balance b) {
+        this.balance = b;
+        return this;
+    }
+
+    public TestConfigs allBackups() {
+        this.allBackups = true;
+        return this;
+    }
+
+    public TestConfigs retries(int n, int redispatchInterval) {
+        this.retries = n;
+        this.redispatch = redispatchInterval;
+        return this;
+    }
+
+    public TestConfigs timeouts(Duration connectTimeout, Duration clientTimeout, Duration serverTimeout) {
+        this.connect = connectTimeout;
+        this.client = clientTimeout;
+        this.server = serverTimeout;
+        return this;
+    }
+
+    public TestConfigs maxconn(int n) {
+        this.maxconn = n;
+        return this;
+    }
+
+    public ProxyConfig build() {
+        FrontendConfig fe = new FrontendConfig(name, loopback(0), maxconn, client);
+        BackendConfig be =
+                new BackendConfig(name, balance, allBackups, retries, redispatch, retryDelay, connect, server, servers);
+        return new ProxyConfig(
+                new GlobalConfig(Duration.ofSeconds(5), 2),
+                List.of(new ListenConfig(fe, be)),
+                new AdminConfig(List.of()),
+                "test");
+    }
+
+    static HostPort loopback(int port) {
+        return new HostPort("127.0.0.1", port, new InetSocketAddress("127.0.0.1", port));
+    }
+}

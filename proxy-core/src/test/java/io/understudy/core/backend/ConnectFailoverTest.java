@@ -1,0 +1,143 @@
+package io.understudy.core.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.ProxyHarness;
+import io.understudy.core.ScriptedServer;
+import io.understudy.core.TestConfigs;
+import io.understudy.core.config.Balance;
+import io.understudy.core.server.AdminFlag;
+import io.understudy.core.session.TerminationCause;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ConnectFailoverTest {
+
+    /** A loopback port nobody listens on: connecting to it is refused at once, like a SIGKILLed mysqld's port. */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String greeting(Socket client) throws IOException {
+        return new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aDeadPrimaryNotYetMarkedDownSendsTheClientToTheBackupWithoutError() throws Exception {
+        int dead = closedPort();
+        try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(
+                        TestConfigs.listen("MySQL").server("Primary", dead).backup("Secondary", backup.port()));
+                Socket client = proxy.connect()) {
+            assertThat(greeting(client)).isEqualTo("BACKUP");
+            // retries 3, redispatch on the last retry: Primary is tried 3 times, then the last retry goes to Secondary.
+            var primary = proxy.server("Primary").counters();
+            assertThat(primary.connectErrors()).isEqualTo(3);
+            assertThat(proxy.backend().counters().retries()).isEqualTo(3);
+            assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
+            assertThat(proxy.server("Secondary").counters().totalSessions()).isEqualTo(1);
+            assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
+        }
+    }
+
+    @Test
+    void redispatchOnEveryRetryMovesOnAfterTheFirstFailure() throws Exception {
+        int dead = closedPort();
+        try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", dead)
+                        .backup("Secondary", backup.port())
+                        .retries(3, 1));
+                Socket client = proxy.connect()) {
+            assertThat(greeting(client)).isEqualTo("BACKUP");
+            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutRedispatchTheClientGetsAMySqlErrorNamingTheReason() throws Exception {
+        int dead = closedPort();
+        try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", dead)
+                        .backup("Secondary", backup.port())
+                        .retries(2, 0));
+                Socket client = proxy.connect()) {
+            ErrPacket err = ErrPacket.read(client.getInputStream());
+            assertThat(err.errno).isEqualTo(1105);
+            assertThat(err.message).startsWith("Understudy: cannot connect to MySQL/Primary after 3 attempts");
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(backup.accepted()).isZero();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.CONNECT_FAILED) == 1);
+        }
+    }
+
+    @Test
+    void noUsableServerGivesAMySqlErrorAtOnce() throws Exception {
+        try (ScriptedServer primary = ScriptedServer.greetingEcho("PRIMARY");
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", primary.port()))) {
+            proxy.engine()
+                    .control()
+                    .setAdminFlag(proxy.server("Primary"), AdminFlag.FMAINT, true, "test")
+                    .get();
+            try (Socket client = proxy.connect()) {
+                ErrPacket err = ErrPacket.read(client.getInputStream());
+                assertThat(err.errno).isEqualTo(1105);
+                assertThat(err.message).isEqualTo("Understudy: backend 'MySQL' has no server available");
+            }
+            assertThat(primary.accepted()).isZero();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.NO_SERVER) == 1);
+        }
+    }
+
+    @Test
+    void roundRobinSharesByWeight() throws Exception {
+        try (ScriptedServer a = ScriptedServer.greetingEcho("AAAAAA");
+                ScriptedServer b = ScriptedServer.greetingEcho("BBBBBB");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .add("A", a.port(), false, 3)
+                        .add("B", b.port(), false, 1)
+                        .balance(Balance.ROUNDROBIN))) {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < 40; i++) {
+                try (Socket client = proxy.connect()) {
+                    seen.merge(greeting(client), 1, Integer::sum);
+                }
+            }
+            assertThat(seen).containsEntry("AAAAAA", 30).containsEntry("BBBBBB", 10);
+        }
+    }
+
+    /** A pre-handshake MySQL ERR packet as a client would parse it. */
+    record ErrPacket(int errno, String message) {
+        static ErrPacket read(InputStream in) throws IOException {
+            byte[] header = in.readNBytes(4);
+            int len = ByteBuffer.wrap(new byte[] {header[0], header[1], header[2], 0})
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
+            byte[] payload = in.readNBytes(len);
+            assertThat(payload[0] & 0xff).isEqualTo(0xff);
+            int errno = (payload[1] & 0xff) | (payload[2] & 0xff) << 8;
+            return new ErrPacket(errno, new String(payload, 3, len - 3, StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.understudy.core.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.ProxyHarness;
+import io.understudy.core.ScriptedServer;
+import io.understudy.core.TestConfigs;
+import io.understudy.core.session.ProxySession;
+import io.understudy.core.session.TerminationCause;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RelayTest {
+
+    @Test
+    void relaysEveryByteBothWaysAndCountsThem() throws Exception {
+        byte[] payload = new byte[8 * 1024 * 1024];
+        new Random(42).nextBytes(payload);
+        try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO");
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
+                Socket client = proxy.connect()) {
+            InputStream in = client.getInputStream();
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("HELLO");
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    client.getOutputStream().write(payload);
+                    client.getOutputStream().flush();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] back = in.readNBytes(payload.length);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(sha256(back)).isEqualTo(sha256(payload));
+            client.close();
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.engine().sessions().size() == 0);
+            var fe = proxy.engine().frontends().get(0).counters();
+            assertThat(fe.bytesIn()).isEqualTo(payload.length);
+            assertThat(fe.bytesOut()).isEqualTo(payload.length + 5);
+            assertThat(fe.totalSessions()).isEqualTo(1);
+            assertThat(fe.currentSessions()).isZero();
+            var srv = proxy.server("Primary").counters();
+            assertThat(srv.bytesIn()).isEqualTo(payload.length);
+            assertThat(srv.bytesOut()).isEqualTo(payload.length + 5);
+            assertThat(srv.totalSessions()).isEqualTo(1);
+            assertThat(srv.currentSessions()).isZero();
+            assertThat(proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_CLOSED))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void clientCloseClosesTheServerSide() throws Exception {
+        CountDownLatch serverSawEof = new CountDownLatch(1);
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    out.write('G');
+                    out.flush();
+                    if (in.read() == -1) {
+                        serverSawEof.countDown();
+                    }
+                });
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()))) {
+            Socket client = proxy.connect();
+            assertThat(client.getInputStream().read()).isEqualTo('G');
+            client.close();
+            assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_CLOSED) == 1);
+        }
+    }
+
+    @Test
+    void serverCloseClosesTheClientSideAfterDeliveringEverything() throws Exception {
+        byte[] last = new byte[256 * 1024];
+        new Random(7).nextBytes(last);
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    out.write(last);
+                    out.flush();
+                });
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
+                Socket client = proxy.connect()) {
+            byte[] got = client.getInputStream().readAllBytes();
+            assertThat(sha256(got)).isEqualTo(sha256(last));
+            // The server's FIN reached the client; a real client now closes too.
+            client.close();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.SERVER_CLOSED) == 1);
+        }
+    }
+
+    @Test
+    void halfCloseFromTheClientReachesTheServerAndTheAnswerStillComesBack() throws Exception {
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    byte[] all = in.readAllBytes(); // until the FIN the proxy passed on
+                    out.write(("got " + all.length).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                });
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write("abcdef".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("got 6");
+        }
+    }
+
+    @Test
+    void clientIdleTimeoutClosesBothSides() throws Exception {
+        CountDownLatch serverSawEof = new CountDownLatch(1);
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    out.write('G');
+                    out.flush();
+                    if (in.read() == -1) {
+                        serverSawEof.countDown();
+                    }
+                });
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", db.port())
+                        .timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofMinutes(1)));
+                Socket client = proxy.connect()) {
+            assertThat(client.getInputStream().read()).isEqualTo('G');
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_TIMEOUT) == 1);
+        }
+    }
+
+    @Test
+    void serverIdleTimeoutClosesBothSides() throws Exception {
+        CountDownLatch serverSawEof = new CountDownLatch(1);
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    out.write('G');
+                    out.flush();
+                    if (in.read() == -1) {
+                        serverSawEof.countDown();
+                    }
+                });
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", db.port())
+                        .timeouts(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(300)));
+                Socket client = proxy.connect()) {
+            assertThat(client.getInputStream().read()).isEqualTo('G');
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.SERVER_TIMEOUT) == 1);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingCannotMakeTheProxyBufferTheResult() throws Exception {
+        int total = 64 * 1024 * 1024;
+        byte[] chunk = new byte[64 * 1024];
+        new Random(3).nextBytes(chunk);
+        AtomicLong written = new AtomicLong();
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                    out.flush();
+                });
+                ProxyHarness proxy =
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
+                Socket client = proxy.connect()) {
+            client.setReceiveBufferSize(64 * 1024);
+            await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
+            ProxySession session =
+                    proxy.engine().sessions().sessions().iterator().next();
+            AtomicLong maxBuffered = new AtomicLong();
+            // While the client reads nothing, the server must end up blocked: its byte count stops moving.
+            AtomicLong lastSeen = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        maxBuffered.accumulateAndGet(session.bufferedBytes(), Math::max);
+                        long now = written.get();
+                        return now == lastSeen.getAndSet(now);
+                    });
+            for (int i = 0; i < 10; i++) {
+                maxBuffered.accumulateAndGet(session.bufferedBytes(), Math::max);
+            }
+            assertThat(maxBuffered.get()).isLessThanOrEqualTo(RelayLimits.MAX_BUFFERED_PER_SESSION);
+            // Kernel socket buffers hold a few MB at most; the proxy did not swallow the result.
+            assertThat(written.get()).isLessThan(total / 2);
+
+            // The client resumes and gets everything, intact.
+            MessageDigest expected = MessageDigest.getInstance("SHA-256");
+            for (int sent = 0; sent < total; sent += chunk.length) {
+                expected.update(chunk);
+            }
+            MessageDigest got = MessageDigest.getInstance("SHA-256");
+            InputStream in = client.getInputStream();
+            byte[] buf = new byte[256 * 1024];
+            long received = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                got.update(buf, 0, n);
+                received += n;
+                maxBuffered.accumulateAndGet(session.bufferedBytes(), Math::max);
+            }
+            assertThat(received).isEqualTo(total);
+            assertThat(got.digest()).isEqualTo(expected.digest());
+            assertThat(maxBuffered.get()).isLessThanOrEqualTo(RelayLimits.MAX_BUFFERED_PER_SESSION);
+        }
+    }
+
+    static byte[] sha256(byte[] data) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+    }
+
+    static void drain(InputStream in, OutputStream sink) throws IOException {
+        in.transferTo(sink);
+    }
+
+    static ByteArrayOutputStream sink() {
+        return new ByteArrayOutputStream();
+    }
+}
