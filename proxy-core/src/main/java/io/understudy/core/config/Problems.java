@@ -3,10 +3,15 @@ package io.understudy.core.config;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Collects every problem of one configuration, phrasing the bad value and where it was written. Identical problems
@@ -15,6 +20,8 @@ import java.util.Set;
 final class Problems {
     /** Long values (a whole mistyped section) are cut so that each problem stays one readable line. */
     private static final int MAX_VALUE_CHARS = 80;
+
+    private static final Pattern FILE_LINE = Pattern.compile("(.*):(\\d{1,9})");
 
     private final String source;
     private final Map<String, ConfigOrigin> substitutionSites;
@@ -52,8 +59,24 @@ final class Problems {
         return problems.isEmpty();
     }
 
+    /** The problems in file order (files in order of first mention), so the list reads like the file. */
     List<ConfigProblem> list() {
-        return List.copyOf(problems);
+        Map<String, Integer> fileRank = new HashMap<>();
+        problems.forEach(p -> fileRank.putIfAbsent(file(p.origin()), fileRank.size()));
+        List<ConfigProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparingInt((ConfigProblem p) -> fileRank.get(file(p.origin())))
+                .thenComparingInt(p -> line(p.origin())));
+        return List.copyOf(sorted);
+    }
+
+    private static String file(String origin) {
+        Matcher m = FILE_LINE.matcher(origin);
+        return m.matches() ? m.group(1) : origin;
+    }
+
+    private static int line(String origin) {
+        Matcher m = FILE_LINE.matcher(origin);
+        return m.matches() ? Integer.parseInt(m.group(2)) : 0;
     }
 
     /** {@code file:line} for a value at {@code key}, falling back to its substitution site, then to the source. */
