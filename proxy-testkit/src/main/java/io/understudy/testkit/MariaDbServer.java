@@ -350,7 +350,9 @@ public final class MariaDbServer implements AutoCloseable {
         } catch (IOException e) {
             throw new MariaDbFixtureException("cannot launch mariadbd for " + this, e);
         }
-        String probeUrl = JdbcUrls.of(HOST, port, "root", null, null) + "&connectTimeout=1000&socketTimeout=5000";
+        // Short timeouts per probe: if something else holds the port, a connect "succeeds" into its backlog and
+        // the handshake never comes; a probe that times out is simply retried until the start timeout.
+        String probeUrl = JdbcUrls.of(HOST, port, "root", null, null) + "&connectTimeout=1000&socketTimeout=1000";
         try {
             Poll.until(
                     this + " to accept connections",

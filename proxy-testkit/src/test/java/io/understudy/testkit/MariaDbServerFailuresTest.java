@@ -1,0 +1,47 @@
+package io.understudy.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/** When a server cannot start, the error says why, quoting mariadbd's own error log, and nothing is left running. */
+class MariaDbServerFailuresTest {
+    @Test
+    void badOptionFailsFastWithTheErrorLogTail() throws Exception {
+        try (MariaDbServer server = MariaDbServer.builder()
+                .name("broken")
+                .option("no_such_option=1")
+                .build()) {
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(MariaDbFixtureException.class)
+                    .hasMessageContaining("mariadbd exited")
+                    .hasMessageContaining("unknown variable 'no_such_option=1'");
+            assertThat(server.isRunning()).isFalse();
+            assertThat(ProcFs.pidsWithCmdline("mariadbd", server.directory().toString()))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void restartOnATakenPortSaysSoAndWorksOnceThePortIsFree() {
+        try (MariaDbServer server =
+                MariaDbServer.builder().name("squatted").build().start()) {
+            int port = server.port();
+            server.stop();
+            try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(server::start)
+                        .isInstanceOf(MariaDbFixtureException.class)
+                        .hasMessageContaining("cannot bind its port " + port)
+                        .hasMessageContaining("Address already in use");
+            } catch (java.io.IOException e) {
+                throw new AssertionError("could not occupy port " + port, e);
+            }
+            server.start();
+            assertThat(server.port()).isEqualTo(port);
+            assertThat(server.queryForLong("SELECT 1")).isEqualTo(1);
+        }
+    }
+}
