@@ -63,7 +63,7 @@ final class ListenReader {
         defaults.ifPresent(d -> {
             d.checkKnownKeys(ConfigKeys.DEFAULTS);
             d.section("timeout").ifPresent(t -> t.checkKnownKeys(ConfigKeys.TIMEOUT));
-            settings(List.of(d));
+            settings(List.of(d), true);
         });
         if (listenRoot.isEmpty() || listenRoot.get().keysInFileOrder().isEmpty()) {
             problems.add(new ConfigProblem(
@@ -85,13 +85,18 @@ final class ListenReader {
             Section listen = new Section((ConfigObject) v, root.keyPath(name), problems);
             List<Section> layers = new ArrayList<>(List.of(listen));
             defaults.ifPresent(layers::add);
-            listen(name, listen, layers, binds).ifPresent(listens::add);
+            // Without a usable defaults section (already reported) every unset key would be reported again.
+            listen(name, listen, layers, defaults.isPresent(), binds).ifPresent(listens::add);
         }
         return listens;
     }
 
     private Optional<ListenConfig> listen(
-            String name, Section listen, List<Section> layers, Map<InetSocketAddress, String> binds) {
+            String name,
+            Section listen,
+            List<Section> layers,
+            boolean reportMissing,
+            Map<InetSocketAddress, String> binds) {
         if (!NAME_PATTERN.matcher(name).matches()) {
             problems.add(new ConfigProblem(listen.path(), name, NAME, problems.origin(null, listen.origin())));
         }
@@ -104,7 +109,7 @@ final class ListenReader {
             bind = addresses.bind(listen, "bind").filter(b -> uniqueBind(listen, b, binds));
         }
         Optional<List<ServerConfig>> servers = servers(listen);
-        Optional<Settings> settings = settings(layers);
+        Optional<Settings> settings = settings(layers, reportMissing);
         if (bind.isEmpty() || servers.isEmpty() || settings.isEmpty()) {
             return Optional.empty();
         }
@@ -217,22 +222,24 @@ final class ListenReader {
     }
 
     /** Reads the inherited settings from the first of {@code layers} (listen, then defaults) that sets each. */
-    private Optional<Settings> settings(List<Section> layers) {
+    private Optional<Settings> settings(List<Section> layers, boolean reportMissing) {
         Section last = layers.get(layers.size() - 1);
-        if (layers.stream().noneMatch(l -> l.has("timeout"))) {
+        if (reportMissing && layers.stream().noneMatch(l -> l.has("timeout"))) {
             last.missing("timeout", Section.OBJECT);
         }
         List<Section> timeouts =
                 layers.stream().flatMap(l -> l.section("timeout").stream()).toList();
-        Optional<Integer> maxconn = inherited(layers, "maxconn", (s, k) -> s.integer(k, 1, Integer.MAX_VALUE));
-        Optional<Balance> balance = inherited(layers, "balance", (s, k) -> s.keyword(k, BALANCES));
-        Optional<Boolean> allBackups = inherited(layers, "allbackups", Section::bool);
-        Optional<Integer> retries = inherited(layers, "retries", (s, k) -> s.integer(k, 0, MAX_RETRIES));
-        Optional<Integer> redispatch = inherited(layers, "redispatch", (s, k) -> redispatch(s, k, retries));
-        Optional<Duration> retryDelay = inherited(layers, "retry-delay", Section::duration);
-        Optional<Duration> connect = inherited(timeouts, "connect", Section::duration);
-        Optional<Duration> client = inherited(timeouts, "client", Section::duration);
-        Optional<Duration> server = inherited(timeouts, "server", Section::duration);
+        Optional<Integer> maxconn =
+                inherited(layers, reportMissing, "maxconn", (s, k) -> s.integer(k, 1, Integer.MAX_VALUE));
+        Optional<Balance> balance = inherited(layers, reportMissing, "balance", (s, k) -> s.keyword(k, BALANCES));
+        Optional<Boolean> allBackups = inherited(layers, reportMissing, "allbackups", Section::bool);
+        Optional<Integer> retries = inherited(layers, reportMissing, "retries", (s, k) -> s.integer(k, 0, MAX_RETRIES));
+        Optional<Integer> redispatch =
+                inherited(layers, reportMissing, "redispatch", (s, k) -> redispatch(s, k, retries));
+        Optional<Duration> retryDelay = inherited(layers, reportMissing, "retry-delay", Section::duration);
+        Optional<Duration> connect = inherited(timeouts, reportMissing, "connect", Section::duration);
+        Optional<Duration> client = inherited(timeouts, reportMissing, "client", Section::duration);
+        Optional<Duration> server = inherited(timeouts, reportMissing, "server", Section::duration);
         if (maxconn.isEmpty()
                 || balance.isEmpty()
                 || allBackups.isEmpty()
@@ -258,7 +265,7 @@ final class ListenReader {
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */
     private static <T> Optional<T> inherited(
-            List<Section> layers, String key, BiFunction<Section, String, Optional<T>> reader) {
+            List<Section> layers, boolean reportMissing, String key, BiFunction<Section, String, Optional<T>> reader) {
         if (layers.isEmpty()) {
             return Optional.empty(); // the enclosing section was already reported
         }
@@ -267,7 +274,9 @@ final class ListenReader {
                 return reader.apply(layer, key);
             }
         }
-        layers.get(layers.size() - 1).missing(key, "a value (it has no default)");
+        if (reportMissing) {
+            layers.get(layers.size() - 1).missing(key, "a value (it has no default)");
+        }
         return Optional.empty();
     }
 

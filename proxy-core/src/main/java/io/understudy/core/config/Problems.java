@@ -21,6 +21,8 @@ final class Problems {
     /** Long values (a whole mistyped section) are cut so that each problem stays one readable line. */
     private static final int MAX_VALUE_CHARS = 80;
 
+    private static final Pattern LINE_SUFFIX = Pattern.compile(": \\d+(-\\d+)?$");
+
     private static final Pattern FILE_LINE = Pattern.compile("(.*):(\\d{1,9})");
 
     private final String source;
@@ -101,12 +103,8 @@ final class Problems {
             name = origin.url().toString();
         }
         if (name == null) {
-            // parseString: the description is the source name plus ": <line>".
-            String description = origin.description();
-            String suffix = ": " + origin.lineNumber();
-            name = description.endsWith(suffix)
-                    ? description.substring(0, description.length() - suffix.length())
-                    : description;
+            // parseString: the description is the source name plus ": <line>" (or ": <first>-<last>").
+            name = LINE_SUFFIX.matcher(origin.description()).replaceFirst("");
         }
         return name + ":" + origin.lineNumber();
     }
@@ -122,7 +120,8 @@ final class Problems {
                 default -> value.render();
             };
         } catch (com.typesafe.config.ConfigException.NotResolved e) {
-            text = value.render();
+            // Still a substitution (or a merge of one): show it as written, on one line.
+            text = value.render(ConfigRenderOptions.concise()).replaceAll("\\s+", " ");
         }
         return text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS - 3) + "...";
     }

@@ -473,6 +473,12 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aDefaultsSectionOfTheWrongTypeIsReportedOnceNotAsEveryMissingSetting() {
+        assertThat(problems("defaults = 5\n" + MINIMAL_LISTEN))
+                .containsExactly(problem("defaults", "5", "an object { ... }", 1));
+    }
+
+    @Test
     void aBadDefaultIsReportedOnceAtTheDefaultsKey() {
         assertThat(
                         problems(
@@ -577,6 +583,19 @@ class ConfigValidationTest {
                                 "${PRIMARY}\":3306\"",
                                 "a setting or environment variable that exists (write ${?NAME} to make it optional)",
                                 3));
+    }
+
+    @Test
+    void anUnresolvedMergeIsReportedOnOneLineAtItsFirstLine() {
+        assertThat(problems(
+                        MINIMAL_LISTEN + "listen.db.servers = ${NOPE} [ { name = b, address = \"127.0.0.1:1\" } ]\n"))
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.key()).isEqualTo("listen.db.servers");
+                    assertThat(p.origin()).isEqualTo("test.conf:3");
+                    assertThat(p.value()).contains("${NOPE}").doesNotContain("\n");
+                    assertThat(p.value()).hasSizeLessThanOrEqualTo(80);
+                });
     }
 
     @Test
