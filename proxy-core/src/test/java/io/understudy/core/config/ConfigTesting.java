@@ -13,6 +13,8 @@ import java.util.List;
 final class ConfigTesting {
     static final String SOURCE = "test.conf";
 
+    static final String DURATION = "a positive duration such as 100ms, 10s, 1m or 8h";
+
     /** A listen section that is valid on its own, for tests about something else. */
     static final String MINIMAL_LISTEN =
             """
@@ -50,6 +52,11 @@ final class ConfigTesting {
             throw new AssertionError("expected the config to be rejected:\n" + hocon);
         }
         return e.problems();
+    }
+
+    /** The problem expected at {@code test.conf:<line>}. */
+    static ConfigProblem problem(String key, String value, String expected, int line) {
+        return new ConfigProblem(key, value, expected, SOURCE + ":" + line);
     }
 
     static InetSocketAddress local(int port) {
