@@ -3,6 +3,7 @@ package io.understudy.core;
 import io.netty.channel.EventLoopGroup;
 import io.understudy.core.backend.Backend;
 import io.understudy.core.backend.BackendConnector;
+import io.understudy.core.config.DurationText;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.control.ControlPlane;
@@ -133,12 +134,12 @@ public final class ProxyEngine implements AutoCloseable {
         }
         listeners.forEach(FrontendListener::unbind);
         if (sessions.size() > 0) {
-            LOG.info("waiting up to {} for {} sessions to finish", grace, sessions.size());
+            LOG.info("waiting up to {} for {} sessions to finish", DurationText.format(grace), sessions.size());
             sessions.awaitEmpty(grace);
         }
         int cut = sessions.closeAll(TerminationCause.PROXY_STOPPING);
         if (cut > 0) {
-            LOG.warn("hard-stop-after {} reached: closed {} sessions", grace, cut);
+            LOG.warn("hard-stop-after {} reached: closed {} sessions", DurationText.format(grace), cut);
         }
         shutdownLoops();
         control.close();

@@ -1,6 +1,7 @@
 package io.understudy.server;
 
 import io.understudy.core.ProxyEngine;
+import io.understudy.core.config.DurationText;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class Understudy implements AutoCloseable {
     /** Stops accepting, lets sessions finish for up to {@code hard-stop-after}, then closes everything. */
     public void stop() {
         Duration grace = config.global().hardStopAfter();
-        LOG.info("stopping: no new connections; sessions have up to {} to finish", grace);
+        LOG.info("stopping: no new connections; sessions have up to {} to finish", DurationText.format(grace));
         engine.stop(grace);
         LOG.info("stopped");
     }
