@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs Understudy's whole test suite on a Debian machine with Java 17 and Maven, installing what the tests need
+# (real MariaDB server and client, socat) when it is missing. Extra arguments go to Maven, e.g.
+#   scripts/test.sh -Dit.test=FailoverIT
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=()
+command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || need+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+command -v pgrep >/dev/null 2>&1 || need+=(procps)
+
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test.sh: missing packages: ${need[*]}; run as root or: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${need[*]}"
+  apt-get update -qq
+  # The package's own service must not start: the tests run their own mariadbd processes on free ports.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: $tool not found (Java 17 and Maven are required)" >&2; exit 1; }
+done
+
+exec mvn -B -ntp verify "$@"
