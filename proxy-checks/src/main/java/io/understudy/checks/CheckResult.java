@@ -1,0 +1,40 @@
+package io.understudy.checks;
+
+import java.util.OptionalInt;
+
+/**
+ * What one check found: data, never an exception.
+ *
+ * @param status HAProxy's status code
+ * @param code the layer-7 code: the MySQL error number for L7STS, 0 for L7OK, empty otherwise
+ * @param info the last check message ({@code last_chk}): the MySQL error text, the OS error, or a short explanation
+ * @param durationMillis how long the check took, connect included
+ */
+public record CheckResult(CheckStatus status, OptionalInt code, String info, long durationMillis) {
+    public static CheckResult of(CheckStatus status, String info, long durationMillis) {
+        return new CheckResult(status, OptionalInt.empty(), info, durationMillis);
+    }
+
+    public static CheckResult withCode(CheckStatus status, int code, String info, long durationMillis) {
+        return new CheckResult(status, OptionalInt.of(code), info, durationMillis);
+    }
+
+    public boolean passed() {
+        return status.passed();
+    }
+
+    /**
+     * The reason as HAProxy's state-change logs word it: {@code Layer7 wrong status, code: 1045, info: "..."}.
+     */
+    public String describe() {
+        StringBuilder s = new StringBuilder(status.description());
+        code.ifPresent(c -> s.append(", code: ").append(c));
+        if (!info.isEmpty()) {
+            s.append(", info: \"").append(info).append('"');
+        }
+        return s.append(", check duration: ")
+                .append(durationMillis)
+                .append("ms")
+                .toString();
+    }
+}
