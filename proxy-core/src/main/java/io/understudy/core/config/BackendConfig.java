@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param connectTimeout HAProxy's {@code timeout connect}
  * @param serverTimeout HAProxy's {@code timeout server}: the longest the server side may stay inactive
  * @param servers the servers in declaration order (which decides the backup used first)
+ * @param failover what happens to sessions and traffic when servers go down and come back
  */
 public record BackendConfig(
         String name,
@@ -28,9 +29,34 @@ public record BackendConfig(
         Duration retryDelay,
         Duration connectTimeout,
         Duration serverTimeout,
-        List<ServerConfig> servers) {
+        List<ServerConfig> servers,
+        FailoverPolicy failover) {
     public BackendConfig {
         servers = List.copyOf(servers);
+    }
+
+    /** A backend with the default failover policy. */
+    public BackendConfig(
+            String name,
+            Balance balance,
+            boolean allBackups,
+            int retries,
+            int redispatch,
+            Duration retryDelay,
+            Duration connectTimeout,
+            Duration serverTimeout,
+            List<ServerConfig> servers) {
+        this(
+                name,
+                balance,
+                allBackups,
+                retries,
+                redispatch,
+                retryDelay,
+                connectTimeout,
+                serverTimeout,
+                servers,
+                FailoverPolicy.defaults());
     }
 
     public Optional<ServerConfig> server(String serverName) {

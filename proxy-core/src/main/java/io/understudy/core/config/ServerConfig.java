@@ -10,6 +10,20 @@ package io.understudy.core.config;
  * @param weight 0..256, HAProxy's meaning; 0 takes no new sessions
  * @param maxconn most concurrent sessions on this server; 0 means no limit
  * @param disabled starts in maintenance (HAProxy's {@code disabled})
+ * @param check how this server is health-checked: the server's own {@code check} settings over its backend's
  */
 public record ServerConfig(
-        String name, int id, HostPort address, boolean backup, int weight, int maxconn, boolean disabled) {}
+        String name,
+        int id,
+        HostPort address,
+        boolean backup,
+        int weight,
+        int maxconn,
+        boolean disabled,
+        CheckConfig check) {
+    /** A server that is not health-checked. */
+    public ServerConfig(
+            String name, int id, HostPort address, boolean backup, int weight, int maxconn, boolean disabled) {
+        this(name, id, address, backup, weight, maxconn, disabled, CheckConfig.disabled());
+    }
+}
