@@ -31,6 +31,19 @@ final class FileTail {
         }
     }
 
+    /** The lines of {@code file} that mention an error, at most {@code max} of them, for a failed tool's report. */
+    static String errorLines(Path file, int max) {
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return String.join(
+                    "\n",
+                    lines.filter(l -> l.contains("ERROR") || l.contains("[Warning]") || l.contains("rror:"))
+                            .limit(max)
+                            .toList());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
     /** The size of {@code file}, 0 if it does not exist yet: the offset from which a new run's messages start. */
     static long size(Path file) {
         try {

@@ -1,6 +1,5 @@
 package io.understudy.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +53,13 @@ public final class MariaDbServer implements AutoCloseable {
     private final Map<String, String> options;
     private final Duration startTimeout;
     private final Duration stopTimeout;
+    private final IntSupplier portSource;
     private final FixtureReaper.Resource reaperEntry = this::forceCleanup;
 
     private Path dir;
     private Path dataDir;
     private volatile int port = -1;
-    private volatile Process process;
-    private volatile boolean frozen;
+    private volatile MariaDbProcess process;
     private volatile boolean closed;
     private Duration lastStartTime = Duration.ZERO;
 
@@ -69,6 +69,7 @@ public final class MariaDbServer implements AutoCloseable {
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(builder.options));
         this.startTimeout = builder.startTimeout;
         this.stopTimeout = builder.stopTimeout;
+        this.portSource = builder.portSource;
     }
 
     public static Builder builder() {
@@ -97,7 +98,7 @@ public final class MariaDbServer implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             if (firstStart) {
-                port = FreePorts.find();
+                port = portSource.getAsInt();
             }
             try {
                 launchAndAwaitReady();
@@ -114,51 +115,43 @@ public final class MariaDbServer implements AutoCloseable {
 
     /** Clean shutdown (SIGTERM, as {@code systemctl stop} does); falls back to SIGKILL after the stop timeout. */
     public synchronized void stop() {
-        Process p = process;
+        MariaDbProcess p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
         long start = System.nanoTime();
-        resumeIfFrozen(p);
-        p.destroy();
-        if (!waitForExit(p, stopTimeout)) {
-            log.warn("{} ignored SIGTERM for {} s; killing it", this, stopTimeout.toSeconds());
-            p.destroyForcibly();
-            waitForExit(p, stopTimeout);
+        if (p.terminate(stopTimeout)) {
+            log.info("{} stopped in {} ms", this, elapsedMillis(start));
+        } else {
+            log.warn("{} ignored SIGTERM for {} s and was killed", this, stopTimeout.toSeconds());
         }
-        log.info("{} stopped in {} ms", this, elapsedMillis(start));
     }
 
     /** SIGKILL: the server dies without any shutdown, as in a crash or an OOM kill. */
     public synchronized void kill9() {
-        Process p = process;
+        MariaDbProcess p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
-        p.destroyForcibly();
-        if (!waitForExit(p, stopTimeout)) {
+        if (!p.kill(stopTimeout)) {
             throw new MariaDbFixtureException(this + " survived SIGKILL for " + stopTimeout.toSeconds() + " s");
         }
-        frozen = false;
         log.info("{} killed with SIGKILL", this);
     }
 
     /** SIGSTOP: the server keeps its sockets open but answers nothing, like a hung host. */
     public synchronized void freeze() {
-        Process p = requireRunning();
-        Signals.send(p.pid(), "STOP");
-        frozen = true;
+        requireRunning().freeze();
         log.info("{} frozen (SIGSTOP)", this);
     }
 
     /** SIGCONT: undoes {@link #freeze()}; does nothing if the server is not frozen. */
     public synchronized void thaw() {
-        Process p = process;
-        if (p != null && p.isAlive() && frozen) {
-            Signals.send(p.pid(), "CONT");
+        MariaDbProcess p = process;
+        if (p != null && p.isFrozen()) {
+            p.thaw();
             log.info("{} thawed (SIGCONT)", this);
         }
-        frozen = false;
     }
 
     /** Stops the server if it runs, then starts it again on the same port and datadir. */
@@ -175,12 +168,13 @@ public final class MariaDbServer implements AutoCloseable {
 
     /** Whether the process is alive; a frozen server counts as running. */
     public boolean isRunning() {
-        Process p = process;
+        MariaDbProcess p = process;
         return p != null && p.isAlive();
     }
 
     public boolean isFrozen() {
-        return frozen && isRunning();
+        MariaDbProcess p = process;
+        return p != null && p.isFrozen();
     }
 
     public String name() {
@@ -206,7 +200,7 @@ public final class MariaDbServer implements AutoCloseable {
 
     /** The pid of the current (or last) mariadbd process. */
     public long pid() {
-        Process p = process;
+        MariaDbProcess p = process;
         if (p == null) {
             throw new IllegalStateException(this + " has not been started");
         }
@@ -333,18 +327,12 @@ public final class MariaDbServer implements AutoCloseable {
 
     private void launchAndAwaitReady() throws PortTakenException {
         long logOffset = FileTail.size(errorLog());
-        Process p;
+        MariaDbProcess p;
         long start = System.nanoTime();
         try {
             Path cnf = ServerConfig.write(dir, dataDir, port, serverId, options);
-            p = new ProcessBuilder(MariaDbBinaries.mariadbd().toString(), "--defaults-file=" + cnf)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dir.resolve("mariadbd.out").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            p = MariaDbProcess.launch(cnf, dir.resolve("mariadbd.out"));
             process = p;
-            frozen = false;
             // The watchdog reads this to kill the server should the JVM die without running its shutdown hook.
             Files.writeString(dir.resolve(FixtureReaper.PID_FILE), Long.toString(p.pid()), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -371,8 +359,7 @@ public final class MariaDbServer implements AutoCloseable {
             if (!p.isAlive() && bindFailed(logOffset)) {
                 throw new PortTakenException();
             }
-            p.destroyForcibly();
-            waitForExit(p, stopTimeout);
+            p.kill(stopTimeout);
             throw e;
         }
         lastStartTime = Duration.ofNanos(System.nanoTime() - start);
@@ -384,45 +371,24 @@ public final class MariaDbServer implements AutoCloseable {
         return tail.contains("Address already in use") || tail.contains("Bind on TCP/IP port");
     }
 
-    private Process requireRunning() {
-        Process p = process;
+    private MariaDbProcess requireRunning() {
+        MariaDbProcess p = process;
         if (p == null || !p.isAlive()) {
             throw new IllegalStateException(this + " is not running");
         }
         return p;
     }
 
-    private void resumeIfFrozen(Process p) {
-        if (frozen) {
-            // A stopped process cannot act on SIGTERM; resume it so that it can shut down cleanly.
-            Signals.send(p.pid(), "CONT");
-            frozen = false;
-        }
-    }
-
     /** Lock-free teardown for close() and the shutdown hook; SIGKILL works on a SIGSTOPped process too. */
     private void forceCleanup() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
-            if (!waitForExit(p, Duration.ofSeconds(10))) {
-                log.warn("{} (pid {}) did not die from SIGKILL", this, p.pid());
-            }
+        MariaDbProcess p = process;
+        if (p != null && p.isAlive() && !p.kill(Duration.ofSeconds(10))) {
+            log.warn("{} (pid {}) did not die from SIGKILL", this, p.pid());
         }
-        frozen = false;
         try {
             TempDirs.deleteTree(dir);
         } catch (IOException e) {
             log.warn("cannot delete {} of {}", dir, this, e);
-        }
-    }
-
-    private static boolean waitForExit(Process p, Duration timeout) {
-        try {
-            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
         }
     }
 
@@ -444,6 +410,7 @@ public final class MariaDbServer implements AutoCloseable {
         private final Map<String, String> options = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(30);
+        private IntSupplier portSource = FreePorts::find;
 
         private Builder() {}
 
@@ -490,6 +457,12 @@ public final class MariaDbServer implements AutoCloseable {
         /** How long a clean stop may take before the server is SIGKILLed. */
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Where first-start ports come from; tests of the fixture use it to hand out a port that is taken. */
+        Builder portSource(IntSupplier source) {
+            this.portSource = Objects.requireNonNull(source);
             return this;
         }
 

@@ -66,6 +66,7 @@ final class MariaDbTemplate {
         Path data = dir.resolve("data");
         try {
             Files.createDirectories(dir);
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
             List<String> install = new ArrayList<>(List.of(
                     MariaDbBinaries.installDb().toString(),
                     "--no-defaults",
@@ -73,13 +74,13 @@ final class MariaDbTemplate {
                     "--skip-test-db",
                     "--skip-name-resolve",
                     "--datadir=" + data));
-            install.addAll(commonArgs());
+            install.addAll(commonArgs(tmp));
             run("mariadb-install-db", install, dir.resolve("install.log"), null);
             installed = System.nanoTime();
 
             List<String> bootstrap = new ArrayList<>(List.of(
                     MariaDbBinaries.mariadbd().toString(), "--no-defaults", "--bootstrap", "--datadir=" + data));
-            bootstrap.addAll(commonArgs());
+            bootstrap.addAll(commonArgs(tmp));
             Path sql = dir.resolve("users.sql");
             Files.writeString(sql, USERS_SQL, StandardCharsets.UTF_8);
             // Without --log-error, bootstrap errors go to stderr and so into bootstrap.log.
@@ -97,8 +98,13 @@ final class MariaDbTemplate {
         return data;
     }
 
-    private static List<String> commonArgs() {
+    /**
+     * Options for both steps. A private tmpdir is essential: a starting mariadbd deletes every {@code #sql*} file in
+     * its tmpdir, so with the default {@code /tmp} any server starting elsewhere on the machine breaks the install.
+     */
+    private static List<String> commonArgs(Path tmp) {
         List<String> args = new ArrayList<>();
+        args.add("--tmpdir=" + tmp);
         if (ServerConfig.runningAsRoot()) {
             args.add("--user=root");
         }
@@ -124,7 +130,8 @@ final class MariaDbTemplate {
         }
         if (process.exitValue() != 0) {
             throw new MariaDbFixtureException(what + " failed with exit code " + process.exitValue() + ": " + command
-                    + "\n" + FileTail.lastLines(output, 30, 0));
+                    + "\nerrors:\n" + FileTail.errorLines(output, 20) + "\nlast lines:\n"
+                    + FileTail.lastLines(output, 15, 0));
         }
     }
 }

@@ -58,6 +58,7 @@ final class ServerConfig {
         all.put("socket", dir.resolve("mysqld.sock").toString());
         all.put("pid_file", dir.resolve("mariadbd.pid").toString());
         all.put("log_error", dir.resolve("error.log").toString());
+        // Never the shared /tmp: a starting mariadbd deletes the #sql* temp tables it finds in its tmpdir.
         all.put("tmpdir", dir.resolve("tmp").toString());
         all.put("server_id", Integer.toString(serverId));
         if (runningAsRoot()) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** When a server cannot start, the error says why, quoting mariadbd's own error log, and nothing is left running. */
@@ -22,6 +24,23 @@ class MariaDbServerFailuresTest {
             assertThat(server.isRunning()).isFalse();
             assertThat(ProcFs.pidsWithCmdline("mariadbd", server.directory().toString()))
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void firstStartMovesToAnotherPortIfItsPortWasTakenMeanwhile() throws Exception {
+        try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Iterator<Integer> ports =
+                    List.of(squatter.getLocalPort(), FreePorts.find()).iterator();
+            try (MariaDbServer server = MariaDbServer.builder()
+                    .name("mover")
+                    .portSource(ports::next)
+                    .build()
+                    .start()) {
+                assertThat(server.port()).isNotEqualTo(squatter.getLocalPort());
+                assertThat(server.queryForLong("SELECT @@port")).isEqualTo(server.port());
+                assertThat(ports.hasNext()).isFalse();
+            }
         }
     }
 
