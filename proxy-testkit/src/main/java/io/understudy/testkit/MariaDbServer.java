@@ -56,8 +56,9 @@ public final class MariaDbServer implements AutoCloseable {
     private final IntSupplier portSource;
     private final FixtureReaper.Resource reaperEntry = this::forceCleanup;
 
-    private Path dir;
-    private Path dataDir;
+    // Volatile: the shutdown hook's forceCleanup() reads them without taking the lock.
+    private volatile Path dir;
+    private volatile Path dataDir;
     private volatile int port = -1;
     private volatile MariaDbProcess process;
     private volatile boolean closed;
