@@ -1,6 +1,7 @@
 package io.understudy.core.backend;
 
 import io.understudy.core.config.BackendConfig;
+import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.counter.TrafficCounters;
 import io.understudy.core.server.Server;
 import io.understudy.core.server.ServerState;
@@ -34,7 +35,7 @@ public final class Backend {
                         new Server(config.name(), sc, ServerState.initial(sc.disabled(), sc.weight(), nowMillis))));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
-        this.snapshot = BackendSnapshot.of(servers, 0);
+        this.snapshot = BackendSnapshot.of(servers, Optional.empty(), 0);
         this.lastChangeMillis = nowMillis;
     }
 
@@ -81,10 +82,33 @@ public final class Backend {
         return Optional.of(chosen);
     }
 
-    /** Recomputes the snapshot from the servers' states. Control plane only. */
+    /**
+     * Recomputes the snapshot from the servers' states. With {@code failback = manual}, once traffic has gone to a
+     * backup that backup is pinned: it keeps the traffic when active servers come back, until it stops being usable or
+     * an operator moves traffic ({@link #republish(long, Optional)}). Control plane only.
+     */
     public BackendSnapshot republish(long nowMillis) {
         BackendSnapshot before = snapshot;
-        BackendSnapshot after = BackendSnapshot.of(servers, before.version() + 1);
+        Optional<Server> pin = before.pinned().filter(s -> s.state().usable());
+        if (config.failover().failback() == FailoverPolicy.Failback.MANUAL && pin.isEmpty()) {
+            // Not pinned (or the pinned server just failed): pin whatever takes traffic now if it is a backup, so a
+            // primary coming back later does not take the traffic without an operator.
+            BackendSnapshot plain = BackendSnapshot.of(servers, Optional.empty(), before.version());
+            pin = plain.runningOnBackup() ? plain.first(config.allBackups()) : Optional.empty();
+        }
+        return publish(BackendSnapshot.of(servers, pin, before.version() + 1), before, nowMillis);
+    }
+
+    /**
+     * Recomputes the snapshot with an operator's choice: {@code pin} present makes that (usable) server take all new
+     * sessions; empty clears any pin so the normal order applies again. Control plane only.
+     */
+    public BackendSnapshot republish(long nowMillis, Optional<Server> pin) {
+        BackendSnapshot before = snapshot;
+        return publish(BackendSnapshot.of(servers, pin, before.version() + 1), before, nowMillis);
+    }
+
+    private BackendSnapshot publish(BackendSnapshot after, BackendSnapshot before, long nowMillis) {
         if (before.noServerAvailable() != after.noServerAvailable()) {
             lastChangeMillis = nowMillis;
         }

@@ -7,7 +7,10 @@ import io.understudy.core.server.Server;
  * quickly and hand any I/O to another thread.
  */
 public interface ControlObserver {
-    /** A server's state was changed (only called when something actually changed). */
+    /**
+     * A server's state or its backend's traffic changed (only called when something actually changed; an operator's
+     * traffic move arrives with equal before/after server states and differing snapshots).
+     */
     default void onTransition(ServerTransition transition) {}
 
     /**

@@ -143,21 +143,56 @@ public final class ControlPlane implements AutoCloseable {
         ServerState before = server.state();
         ServerState after = f.apply(before);
         if (after.equals(before)) {
-            return new ServerTransition(server, before, before, backend.snapshot());
+            return new ServerTransition(server, before, before, backend.snapshot(), backend.snapshot());
         }
         BackendSnapshot snapBefore = backend.snapshot();
         server.publish(after);
         BackendSnapshot snapAfter = backend.republish(System.currentTimeMillis());
-        ServerTransition t = new ServerTransition(server, before, after, snapAfter);
+        ServerTransition t = new ServerTransition(server, before, after, snapBefore, snapAfter);
         transitionLog.log(t, snapBefore, sessionCount.of(server));
+        notifyObservers(t);
+        return t;
+    }
+
+    /**
+     * Moves the traffic of a backend: {@code target} present pins it to that server (which must be usable), empty
+     * clears the pin so the normal order (active servers first) applies again. The operation behind manual failback.
+     * Completes with the new snapshot, or exceptionally with {@link IllegalArgumentException} when the target is not
+     * usable.
+     */
+    public CompletableFuture<BackendSnapshot> moveTraffic(Backend backend, Optional<Server> target, String reason) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    target.ifPresent(s -> {
+                        if (!s.state().usable()) {
+                            throw new IllegalArgumentException(s.id() + " is not usable");
+                        }
+                    });
+                    BackendSnapshot before = backend.snapshot();
+                    BackendSnapshot after = backend.republish(System.currentTimeMillis(), target);
+                    LOG.warn(
+                            "backend '{}': traffic moved to {} ({}).",
+                            backend.name(),
+                            after.first(backend.config().allBackups())
+                                    .map(Server::id)
+                                    .orElse("no server"),
+                            reason);
+                    Server subject = target.orElseGet(
+                            () -> after.first(false).orElse(backend.servers().get(0)));
+                    notifyObservers(new ServerTransition(subject, subject.state(), subject.state(), before, after));
+                    return after;
+                },
+                writer);
+    }
+
+    private void notifyObservers(ServerTransition t) {
         for (ControlObserver o : observers) {
             try {
                 o.onTransition(t);
             } catch (RuntimeException e) {
-                LOG.warn("observer {} failed on transition of {}", o, server, e);
+                LOG.warn("observer {} failed on transition of {}", o, t.server(), e);
             }
         }
-        return t;
     }
 
     @Override

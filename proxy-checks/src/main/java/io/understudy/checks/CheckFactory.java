@@ -1,0 +1,9 @@
+package io.understudy.checks;
+
+import io.understudy.core.server.Server;
+
+/** Makes the {@link Check} for a server from its check settings ({@code server.config().check()}). */
+@FunctionalInterface
+public interface CheckFactory {
+    Check create(Server server);
+}

@@ -1,0 +1,192 @@
+package io.understudy.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.backend.Backend;
+import io.understudy.core.config.BackendConfig;
+import io.understudy.core.config.Balance;
+import io.understudy.core.config.CheckConfig;
+import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.HostPort;
+import io.understudy.core.config.ServerConfig;
+import io.understudy.core.control.ControlPlane;
+import io.understudy.core.server.AdminFlag;
+import io.understudy.core.server.OpState;
+import io.understudy.core.server.Server;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The scheduler and state machine, driven by scripted check results instead of servers. */
+@Timeout(30)
+class HealthCheckerTest {
+    private final ConcurrentHashMap<String, AtomicReference<CheckStatus>> answers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    private ControlPlane control;
+    private HealthChecker checker;
+    private Backend backend;
+
+    static CheckConfig check(boolean initialUp, Duration inter) {
+        return new CheckConfig(
+                true,
+                CheckConfig.CheckType.MYSQL,
+                "haproxy",
+                "",
+                CheckConfig.MySqlVariant.POST_41,
+                inter,
+                Duration.ofMillis(20),
+                inter,
+                2,
+                3,
+                Duration.ofMillis(500),
+                0.0,
+                initialUp,
+                "SELECT 1",
+                false,
+                Optional.empty());
+    }
+
+    private void start(boolean initialUp, Duration inter) {
+        HostPort addr = new HostPort("127.0.0.1", 1, new InetSocketAddress("127.0.0.1", 1));
+        CheckConfig cc = check(initialUp, inter);
+        backend = new Backend(
+                new BackendConfig(
+                        "MySQL",
+                        Balance.FIRST,
+                        false,
+                        3,
+                        -1,
+                        Duration.ofMillis(10),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        List.of(
+                                new ServerConfig("Primary", 1, addr, false, 1, 0, false, cc),
+                                new ServerConfig("Secondary", 2, addr, true, 1, 0, false, cc)),
+                        FailoverPolicy.defaults()),
+                0);
+        control = new ControlPlane(List.of(backend), s -> 0);
+        for (Server s : backend.servers()) {
+            answers.put(s.name(), new AtomicReference<>(CheckStatus.L7OK));
+            runs.put(s.name(), new AtomicInteger());
+        }
+        checker = new HealthChecker(control, s -> () -> {
+            runs.get(s.name()).incrementAndGet();
+            CheckStatus st = answers.get(s.name()).get();
+            return CompletableFuture.completedFuture(
+                    st == CheckStatus.L7STS
+                            ? CheckResult.withCode(st, 1045, "#28000Access denied", 3)
+                            : CheckResult.of(st, "", 1));
+        });
+        checker.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (checker != null) {
+            checker.close();
+        }
+        if (control != null) {
+            control.close();
+        }
+    }
+
+    private Server s(String name) {
+        return backend.server(name).orElseThrow();
+    }
+
+    @Test
+    void failingChecksTakeTheServerDownAndPassingOnesBringItBack() {
+        start(true, Duration.ofMillis(30));
+        await().until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        answers.get("Primary").set(CheckStatus.L7STS);
+        await().until(() -> s("Primary").state().op() == OpState.STOPPED);
+        CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();
+        assertThat(snap.health().statusText()).isEqualTo("DOWN");
+        assertThat(snap.failedChecks()).isGreaterThanOrEqualTo(3);
+        assertThat(snap.downTransitions()).isEqualTo(1);
+        assertThat(snap.status()).isEqualTo(CheckStatus.L7STS);
+        assertThat(s("Primary").state().reason())
+                .isEqualTo("Layer7 wrong status, code: 1045, info: \"#28000Access denied\", check duration: 3ms");
+        assertThat(backend.snapshot().runningOnBackup()).isTrue();
+
+        answers.get("Primary").set(CheckStatus.L7OK);
+        await().until(() -> s("Primary").state().op() == OpState.RUNNING);
+        assertThat(checker.snapshot(s("Primary")).orElseThrow().health().statusText())
+                .isEqualTo("UP");
+        assertThat(backend.snapshot().runningOnBackup()).isFalse();
+    }
+
+    @Test
+    void aServerConfiguredToStartDownTakesNoTrafficUntilRiseChecksPass() {
+        answers.clear();
+        start(false, Duration.ofSeconds(30));
+        // start() returns after the initial state is published: nothing is usable yet.
+        assertThat(backend.snapshot().noServerAvailable()).isTrue();
+        await().until(() -> s("Primary").state().op() == OpState.RUNNING);
+        assertThat(runs.get("Primary").get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aLiveTrafficFailureCountsOnceAndTriggersAnImmediateCheck() {
+        // A long interval: only the passive trigger can cause the next checks quickly.
+        start(true, Duration.ofSeconds(30));
+        await().until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        int before = runs.get("Primary").get();
+        answers.get("Primary").set(CheckStatus.L4CON);
+        // A burst of clients failing at once counts once, then the re-checks (at fastinter) finish the job.
+        for (int i = 0; i < 10; i++) {
+            control.reportConnectFailure(s("Primary"), "Connection refused");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> s("Primary").state().op() == OpState.STOPPED);
+        CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();
+        assertThat(snap.passiveFailures()).isBetween(1L, 3L);
+        assertThat(runs.get("Primary").get()).isGreaterThan(before);
+    }
+
+    @Test
+    void checksPauseInMaintenanceAndResumeWhenItEnds() throws Exception {
+        start(true, Duration.ofMillis(30));
+        await().until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        control.setAdminFlag(s("Primary"), AdminFlag.FMAINT, true, "test").get();
+        answers.get("Primary").set(CheckStatus.L4CON);
+        int during = runs.get("Primary").get();
+        await().during(Duration.ofMillis(200)).until(() -> runs.get("Primary").get() <= during + 1);
+        assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
+        control.setAdminFlag(s("Primary"), AdminFlag.FMAINT, false, "test").get();
+        await().until(() -> s("Primary").state().op() == OpState.STOPPED);
+    }
+
+    @Test
+    void disableHealthStopsChecking() {
+        start(true, Duration.ofMillis(30));
+        await().until(() -> runs.get("Primary").get() >= 2);
+        assertThat(checker.pause(s("Primary"), true)).isTrue();
+        answers.get("Primary").set(CheckStatus.L4CON);
+        int paused = runs.get("Primary").get();
+        await().during(Duration.ofMillis(200)).until(() -> runs.get("Primary").get() <= paused + 1);
+        assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
+        assertThat(checker.pause(s("Primary"), false)).isTrue();
+        await().until(() -> s("Primary").state().op() == OpState.STOPPED);
+    }
+}
