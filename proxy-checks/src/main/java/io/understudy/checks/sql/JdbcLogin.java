@@ -1,0 +1,96 @@
+package io.understudy.checks.sql;
+
+import com.mysql.cj.jdbc.NonRegisteringDriver;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * How an SQL check logs in: the mysql-connector-j URL and properties for one server and user, chosen so that a login
+ * costs as little as possible while still being the login a real application does.
+ *
+ * <p>TLS is off ({@code sslMode=DISABLED}; the legacy {@code useSSL=false} means the same and is ignored once
+ * {@code sslMode} is set): a TLS handshake every few seconds per server would cost more than the check itself, and a
+ * check account should hold no privilege worth protecting. {@code allowPublicKeyRetrieval=true} lets
+ * {@code caching_sha2_password} accounts log in over plain TCP by RSA-encrypting the password.
+ */
+final class JdbcLogin {
+    /**
+     * Registering with {@link java.sql.DriverManager} is pointless here: the check talks to the driver directly,
+     * which also skips DriverManager's scan of every registered driver.
+     */
+    private static final Driver DRIVER = newDriver();
+
+    private final String url;
+    private final String user;
+    private final String password;
+
+    JdbcLogin(InetSocketAddress target, String user, String password) {
+        this.url = url(target);
+        this.user = user;
+        this.password = password == null ? "" : password;
+    }
+
+    static String url(InetSocketAddress target) {
+        String host = target.getHostString();
+        if (target.getAddress() instanceof Inet6Address || host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        // No default database: the check account needs no privilege on any schema.
+        return "jdbc:mysql://" + host + ":" + target.getPort() + "/";
+    }
+
+    String url() {
+        return url;
+    }
+
+    /** The driver properties for a login that must be over within {@code timeoutMillis}. */
+    Properties properties(int timeoutMillis) {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        if (!password.isEmpty()) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("connectTimeout", Integer.toString(timeoutMillis));
+        // Bounds every read of the login; statements get the remaining budget via setNetworkTimeout.
+        p.setProperty("socketTimeout", Integer.toString(timeoutMillis));
+        p.setProperty("sslMode", "DISABLED");
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        p.setProperty("tcpKeepAlive", "false");
+        // The server variables the driver reads at login are cached per URL: later logins skip that query.
+        p.setProperty("cacheServerConfiguration", "true");
+        // Answer autocommit/isolation/read-only questions locally instead of asking the server.
+        p.setProperty("useLocalSessionState", "true");
+        p.setProperty("elideSetAutoCommits", "true");
+        // A custom check query that returns a zero date must not fail the check.
+        p.setProperty("zeroDateTimeBehavior", "CONVERT_TO_NULL");
+        // Never reconnect behind our back: every check is one login.
+        p.setProperty("autoReconnect", "false");
+        // Lets a DBA tell check sessions apart in the processlist / performance_schema.
+        p.setProperty("connectionAttributes", "program_name:understudy-sqlcheck");
+        // The driver's own logging goes to SLF4J instead of stderr.
+        p.setProperty("logger", "com.mysql.cj.log.Slf4JLogger");
+        return p;
+    }
+
+    /** Opens a connection; the caller closes it. */
+    Connection connect(int timeoutMillis) throws SQLException {
+        Connection c = DRIVER.connect(url, properties(timeoutMillis));
+        if (c == null) {
+            // Driver.connect returns null for a URL it does not accept; ours always has the jdbc:mysql: prefix.
+            throw new SQLException("mysql-connector-j refused the URL " + url);
+        }
+        return c;
+    }
+
+    private static Driver newDriver() {
+        try {
+            return new NonRegisteringDriver();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
