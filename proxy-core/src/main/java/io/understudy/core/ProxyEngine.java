@@ -7,6 +7,7 @@ import io.understudy.core.config.DurationText;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.control.ControlPlane;
+import io.understudy.core.control.SessionShutdownPolicy;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.frontend.Frontend;
 import io.understudy.core.frontend.FrontendListener;
@@ -54,6 +55,8 @@ public final class ProxyEngine implements AutoCloseable {
         }
         this.control =
                 new ControlPlane(backends, server -> (int) server.counters().currentSessions());
+        // Close sessions of a server that lost its role (on-marked-down / on-marked-up), as the policy says.
+        control.addObserver(new SessionShutdownPolicy(control, sessions));
         for (int i = 0; i < config.listens().size(); i++) {
             ListenConfig l = config.listens().get(i);
             Backend backend = backends.get(i);

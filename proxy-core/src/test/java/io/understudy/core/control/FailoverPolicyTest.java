@@ -1,0 +1,192 @@
+package io.understudy.core.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.ProxyEngine;
+import io.understudy.core.ScriptedServer;
+import io.understudy.core.TestConfigs;
+import io.understudy.core.backend.Backend;
+import io.understudy.core.config.BackendConfig;
+import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.ListenConfig;
+import io.understudy.core.config.ProxyConfig;
+import io.understudy.core.server.OpState;
+import io.understudy.core.server.Server;
+import io.understudy.core.session.TerminationCause;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Sessions closed when a server loses its role, and manual failback's pinning, through a running engine. */
+@Timeout(60)
+class FailoverPolicyTest {
+
+    static ProxyConfig withPolicy(TestConfigs t, FailoverPolicy policy) {
+        ProxyConfig c = t.build();
+        BackendConfig b = c.listens().get(0).backend();
+        BackendConfig nb = new BackendConfig(
+                b.name(),
+                b.balance(),
+                b.allBackups(),
+                b.retries(),
+                b.redispatch(),
+                b.retryDelay(),
+                b.connectTimeout(),
+                b.serverTimeout(),
+                b.servers(),
+                policy);
+        return new ProxyConfig(
+                c.global(), List.of(new ListenConfig(c.listens().get(0).frontend(), nb)), c.admin(), c.source());
+    }
+
+    static String greet(Socket s) throws Exception {
+        return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII);
+    }
+
+    static Socket connect(ProxyEngine e) throws Exception {
+        Socket s = new Socket();
+        s.setSoTimeout(10_000);
+        s.connect(e.boundAddress("MySQL").orElseThrow(), 5000);
+        return s;
+    }
+
+    @Test
+    void markedDownClosesTheServersSessionsAndFailbackClosesTheBackupsSessions() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
+                ScriptedServer b = ScriptedServer.greetingEcho("B1");
+                ProxyEngine e = new ProxyEngine(withPolicy(
+                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        FailoverPolicy.defaults()))) {
+            e.start();
+            ControlPlane control = e.control();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Socket onPrimary = connect(e);
+            assertThat(greet(onPrimary)).isEqualTo("P1");
+
+            control.setOperational(primary, OpState.STOPPED, "test").get();
+            // The client of the server that lost its role is cut at once.
+            assertThat(onPrimary.getInputStream().read()).isEqualTo(-1);
+            await().until(() -> e.sessions().endedTotal(TerminationCause.SERVER_MARKED_DOWN) == 1);
+
+            Socket onBackup = connect(e);
+            assertThat(greet(onBackup)).isEqualTo("B1");
+            control.setOperational(primary, OpState.RUNNING, "test").get();
+            assertThat(onBackup.getInputStream().read()).isEqualTo(-1);
+            await().until(() -> e.sessions().endedTotal(TerminationCause.BACKUP_YIELDED) == 1);
+            try (Socket again = connect(e)) {
+                assertThat(greet(again)).isEqualTo("P1");
+            }
+            onPrimary.close();
+            onBackup.close();
+        }
+    }
+
+    @Test
+    void withThePolicyOffSessionsStay() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
+                ScriptedServer b = ScriptedServer.greetingEcho("B1");
+                ProxyEngine e = new ProxyEngine(withPolicy(
+                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        new FailoverPolicy(FailoverPolicy.Failback.AUTO, false, false)))) {
+            e.start();
+            Server primary = e.backends().get(0).server("Primary").orElseThrow();
+            try (Socket onPrimary = connect(e)) {
+                assertThat(greet(onPrimary)).isEqualTo("P1");
+                e.control().setOperational(primary, OpState.STOPPED, "test").get();
+                // Still relayed: HAProxy's default behaviour when the option is off.
+                onPrimary.getOutputStream().write('x');
+                assertThat(onPrimary.getInputStream().read()).isEqualTo('x');
+            }
+        }
+    }
+
+    @Test
+    void manualFailbackKeepsTrafficOnTheBackupUntilAnOperatorMovesIt() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
+                ScriptedServer b = ScriptedServer.greetingEcho("B1");
+                ProxyEngine e = new ProxyEngine(withPolicy(
+                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        new FailoverPolicy(FailoverPolicy.Failback.MANUAL, true, true)))) {
+            e.start();
+            ControlPlane control = e.control();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Server secondary = backend.server("Secondary").orElseThrow();
+
+            control.setOperational(primary, OpState.STOPPED, "test").get();
+            assertThat(backend.snapshot().pinned()).contains(secondary);
+            Socket onBackup = connect(e);
+            assertThat(greet(onBackup)).isEqualTo("B1");
+
+            // Primary is back: traffic and the backup's sessions stay where they are.
+            control.setOperational(primary, OpState.RUNNING, "test").get();
+            try (Socket s = connect(e)) {
+                assertThat(greet(s)).isEqualTo("B1");
+            }
+            onBackup.getOutputStream().write('y');
+            assertThat(onBackup.getInputStream().read()).isEqualTo('y');
+
+            // An operator moves traffic back: new sessions go to Primary, the backup's sessions are closed.
+            control.moveTraffic(backend, Optional.empty(), "operator").get();
+            assertThat(backend.snapshot().pinned()).isEmpty();
+            try (Socket s = connect(e)) {
+                assertThat(greet(s)).isEqualTo("P1");
+            }
+            InputStream in = onBackup.getInputStream();
+            assertThat(in.read()).isEqualTo(-1);
+            onBackup.close();
+        }
+    }
+
+    @Test
+    void manualFailbackMovesOnWhenThePinnedBackupFails() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
+                ScriptedServer b1 = ScriptedServer.greetingEcho("B1");
+                ScriptedServer b2 = ScriptedServer.greetingEcho("B2");
+                ProxyEngine e = new ProxyEngine(withPolicy(
+                        TestConfigs.listen("MySQL")
+                                .server("Primary", p.port())
+                                .backup("Secondary", b1.port())
+                                .backup("Tertiary", b2.port()),
+                        new FailoverPolicy(FailoverPolicy.Failback.MANUAL, true, true)))) {
+            e.start();
+            ControlPlane control = e.control();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            control.setOperational(primary, OpState.STOPPED, "test").get();
+            control.setOperational(backend.server("Secondary").orElseThrow(), OpState.STOPPED, "test")
+                    .get();
+            assertThat(backend.snapshot().pinned())
+                    .contains(backend.server("Tertiary").orElseThrow());
+            control.setOperational(primary, OpState.RUNNING, "test").get();
+            try (Socket s = connect(e)) {
+                assertThat(greet(s)).isEqualTo("B2");
+            }
+            // Pinning to a server that is not usable is refused.
+            assertThatThrownBy(() -> control.moveTraffic(
+                                    backend,
+                                    Optional.of(backend.server("Secondary").orElseThrow()),
+                                    "operator")
+                            .get())
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(IllegalArgumentException.class);
+            control.moveTraffic(backend, Optional.of(primary), "operator").get();
+            try (Socket s = connect(e)) {
+                assertThat(greet(s)).isEqualTo("P1");
+            }
+        }
+    }
+
+    static Duration shortly() {
+        return Duration.ofSeconds(5);
+    }
+}
