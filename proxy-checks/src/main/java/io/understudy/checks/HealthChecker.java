@@ -1,6 +1,7 @@
 package io.understudy.checks;
 
 import io.understudy.core.backend.Backend;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.control.ControlObserver;
 import io.understudy.core.control.ControlPlane;
 import io.understudy.core.control.ServerTransition;
@@ -73,10 +74,10 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
     }
 
     @Override
-    public void onConnectFailure(Server server, String reason) {
+    public void onConnectFailure(Server server, ConnectFailure failure) {
         ServerChecker c = checkers.get(server);
         if (c != null) {
-            c.passiveFailure(reason);
+            c.passiveFailure(failure);
         }
     }
 

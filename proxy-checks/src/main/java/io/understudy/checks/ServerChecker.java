@@ -1,5 +1,6 @@
 package io.understudy.checks;
 
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.CheckConfig;
 import io.understudy.core.control.ControlPlane;
 import io.understudy.core.server.OpState;
@@ -88,14 +89,20 @@ final class ServerChecker {
      * Live traffic could not connect: counts as one failed check (at most one between two active checks, so a burst of
      * clients does not take a server down alone) and triggers an immediate active check. Control-plane thread.
      */
-    void passiveFailure(String reason) {
+    void passiveFailure(ConnectFailure failure) {
         if (stopped || snapshot.paused() || server.state().inMaintenance()) {
             return;
         }
         if (!passiveCountedSinceLastCheck) {
             passiveCountedSinceLastCheck = true;
-            CheckStatus status = reason.contains("timeout") ? CheckStatus.L4TOUT : CheckStatus.L4CON;
-            apply(CheckResult.of(status, "live traffic: " + reason, 0), true);
+            CheckStatus status =
+                    switch (failure.kind()) {
+                        case REFUSED -> CheckStatus.L4CON;
+                        case TIMEOUT -> CheckStatus.L4TOUT;
+                        case NO_GREETING -> CheckStatus.L7TOUT;
+                        case ERROR -> CheckStatus.SOCKERR;
+                    };
+            apply(CheckResult.of(status, "live traffic: " + failure.message(), 0), true);
         }
         checkNow();
     }

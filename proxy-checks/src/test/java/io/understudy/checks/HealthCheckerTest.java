@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.understudy.core.backend.Backend;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
 import io.understudy.core.config.CheckConfig;
@@ -152,7 +153,8 @@ class HealthCheckerTest {
         answers.get("Primary").set(CheckStatus.L4CON);
         // A burst of clients failing at once counts once, then the re-checks (at fastinter) finish the job.
         for (int i = 0; i < 10; i++) {
-            control.reportConnectFailure(s("Primary"), "Connection refused");
+            control.reportConnectFailure(
+                    s("Primary"), new ConnectFailure(ConnectFailure.Kind.REFUSED, "Connection refused"));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> s("Primary").state().op() == OpState.STOPPED);
         CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();

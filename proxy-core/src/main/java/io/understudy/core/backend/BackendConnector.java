@@ -1,6 +1,8 @@
 package io.understudy.core.backend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +33,9 @@ public final class BackendConnector {
     private final Backend backend;
     private final ControlPlane control;
     private final Bootstrap template;
+
+    /** However long the TCP connect took, a server gets at least this long to send its greeting. */
+    static final long MIN_GREETING_WAIT_MILLIS = 100;
 
     public BackendConnector(Backend backend, ControlPlane control, Transport transport) {
         this.backend = backend;
@@ -86,23 +91,43 @@ public final class BackendConnector {
             }
             Server server = target.get();
             EventLoop loop = session.eventLoop();
+            long started = System.nanoTime();
             ChannelFuture cf = template.clone(loop).connect(server.address());
             cf.addListener(f -> {
                 if (f.isSuccess()) {
-                    if (!promise.trySuccess(new Connected(server, cf.channel()))) {
-                        cf.channel().close();
-                    }
+                    awaitGreeting(server, cf.channel(), started);
                 } else {
                     failed(server, f.cause());
                 }
             });
         }
 
+        /** TCP is up; the connection counts once the server's greeting arrives, within what is left of the timeout. */
+        private void awaitGreeting(Server server, Channel channel, long startedNanos) {
+            long timeout = backend.config().connectTimeout().toMillis();
+            long left = Math.max(MIN_GREETING_WAIT_MILLIS, timeout - (System.nanoTime() - startedNanos) / 1_000_000);
+            Promise<ByteBuf> greeting = channel.eventLoop().newPromise();
+            channel.pipeline().addLast("greeting", new GreetingWait(greeting, left));
+            greeting.addListener(g -> {
+                if (g.isSuccess()) {
+                    ByteBuf first = (ByteBuf) g.getNow();
+                    if (!promise.trySuccess(new Connected(server, channel, first))) {
+                        first.release();
+                        channel.close();
+                    }
+                } else {
+                    channel.close();
+                    failed(server, g.cause());
+                }
+            });
+        }
+
         private void failed(Server server, Throwable cause) {
-            String reason = describe(cause);
+            ConnectFailure failure = classify(cause);
+            String reason = failure.message();
             server.counters().connectError();
             backend.counters().connectError();
-            control.reportConnectFailure(server, reason);
+            control.reportConnectFailure(server, failure);
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
                 failed.add(server);
@@ -117,7 +142,11 @@ public final class BackendConnector {
             session.retried();
             server.counters().retry();
             backend.counters().retry();
-            boolean moveOn = cfg.redispatchesOnRetry(retry) || !server.state().usable();
+            // A server that did not answer within timeout connect is not tried again for this client: with redispatch
+            // on, the retry goes elsewhere at once rather than costing the client another full timeout.
+            boolean moveOn = cfg.redispatchesOnRetry(retry)
+                    || !server.state().usable()
+                    || (failure.timedOut() && cfg.redispatch() != 0);
             Optional<Server> same = Optional.of(server);
             if (moveOn) {
                 failed.add(server);
@@ -130,9 +159,7 @@ public final class BackendConnector {
                 }
             }
             Optional<Server> target = same;
-            long delay = cause instanceof ConnectTimeoutException
-                    ? 0
-                    : cfg.retryDelay().toMillis();
+            long delay = failure.timedOut() ? 0 : cfg.retryDelay().toMillis();
             if (delay == 0) {
                 next(target);
             } else {
@@ -147,11 +174,17 @@ public final class BackendConnector {
         static final NoopHandler INSTANCE = new NoopHandler();
     }
 
-    static String describe(Throwable cause) {
+    static ConnectFailure classify(Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
-            return "connect timeout";
+            return new ConnectFailure(ConnectFailure.Kind.TIMEOUT, "connect timeout");
         }
-        String m = cause.getMessage();
-        return m == null ? cause.getClass().getSimpleName() : m;
+        String m = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof GreetingWait.GreetingTimeoutException) {
+            return new ConnectFailure(ConnectFailure.Kind.NO_GREETING, m);
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return new ConnectFailure(ConnectFailure.Kind.REFUSED, m);
+        }
+        return new ConnectFailure(ConnectFailure.Kind.ERROR, m);
     }
 }

@@ -1,5 +1,6 @@
 package io.understudy.core.control;
 
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.server.Server;
 
 /**
@@ -17,5 +18,5 @@ public interface ControlObserver {
      * Live traffic could not connect to {@code server} (a passive health signal): the health checker may count it as a
      * failed check and re-check at once.
      */
-    default void onConnectFailure(Server server, String reason) {}
+    default void onConnectFailure(Server server, ConnectFailure failure) {}
 }

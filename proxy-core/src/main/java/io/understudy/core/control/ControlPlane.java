@@ -2,6 +2,7 @@ package io.understudy.core.control;
 
 import io.understudy.core.backend.Backend;
 import io.understudy.core.backend.BackendSnapshot;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.server.AdminFlag;
 import io.understudy.core.server.OpState;
 import io.understudy.core.server.Server;
@@ -110,7 +111,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Live traffic failed to connect to {@code server}; observers (the health checker) decide what it means. */
-    public void reportConnectFailure(Server server, String reason) {
+    public void reportConnectFailure(Server server, ConnectFailure reason) {
         writer.execute(() -> {
             for (ControlObserver o : observers) {
                 try {

@@ -69,11 +69,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Channel client = ctx.channel();
         Channel server = connected.channel();
         if (!client.isActive()) {
+            connected.greeting().release();
             server.close();
             session.terminate(TerminationCause.CLIENT_ABORTED_CONNECT, false);
             return;
         }
         session.connected(connected.server(), server);
+        session.addBytesOut(connected.greeting().readableBytes());
+        client.write(connected.greeting(), client.voidPromise());
         RelayHandler[] relay = RelayHandler.pair(session, client, server);
         long clientTimeout = frontend.config().clientTimeout().toMillis();
         long serverTimeout = frontend.backend().config().serverTimeout().toMillis();

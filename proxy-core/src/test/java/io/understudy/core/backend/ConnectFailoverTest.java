@@ -127,6 +127,40 @@ class ConnectFailoverTest {
         }
     }
 
+    @Test
+    void aServerThatAcceptsButNeverGreetsIsSkippedAfterTheConnectTimeout() throws Exception {
+        // Like a SIGSTOPped mysqld: the kernel completes the handshake, nothing ever answers.
+        try (ScriptedServer frozen = ScriptedServer.start((s, in, out) -> in.read());
+                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", frozen.port())
+                        .backup("Secondary", backup.port())
+                        .timeouts(Duration.ofMillis(300), Duration.ofMinutes(1), Duration.ofMinutes(1)));
+                Socket client = proxy.connect()) {
+            long t0 = System.nanoTime();
+            assertThat(greeting(client)).isEqualTo("BACKUP");
+            long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
+            // One timeout, then straight to the backup: the frozen server is not retried for this client.
+            assertThat(waitedMillis).isLessThan(3_000);
+            assertThat(frozen.accepted()).isEqualTo(1);
+            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServerThatClosesBeforeItsGreetingCountsAsAConnectFailure() throws Exception {
+        try (ScriptedServer closing = ScriptedServer.start((s, in, out) -> s.close());
+                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", closing.port())
+                        .backup("Secondary", backup.port()));
+                Socket client = proxy.connect()) {
+            assertThat(greeting(client)).isEqualTo("BACKUP");
+            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(3);
+        }
+    }
+
     /** A pre-handshake MySQL ERR packet as a client would parse it. */
     record ErrPacket(int errno, String message) {
         static ErrPacket read(InputStream in) throws IOException {

@@ -1,0 +1,87 @@
+package io.understudy.core.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits, on a freshly connected server channel, for the server's first bytes. A MySQL server speaks first (its
+ * greeting), so a connection counts as established only once they arrive: a server that is frozen or overloaded
+ * accepts in the kernel but never greets, and then the connect is a failure that can be retried elsewhere before the
+ * client has seen anything. Lives on the session's event loop; its fields are plain.
+ */
+final class GreetingWait extends ChannelInboundHandlerAdapter {
+    private final Promise<ByteBuf> greeting;
+    private final long timeoutMillis;
+    private ScheduledFuture<?> timer;
+
+    GreetingWait(Promise<ByteBuf> greeting, long timeoutMillis) {
+        this.greeting = greeting;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (greeting.tryFailure(new GreetingTimeoutException(timeoutMillis))) {
+                                ctx.close();
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf && buf.isReadable()) {
+            timer.cancel(false);
+            ctx.pipeline().remove(this);
+            if (!greeting.trySuccess(buf)) {
+                buf.release();
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        timer.cancel(false);
+        greeting.tryFailure(new java.io.IOException("server closed the connection before its greeting"));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            timer.cancel(false);
+            greeting.tryFailure(new java.io.IOException("server closed the connection before its greeting"));
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        timer.cancel(false);
+        greeting.tryFailure(cause);
+        ctx.close();
+    }
+
+    /** The server accepted the connection but sent nothing within the connect timeout. */
+    static final class GreetingTimeoutException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        GreetingTimeoutException(long millis) {
+            super("no greeting from the server within " + millis + "ms", null, false, false);
+        }
+    }
+}
