@@ -1,13 +1,17 @@
 package io.understudy.core.config;
 
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -18,12 +22,18 @@ import java.util.regex.Pattern;
  * are kept once: a bad {@code defaults} value is met again by every listen section that inherits it.
  */
 final class Problems {
+    /** What a secret is shown as: the operator needs the key and the line to fix it, never the value. */
+    static final String HIDDEN = "<hidden>";
+
     /** Long values (a whole mistyped section) are cut so that each problem stays one readable line. */
     private static final int MAX_VALUE_CHARS = 80;
 
     private static final Pattern LINE_SUFFIX = Pattern.compile(": \\d+(-\\d+)?$");
 
     private static final Pattern FILE_LINE = Pattern.compile("(.*):(\\d{1,9})");
+
+    /** Parts of key names that hold secrets ({@code password}, {@code passwd}, {@code pwd}, {@code secret}). */
+    private static final List<String> SECRET_WORDS = List.of("pass", "pwd", "secret");
 
     private final String source;
     private final Map<String, ConfigOrigin> substitutionSites;
@@ -43,9 +53,15 @@ final class Problems {
         return source;
     }
 
-    /** Reports {@code value} at {@code key} as not being what was expected. */
+    /** Reports {@code value} at {@code key} as not being what was expected; a secret's value is hidden. */
     void add(String key, ConfigValue value, String expected) {
-        problems.add(new ConfigProblem(key, text(value), expected, origin(key, value.origin())));
+        String shown = isSecret(lastKey(key)) ? HIDDEN : text(value);
+        problems.add(new ConfigProblem(key, shown, expected, origin(key, value.origin())));
+    }
+
+    /** {@link #add} without the value, for settings that may hold a secret under a name we cannot guess. */
+    void addHidden(String key, ConfigValue value, String expected) {
+        problems.add(new ConfigProblem(key, HIDDEN, expected, origin(key, value.origin())));
     }
 
     /** Reports a required setting that is absent; {@code where} is the section that should have held it. */
@@ -109,20 +125,60 @@ final class Problems {
         return name + ":" + origin.lineNumber();
     }
 
-    /** The value as the operator wrote it: strings unquoted, numbers in their original text, sections as JSON. */
+    /**
+     * The value as the operator wrote it: strings unquoted, numbers in their original text, sections as JSON with
+     * secrets hidden (a mistyped {@code chekc { password = ... }} is shown whole), cut to one readable line.
+     */
     static String text(ConfigValue value) {
         String text;
         try {
             text = switch (value.valueType()) {
                 case STRING -> (String) value.unwrapped();
-                case OBJECT, LIST -> value.render(ConfigRenderOptions.concise());
+                case OBJECT, LIST -> redact(value).render(ConfigRenderOptions.concise());
                 case NULL -> "null";
                 default -> value.render();
             };
         } catch (com.typesafe.config.ConfigException.NotResolved e) {
-            // Still a substitution (or a merge of one): show it as written, on one line.
+            // Still a substitution (or a merge of one): show it as written, on one line. It cannot be walked to hide
+            // just the secret, so a rendering that mentions one is hidden whole.
             text = value.render(ConfigRenderOptions.concise()).replaceAll("\\s+", " ");
+            if (SECRET_WORDS.stream().anyMatch(text.toLowerCase(Locale.ROOT)::contains)) {
+                text = HIDDEN;
+            }
         }
         return text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS - 3) + "...";
+    }
+
+    /**
+     * Whether a key's value must never be printed: {@code password} and its likely misspellings or synonyms, since
+     * a typo'd key is reported as unknown together with its value.
+     */
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(k::contains)
+                || ConfigKeys.closest(k, List.of("password")).isPresent();
+    }
+
+    /** The last segment of a key path ({@code password} of {@code listen.db.check.password}). */
+    private static String lastKey(String path) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        return last.replace("\"", "");
+    }
+
+    /** A copy of a resolved section with the value of every secret key replaced by {@link #HIDDEN}. */
+    private static ConfigValue redact(ConfigValue value) {
+        if (value instanceof ConfigObject object) {
+            ConfigObject out = object;
+            for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+                ConfigValue v = isSecret(e.getKey()) ? ConfigValueFactory.fromAnyRef(HIDDEN) : redact(e.getValue());
+                out = out.withValue(e.getKey(), v);
+            }
+            return out;
+        }
+        if (value instanceof ConfigList list) {
+            return ConfigValueFactory.fromIterable(
+                    list.stream().map(Problems::redact).toList());
+        }
+        return value;
     }
 }

@@ -9,7 +9,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,9 +89,22 @@ final class Section {
 
     /** Reports every key not in {@code known}, suggesting the closest known one. */
     void checkKnownKeys(List<String> known) {
+        checkKnownKeys(known, false);
+    }
+
+    /**
+     * {@link #checkKnownKeys(List)}, optionally without printing the unknown keys' values: in a section that holds a
+     * password, a misspelt key may well be the password under a name no rule recognises.
+     */
+    void checkKnownKeys(List<String> known, boolean hideValues) {
         for (String key : keysInFileOrder()) {
             if (!known.contains(key)) {
-                problems.add(keyPath(key), object.get(key), ConfigKeys.unknownKeyExpectation(key, known));
+                String expected = ConfigKeys.unknownKeyExpectation(key, known);
+                if (hideValues) {
+                    problems.addHidden(keyPath(key), object.get(key), expected);
+                } else {
+                    problems.add(keyPath(key), object.get(key), expected);
+                }
             }
         }
     }
@@ -133,7 +148,8 @@ final class Section {
         ConfigValue v = value(key);
         return switch (v.valueType()) {
             case STRING, NUMBER, BOOLEAN -> {
-                String s = Problems.text(v);
+                // Not Problems.text: that shortens long values for messages, and a query must be kept whole.
+                String s = v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped() : v.render();
                 if (s.isBlank()) {
                     problems.add(keyPath(key), v, "a non-empty string");
                     yield Optional.empty();
@@ -193,6 +209,16 @@ final class Section {
         ConfigValue v = value(key);
         E e = v.valueType() == ConfigValueType.STRING ? choices.get((String) v.unwrapped()) : null;
         return e != null ? Optional.of(e) : report(key, v, "one of " + String.join(", ", choices.keySet()));
+    }
+
+    /** The choices of a {@link #keyword} setting, kept in the order they are listed in its problem. */
+    @SafeVarargs
+    static <E> Map<String, E> choices(Map.Entry<String, E>... entries) {
+        Map<String, E> m = new LinkedHashMap<>();
+        for (Map.Entry<String, E> e : entries) {
+            m.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** Reports a problem at {@code key} and returns empty, so getters can {@code return report(...)}. */
