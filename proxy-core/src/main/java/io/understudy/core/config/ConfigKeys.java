@@ -8,11 +8,6 @@ import java.util.Optional;
 /**
  * The known keys of every config section: the one table to extend when a setting is added, so that typos keep being
  * reported as unknown keys.
- *
- * <p>Where the health-check issue plugs in: add {@code "check"} to {@link #DEFAULTS} (a listen section inherits it
- * from {@code defaults}, i.e. backend level) and to {@link #SERVER} (per-server override), and add a {@code CHECK}
- * table with {@code type, user, password, inter, fastinter, downinter, rise, fall, timeout}. Until then a {@code
- * check} block is an unknown key.
  */
 final class ConfigKeys {
     /** The top-level sections of a config file. */
@@ -22,8 +17,18 @@ final class ConfigKeys {
     static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads");
 
     /** {@code defaults { ... }}: every setting a {@code listen.<name>} section inherits and may override. */
-    static final List<String> DEFAULTS =
-            List.of("maxconn", "balance", "allbackups", "retries", "redispatch", "retry-delay", "timeout");
+    static final List<String> DEFAULTS = List.of(
+            "maxconn",
+            "balance",
+            "allbackups",
+            "retries",
+            "redispatch",
+            "retry-delay",
+            "timeout",
+            "check",
+            "failback",
+            "on-marked-down",
+            "on-marked-up");
 
     /** {@code listen.<name> { ... }}: the inheritable settings plus what only a listen section can have. */
     static final List<String> LISTEN = concat(List.of("bind"), DEFAULTS, List.of("servers"));
@@ -32,7 +37,26 @@ final class ConfigKeys {
     static final List<String> TIMEOUT = List.of("connect", "client", "server");
 
     /** One element of {@code servers = [ ... ]}. */
-    static final List<String> SERVER = List.of("name", "address", "backup", "weight", "maxconn", "disabled");
+    static final List<String> SERVER = List.of("name", "address", "backup", "weight", "maxconn", "disabled", "check");
+
+    /** {@code check { ... }} in {@code defaults}, a listen section or a server. */
+    static final List<String> CHECK = List.of(
+            "enabled",
+            "type",
+            "user",
+            "password",
+            "variant",
+            "inter",
+            "fastinter",
+            "downinter",
+            "rise",
+            "fall",
+            "timeout",
+            "spread",
+            "initial",
+            "query",
+            "require-writable",
+            "max-lag");
 
     /** {@code admin { ... }}. */
     static final List<String> ADMIN = List.of("sockets");

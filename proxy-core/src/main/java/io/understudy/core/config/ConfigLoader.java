@@ -20,6 +20,8 @@ public final class ConfigLoader {
     static final int MAX_IO_THREADS = 1024;
 
     private static final String REFERENCE = "reference.conf";
+    /** Where reference.conf keeps the health-check parameter defaults. */
+    private static final String CHECK_DEFAULTS = "defaults.check";
 
     private final Config environment;
     private final HostResolver resolver;
@@ -69,9 +71,17 @@ public final class ConfigLoader {
     private ProxyConfig read(Config parsed, String source) throws ConfigException {
         Config resolved;
         Problems problems;
+        ConfigObject checkDefaults;
         try {
             Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
-            Config merged = parsed.withFallback(reference);
+            // defaults.check is kept out of the merge: a check block in the resolved tree must mean the operator
+            // wrote one, because that is what turns checking on (HAProxy's `check`). Its parameters are read as
+            // the last fallback by CheckReader instead (so ${defaults.check.*} substitutions see only the file's).
+            Config checkReference = reference.withOnlyPath(CHECK_DEFAULTS).resolve();
+            checkDefaults = checkReference.hasPath(CHECK_DEFAULTS)
+                    ? checkReference.getObject(CHECK_DEFAULTS)
+                    : ConfigFactory.empty().root();
+            Config merged = parsed.withFallback(reference.withoutPath(CHECK_DEFAULTS));
             problems = new Problems(source, Substitutions.sites(merged.root()));
             // The environment joins as the lowest fallback so that ${?ENV} finds it. (resolveWith(env) would keep
             // it out more simply, but HOCON cannot resolve `x = 3, x = ${?ENV}` against a separate source.)
@@ -95,7 +105,8 @@ public final class ConfigLoader {
             throw new ConfigException(problems.list());
         }
         try {
-            return build(parsed.root(), resolved.root(), problems);
+            return build(
+                    parsed.root(), resolved.root(), new Section(checkDefaults, CHECK_DEFAULTS, problems), problems);
         } catch (com.typesafe.config.ConfigException e) {
             // Defensive: validation reads values one by one and should not let HOCON throw; if it does, say where.
             problems.add(hoconProblem(e, source));
@@ -103,7 +114,8 @@ public final class ConfigLoader {
         }
     }
 
-    private ProxyConfig build(ConfigObject fileRoot, ConfigObject root, Problems problems) throws ConfigException {
+    private ProxyConfig build(ConfigObject fileRoot, ConfigObject root, Section checkDefaults, Problems problems)
+            throws ConfigException {
         Section top = new Section(root, "", problems);
         // Only the file's own top-level keys are checked: other libraries' reference.conf may add theirs.
         for (String key : top.keysInFileOrder()) {
@@ -112,7 +124,8 @@ public final class ConfigLoader {
             }
         }
         Optional<GlobalConfig> global = global(top);
-        List<ListenConfig> listens = new ListenReader(problems, new Addresses(resolver))
+        List<ListenConfig> listens = new ListenReader(
+                        problems, new Addresses(resolver), new CheckReader(problems, checkDefaults))
                 .read(top.section("defaults"), top.section("listen"));
         Optional<AdminConfig> admin = new AdminReader(problems).read(top.section("admin"));
         if (!problems.isEmpty() || global.isEmpty() || admin.isEmpty()) {

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Reads {@code defaults} and the {@code listen.<name>} sections into frontends and backends. As in HAProxy, a listen
  * section takes every setting it does not set from {@code defaults}; a problem is reported at the key where the bad
- * value was actually written.
+ * value was actually written. Health checks are read by {@link CheckReader}, the failover policy by {@link
+ * FailoverReader}.
  */
 final class ListenReader {
     static final String NAME = "letters, digits, _ . - only (no / or , which break backend/server addressing and CSV)";
@@ -45,14 +46,17 @@ final class ListenReader {
             int redispatch,
             Duration retryDelay,
             Duration connectTimeout,
-            Duration serverTimeout) {}
+            Duration serverTimeout,
+            FailoverPolicy failover) {}
 
     private final Problems problems;
     private final Addresses addresses;
+    private final CheckReader checks;
 
-    ListenReader(Problems problems, Addresses addresses) {
+    ListenReader(Problems problems, Addresses addresses, CheckReader checks) {
         this.problems = problems;
         this.addresses = addresses;
+        this.checks = checks;
     }
 
     /**
@@ -65,6 +69,7 @@ final class ListenReader {
             d.section("timeout").ifPresent(t -> t.checkKnownKeys(ConfigKeys.TIMEOUT));
             settings(List.of(d), true);
         });
+        CheckReader.Level defaultsCheck = defaults.map(checks::level).orElse(CheckReader.Level.NONE);
         if (listenRoot.isEmpty() || listenRoot.get().keysInFileOrder().isEmpty()) {
             problems.add(new ConfigProblem(
                     "listen",
@@ -86,7 +91,8 @@ final class ListenReader {
             List<Section> layers = new ArrayList<>(List.of(listen));
             defaults.ifPresent(layers::add);
             // Without a usable defaults section (already reported) every unset key would be reported again.
-            listen(name, listen, layers, defaults.isPresent(), binds).ifPresent(listens::add);
+            listen(name, listen, layers, defaults.isPresent(), binds, defaultsCheck)
+                    .ifPresent(listens::add);
         }
         return listens;
     }
@@ -96,7 +102,8 @@ final class ListenReader {
             Section listen,
             List<Section> layers,
             boolean reportMissing,
-            Map<InetSocketAddress, String> binds) {
+            Map<InetSocketAddress, String> binds,
+            CheckReader.Level defaultsCheck) {
         if (!NAME_PATTERN.matcher(name).matches()) {
             problems.add(new ConfigProblem(listen.path(), name, NAME, problems.origin(null, listen.origin())));
         }
@@ -108,7 +115,7 @@ final class ListenReader {
         } else {
             bind = addresses.bind(listen, "bind").filter(b -> uniqueBind(listen, b, binds));
         }
-        Optional<List<ServerConfig>> servers = servers(listen);
+        Optional<List<ServerConfig>> servers = servers(listen, List.of(checks.level(listen), defaultsCheck));
         Optional<Settings> settings = settings(layers, reportMissing);
         if (bind.isEmpty() || servers.isEmpty() || settings.isEmpty()) {
             return Optional.empty();
@@ -125,7 +132,8 @@ final class ListenReader {
                         s.retryDelay(),
                         s.connectTimeout(),
                         s.serverTimeout(),
-                        servers.get())));
+                        servers.get(),
+                        s.failover())));
     }
 
     /** Two listeners cannot share a port on overlapping addresses; a wildcard overlaps every address. */
@@ -152,7 +160,8 @@ final class ListenReader {
         return true;
     }
 
-    private Optional<List<ServerConfig>> servers(Section listen) {
+    /** The servers of a listen section; {@code backendChecks} are the listen's and defaults' check levels. */
+    private Optional<List<ServerConfig>> servers(Section listen, List<CheckReader.Level> backendChecks) {
         if (!listen.has("servers")) {
             listen.missing("servers", NO_SERVERS);
             return Optional.empty();
@@ -175,14 +184,16 @@ final class ListenReader {
                 complete = false;
                 continue;
             }
-            Optional<ServerConfig> server = server(new Section((ConfigObject) v, path, problems), i + 1, names);
+            Optional<ServerConfig> server =
+                    server(new Section((ConfigObject) v, path, problems), i + 1, names, backendChecks);
             server.ifPresent(servers::add);
             complete &= server.isPresent();
         }
         return complete ? Optional.of(servers) : Optional.empty();
     }
 
-    private Optional<ServerConfig> server(Section s, int id, Map<String, String> names) {
+    private Optional<ServerConfig> server(
+            Section s, int id, Map<String, String> names, List<CheckReader.Level> backendChecks) {
         s.checkKnownKeys(ConfigKeys.SERVER);
         Optional<String> name = Optional.empty();
         if (!s.has("name")) {
@@ -210,10 +221,14 @@ final class ListenReader {
         int weight = s.integer("weight", 0, 256).orElse(1);
         int maxconn = s.integer("maxconn", 0, Integer.MAX_VALUE).orElse(0);
         boolean disabled = s.bool("disabled").orElse(false);
-        if (name.isEmpty() || address.isEmpty()) {
+        List<CheckReader.Level> levels = new ArrayList<>(List.of(checks.level(s)));
+        levels.addAll(backendChecks);
+        Optional<CheckConfig> check = checks.effective(levels);
+        if (name.isEmpty() || address.isEmpty() || check.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerConfig(name.get(), id, address.get(), backup, weight, maxconn, disabled));
+        return Optional.of(
+                new ServerConfig(name.get(), id, address.get(), backup, weight, maxconn, disabled, check.get()));
     }
 
     private static boolean reportName(Section s) {
@@ -240,6 +255,7 @@ final class ListenReader {
         Optional<Duration> connect = inherited(timeouts, reportMissing, "connect", Section::duration);
         Optional<Duration> client = inherited(timeouts, reportMissing, "client", Section::duration);
         Optional<Duration> server = inherited(timeouts, reportMissing, "server", Section::duration);
+        Optional<FailoverPolicy> failover = FailoverReader.read(layers, reportMissing);
         if (maxconn.isEmpty()
                 || balance.isEmpty()
                 || allBackups.isEmpty()
@@ -248,7 +264,8 @@ final class ListenReader {
                 || retryDelay.isEmpty()
                 || connect.isEmpty()
                 || client.isEmpty()
-                || server.isEmpty()) {
+                || server.isEmpty()
+                || failover.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Settings(
@@ -260,11 +277,12 @@ final class ListenReader {
                 redispatch.get(),
                 retryDelay.get(),
                 connect.get(),
-                server.get()));
+                server.get(),
+                failover.get()));
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */
-    private static <T> Optional<T> inherited(
+    static <T> Optional<T> inherited(
             List<Section> layers, boolean reportMissing, String key, BiFunction<Section, String, Optional<T>> reader) {
         if (layers.isEmpty()) {
             return Optional.empty(); // the enclosing section was already reported

@@ -14,11 +14,15 @@ class ConfigKeysTest {
         assertThat(ConfigKeys.closest("Bind", ConfigKeys.LISTEN)).contains("bind");
         assertThat(ConfigKeys.closest("server", ConfigKeys.LISTEN)).contains("servers");
         assertThat(ConfigKeys.closest("allbackup", ConfigKeys.DEFAULTS)).contains("allbackups");
+        assertThat(ConfigKeys.closest("intervall", ConfigKeys.CHECK)).isEmpty();
+        assertThat(ConfigKeys.closest("intr", ConfigKeys.CHECK)).contains("inter");
+        assertThat(ConfigKeys.closest("require_writeable", ConfigKeys.CHECK)).contains("require-writable");
+        assertThat(ConfigKeys.closest("maxlag", ConfigKeys.CHECK)).contains("max-lag");
     }
 
     @Test
     void suggestsNothingForUnrelatedKeys() {
-        assertThat(ConfigKeys.closest("check", ConfigKeys.LISTEN)).isEmpty();
+        assertThat(ConfigKeys.closest("mode", ConfigKeys.LISTEN)).isEmpty();
         assertThat(ConfigKeys.closest("frobnicate", ConfigKeys.GLOBAL)).isEmpty();
         assertThat(ConfigKeys.closest("ab", List.of("xy"))).isEmpty();
     }
@@ -35,5 +39,12 @@ class ConfigKeysTest {
     void aListenSectionAcceptsEveryDefaultsKey() {
         assertThat(ConfigKeys.LISTEN).containsAll(ConfigKeys.DEFAULTS).contains("bind", "servers");
         assertThat(ConfigKeys.DEFAULTS).doesNotContain("bind", "servers");
+    }
+
+    @Test
+    void checkIsAcceptedAtEveryLevelItMayBeWritten() {
+        assertThat(ConfigKeys.DEFAULTS).contains("check", "failback", "on-marked-down", "on-marked-up");
+        assertThat(ConfigKeys.LISTEN).contains("check", "failback", "on-marked-down", "on-marked-up");
+        assertThat(ConfigKeys.SERVER).contains("check").doesNotContain("failback");
     }
 }

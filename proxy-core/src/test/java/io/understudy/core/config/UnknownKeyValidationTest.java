@@ -74,29 +74,50 @@ class UnknownKeyValidationTest {
     }
 
     @Test
-    void healthChecksAreNotImplementedYetSoCheckIsAnUnknownKey() {
+    void unknownKeysInACheckBlockAreReportedWithoutTheirValue() {
+        // A misspelt key in a block that holds a password may well be the password: its value is never printed.
         assertThat(
                         problems(
                                 """
                         listen.db {
                           bind = "127.0.0.1:0"
-                          check { type = mysql }
-                          servers = [ { name = a, address = "127.0.0.1:3306", check = true } ]
+                          check { intr = 2s, pw = hunter2 }
+                          servers = [ { name = a, address = "127.0.0.1:3306", check { fal = 2 } } ]
                         }
                         """))
                 .containsExactly(
                         problem(
-                                "listen.db.check",
-                                "{\"type\":\"mysql\"}",
-                                "a known key (unknown key; known keys here: bind, maxconn, balance, allbackups,"
-                                        + " retries, redispatch, retry-delay, timeout, servers)",
+                                "listen.db.check.intr",
+                                "<hidden>",
+                                "a known key (unknown key; did you mean `inter`?)",
                                 3),
                         problem(
-                                "listen.db.servers[0].check",
-                                "true",
-                                "a known key (unknown key; known keys here: name, address, backup, weight,"
-                                        + " maxconn, disabled)",
+                                "listen.db.check.pw",
+                                "<hidden>",
+                                "a known key (unknown key; known keys here: enabled, type, user, password, variant,"
+                                        + " inter, fastinter, downinter, rise, fall, timeout, spread, initial, query,"
+                                        + " require-writable, max-lag)",
+                                3),
+                        problem(
+                                "listen.db.servers[0].check.fal",
+                                "<hidden>",
+                                "a known key (unknown key; did you mean `fall`?)",
                                 4));
+    }
+
+    @Test
+    void aMisspeltCheckBlockIsShownWithItsPasswordHidden() {
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ConfigException.class,
+                () -> ConfigTesting.parse("defaults.chekc { user = monitor, password = hunter2 }\n" + MINIMAL_LISTEN));
+
+        assertThat(e.problems())
+                .containsExactly(problem(
+                        "defaults.chekc",
+                        "{\"password\":\"<hidden>\",\"user\":\"monitor\"}",
+                        "a known key (unknown key; did you mean `check`?)",
+                        1));
+        assertThat(e.getMessage()).doesNotContain("hunter2");
     }
 
     @Test
