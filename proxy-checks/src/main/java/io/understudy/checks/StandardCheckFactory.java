@@ -1,0 +1,37 @@
+package io.understudy.checks;
+
+import io.netty.channel.EventLoopGroup;
+import io.understudy.checks.mysql.MySqlCheck;
+import io.understudy.checks.sql.SqlCheck;
+import io.understudy.checks.sql.SqlCheckExecutor;
+import io.understudy.checks.tcp.TcpCheck;
+import io.understudy.core.config.CheckConfig;
+import io.understudy.core.server.Server;
+import io.understudy.core.transport.Transport;
+
+/**
+ * Makes each server's check from its settings: TCP and MySQL checks run as Netty clients on {@code group}; SQL checks
+ * run mysql-connector-j on the bounded {@code sqlExecutor}, never on an event loop.
+ */
+public final class StandardCheckFactory implements CheckFactory {
+    private final EventLoopGroup group;
+    private final Transport transport;
+    private final SqlCheckExecutor sqlExecutor;
+
+    public StandardCheckFactory(EventLoopGroup group, Transport transport, SqlCheckExecutor sqlExecutor) {
+        this.group = group;
+        this.transport = transport;
+        this.sqlExecutor = sqlExecutor;
+    }
+
+    @Override
+    public Check create(Server server) {
+        CheckConfig c = server.config().check();
+        return switch (c.type()) {
+            case TCP -> new TcpCheck(group, transport, server.address(), c.timeout());
+            case MYSQL -> new MySqlCheck(
+                    group, transport, server.address(), c.user(), c.password(), c.variant(), c.timeout());
+            case SQL -> new SqlCheck(sqlExecutor, server.address(), c, server.isBackup());
+        };
+    }
+}
