@@ -1,0 +1,71 @@
+package io.understudy.checks.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.understudy.core.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Opens the connection of one check: on a given event loop, with the check timeout as connect timeout, from an optional
+ * source address (HAProxy's {@code source}). The socket keeps the OS default linger (off), so closing it sends a FIN,
+ * never the RST of {@code SO_LINGER 0} that MySQL would count as an aborted connection.
+ */
+public final class CheckConnector {
+    private final Transport transport;
+    private final InetSocketAddress target;
+    private final Optional<InetAddress> source;
+    private final Duration timeout;
+
+    public CheckConnector(
+            Transport transport, InetSocketAddress target, Optional<InetAddress> source, Duration timeout) {
+        this.transport = transport;
+        this.target = target;
+        this.source = source;
+        this.timeout = timeout;
+    }
+
+    /** The same connector binding to {@code address} before it connects (HAProxy's {@code source}). */
+    public CheckConnector withSource(InetAddress address) {
+        return new CheckConnector(transport, target, Optional.of(address), timeout);
+    }
+
+    public InetSocketAddress target() {
+        return target;
+    }
+
+    public Optional<InetAddress> source() {
+        return source;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Starts connecting on {@code loop}; call it on {@code loop}, so that {@code handler} is only ever used there. */
+    public ChannelFuture connect(EventLoop loop, ChannelHandler handler) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(handler);
+        if (source.isEmpty()) {
+            return b.connect(target);
+        }
+        if (transport.socketChannel() == EpollSocketChannel.class) {
+            // Pick the source port at connect time, by the whole 4-tuple: checks close first, so each leaves a
+            // TIME_WAIT that would otherwise hold its port for every destination.
+            b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        return b.connect(target, new InetSocketAddress(source.get(), 0));
+    }
+}
