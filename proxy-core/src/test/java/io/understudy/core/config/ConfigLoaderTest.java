@@ -299,6 +299,27 @@ class ConfigLoaderTest {
                 .isEqualTo(List.of(b.balance(), b.allBackups(), b.retries(), b.redispatch(), b.retryDelay()));
         assertThat(shipped.listens().get(0).frontend().maxconn())
                 .isEqualTo(builtIn.listens().get(0).frontend().maxconn());
+        assertThat(a.failover()).isEqualTo(b.failover());
+        // Its check block is commented out: servers stay unchecked until the operator has created the check user.
+        assertThat(a.servers()).extracting(ServerConfig::check).containsOnly(CheckConfig.disabled());
+    }
+
+    @Test
+    void theShippedExamplesCheckBlockIsValidOnceUncommented() throws Exception {
+        String text = Files.readString(Path.of("..", "conf", "understudy.conf"));
+        String block = "  # check {\n  #   type = mysql\n  #   user = haproxy\n  # }\n";
+        assertThat(text).contains(block);
+
+        ProxyConfig config = ConfigLoader.parse(
+                text.replace(block, block.replace("# ", "")),
+                "understudy.conf",
+                ConfigFactory.empty(),
+                ANY_HOST_IS_LOCAL);
+
+        assertThat(config.listens().get(0).backend().servers())
+                .extracting(s -> s.check().enabled(), s -> s.check().type(), s -> s.check()
+                        .user())
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(true, CheckConfig.CheckType.MYSQL, "haproxy"));
     }
 
     @Test
