@@ -262,6 +262,13 @@ class HealthCheckConfigTest {
     }
 
     @Test
+    void aTimeoutLongerThanTheIntervalIsAllowedAsInHaproxy() throws Exception {
+        assertThat(checks(parse(THREE_SERVERS + "listen.db.check { inter = 500ms, timeout = 2s }\n"), "db"))
+                .extracting(CheckConfig::inter, CheckConfig::timeout)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(Duration.ofMillis(500), Duration.ofSeconds(2)));
+    }
+
+    @Test
     void requireWritableFalseIsFineWithAnyType() throws Exception {
         assertThat(checks(parse(THREE_SERVERS + "listen.db.check { type = tcp, require-writable = false }\n"), "db"))
                 .extracting(CheckConfig::requireWritable)
