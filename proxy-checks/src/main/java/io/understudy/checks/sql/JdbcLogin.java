@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -30,7 +31,7 @@ final class JdbcLogin {
 
     JdbcLogin(InetSocketAddress target, String user, String password) {
         this.url = url(target);
-        this.user = user;
+        this.user = Objects.requireNonNull(user, "user");
         this.password = password == null ? "" : password;
     }
 

@@ -37,25 +37,25 @@ final class ReplicaStatusReader {
     }
 
     /** The status, or empty when the server is not a replica. */
-    Optional<ReplicaStatus> read(Connection c, int queryTimeoutSeconds) throws SQLException {
+    Optional<ReplicaStatus> read(Connection c, BoundedStatements statements) throws SQLException {
         String first = preferred;
         try {
-            return read(c, first, queryTimeoutSeconds);
+            return read(c, first, statements);
         } catch (SQLException e) {
             if (e.getErrorCode() != ER_PARSE_ERROR) {
                 throw e;
             }
             String other = first.equals(REPLICA_STATUS) ? SLAVE_STATUS : REPLICA_STATUS;
             log.debug("{} is a syntax error on {}, trying {}", first, c, other);
-            Optional<ReplicaStatus> status = read(c, other, queryTimeoutSeconds);
+            Optional<ReplicaStatus> status = read(c, other, statements);
             preferred = other;
             return status;
         }
     }
 
-    private static Optional<ReplicaStatus> read(Connection c, String sql, int queryTimeoutSeconds) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.setQueryTimeout(queryTimeoutSeconds);
+    private static Optional<ReplicaStatus> read(Connection c, String sql, BoundedStatements statements)
+            throws SQLException {
+        try (Statement s = statements.create(c)) {
             try (ResultSet rs = s.executeQuery(sql)) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * writable ({@code require-writable}), a backup must replicate with at most {@code max-lag} of lag.
  *
  * <p>The JDBC work blocks, so it runs on a shared, bounded {@link SqlCheckExecutor}, never on the caller's thread.
- * Every network wait is bounded by the remaining part of {@code timeout}, and a guard completes the result with
- * {@code L7TOUT} at {@code timeout} + {@value #GUARD_SLACK_MILLIS} ms whatever the driver does. The connection is
- * closed (with COM_QUIT) after every check.
+ * The login is bounded by the driver's {@code connectTimeout} and {@code socketTimeout}, each statement by a query
+ * timeout and a socket timeout (see {@link BoundedStatements}), all taken from what is left of {@code timeout}; and a
+ * guard completes the result with {@code L7TOUT} at {@code timeout} + {@value #GUARD_SLACK_MILLIS} ms whatever the
+ * driver does. The connection is closed (with COM_QUIT) after every check.
  *
  * <table>
  *   <caption>Results</caption>
@@ -118,7 +119,7 @@ public final class SqlCheck implements Check {
                     CheckResult.of(CheckStatus.SOCKERR, info, deadline.elapsedMillis()));
         }
         return work.orTimeout(deadline.budgetMillis() + GUARD_SLACK_MILLIS, TimeUnit.MILLISECONDS)
-                .exceptionally(e -> timedOut(e, probe, deadline))
+                .exceptionally(e -> timedOut(e, deadline))
                 .whenComplete((r, e) -> log.debug("SQL check of {}: {}", target, r.describe()));
     }
 
@@ -135,7 +136,7 @@ public final class SqlCheck implements Check {
         }
     }
 
-    private CheckResult timedOut(Throwable e, SqlProbe probe, Deadline deadline) {
+    private CheckResult timedOut(Throwable e, Deadline deadline) {
         if (!(e instanceof TimeoutException)) {
             log.warn("SQL check of {} failed unexpectedly", target, e);
             return CheckResult.of(
@@ -143,8 +144,6 @@ public final class SqlCheck implements Check {
                     SqlFailureClassifier.oneLine("check failed internally: " + e),
                     deadline.elapsedMillis());
         }
-        // Free the check thread now rather than when the driver's own timeout fires.
-        probe.abort();
         return CheckResult.of(
                 CheckStatus.L7TOUT,
                 "no result within the check timeout of " + deadline.budgetMillis() + "ms",
