@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>connection refused / no route</td><td>L4CON</td><td>-</td><td>Connection refused</td></tr>
  *   <tr><td>TCP connect timed out</td><td>L4TOUT</td><td>-</td><td>Connect timed out</td></tr>
  *   <tr><td>login or statement timed out (e.g. frozen server)</td><td>L7TOUT</td><td>-</td>
- *       <td>step: Read timed out, or check timeout reached</td></tr>
+ *       <td>"login: Read timed out", "SELECT SLEEP(9): Statement cancelled due to timeout or client request",
+ *       "login: check timeout of 1000ms reached" (budget spent waiting in the queue), or "no result within the
+ *       check timeout of 1000ms" (the guard)</td></tr>
  *   <tr><td>connection lost or unusable answer</td><td>L7RSP</td><td>-</td><td>step: the I/O error</td></tr>
  *   <tr><td>{@link SqlCheckExecutor} saturated (or closed)</td><td>SOCKERR</td><td>-</td>
  *       <td>check executor saturated (closed)</td></tr>
