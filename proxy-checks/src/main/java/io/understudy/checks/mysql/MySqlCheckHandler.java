@@ -9,6 +9,7 @@ import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckRun;
 import io.understudy.checks.tcp.ConnectFailure;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,7 +221,7 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
                     String.format("unexpected reply to the public key request (first byte 0x%02x)", p.firstByte()));
         }
         byte[] payload = p.payload();
-        byte[] pem = java.util.Arrays.copyOfRange(payload, 1, payload.length);
+        byte[] pem = Arrays.copyOfRange(payload, 1, payload.length);
         write(ctx, RsaPasswordEncryption.encrypt(login.password(), salt, pem));
         passwordEncrypted = true;
         phase = Phase.LOGIN_REPLY;

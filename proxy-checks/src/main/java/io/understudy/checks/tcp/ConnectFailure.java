@@ -38,7 +38,8 @@ public final class ConnectFailure {
         if (m == null || m.isBlank()) {
             return cause.getClass().getSimpleName();
         }
-        m = ADDRESS_SUFFIX.matcher(m).replaceFirst("");
-        return NATIVE_PREFIX.matcher(m).replaceFirst("");
+        m = NATIVE_PREFIX.matcher(ADDRESS_SUFFIX.matcher(m).replaceFirst("")).replaceFirst("");
+        // The JDK words ECONNRESET its own way; use the OS's (strerror) words, as the native transport and HAProxy do.
+        return m.equals("Connection reset") ? "Connection reset by peer" : m;
     }
 }

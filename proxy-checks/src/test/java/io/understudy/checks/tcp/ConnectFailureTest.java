@@ -61,5 +61,7 @@ class ConnectFailureTest {
         assertThat(ConnectFailure.message(
                         new java.io.IOException("recvAddress(..) failed with error(-104): Connection reset by peer")))
                 .isEqualTo("Connection reset by peer");
+        assertThat(ConnectFailure.message(new java.net.SocketException("Connection reset")))
+                .isEqualTo("Connection reset by peer");
     }
 }
