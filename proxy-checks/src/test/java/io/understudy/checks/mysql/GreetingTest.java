@@ -43,17 +43,18 @@ class GreetingTest {
         assertThat(g.salt()).hasSize(20);
     }
 
-    /** A real MariaDB 10.11 greeting, as captured on the wire (payload only). */
+    /** A real greeting, captured from the fixture's MariaDB 10.11.19 (payload only; the header was 64 00 00 00). */
     @Test
     void parsesACapturedMariaDbGreeting() throws Exception {
         byte[] payload = HexFormat.of()
-                .parseHex("0a352e352e352d31302e31312e31392d4d617269614442"
-                        + "2d302b64656231327531000c0000005b3e50362d4f7a2700fef72d0200ff81150000000000001d000000"
-                        + "3f5b5d7a4b3e6b4c6a4e5e24006d7973716c5f6e61746976655f70617373776f726400");
+                .parseHex("0a352e352e352d31302e31312e31392d4d6172696144422d302b6465623132753100040000005c7c7a70433e4e4b"
+                        + "00fef72d0200ff81150000000000001d0000006b5c6c292476494a773b5b39006d7973716c5f6e61746976655f"
+                        + "70617373776f726400");
         Greeting g = Greeting.parse(payload);
 
         assertThat(g.serverVersion()).isEqualTo("10.11.19-MariaDB-0+deb12u1");
-        assertThat(g.salt()).hasSize(20);
+        assertThat(HexFormat.of().formatHex(g.salt())).isEqualTo("5c7c7a70433e4e4b6b5c6c292476494a773b5b39");
+        assertThat(g.capabilities()).isEqualTo(0x81fff7fe);
         assertThat(g.authPlugin()).contains("mysql_native_password");
     }
 
