@@ -62,15 +62,16 @@ public final class Understudy implements AutoCloseable {
     public void stop() {
         Duration grace = config.global().hardStopAfter();
         LOG.info("stopping: no new connections; sessions have up to {} to finish", DurationText.format(grace));
-        engine.stop(grace);
+        // Checks stop first: they report through the control plane, which the engine closes.
         stopChecks();
+        engine.stop(grace);
         LOG.info("stopped");
     }
 
     @Override
     public void close() {
-        engine.stop(Duration.ZERO);
         stopChecks();
+        engine.stop(Duration.ZERO);
     }
 
     private void stopChecks() {

@@ -144,12 +144,13 @@ public final class ControlPlane implements AutoCloseable {
         ServerState before = server.state();
         ServerState after = f.apply(before);
         if (after.equals(before)) {
-            return new ServerTransition(server, before, before, backend.snapshot(), backend.snapshot());
+            return new ServerTransition(
+                    server, before, before, backend.snapshot(), backend.snapshot(), System.nanoTime());
         }
         BackendSnapshot snapBefore = backend.snapshot();
         server.publish(after);
         BackendSnapshot snapAfter = backend.republish(System.currentTimeMillis());
-        ServerTransition t = new ServerTransition(server, before, after, snapBefore, snapAfter);
+        ServerTransition t = new ServerTransition(server, before, after, snapBefore, snapAfter, System.nanoTime());
         transitionLog.log(t, snapBefore, sessionCount.of(server));
         notifyObservers(t);
         return t;
@@ -180,7 +181,8 @@ public final class ControlPlane implements AutoCloseable {
                             reason);
                     Server subject = target.orElseGet(
                             () -> after.first(false).orElse(backend.servers().get(0)));
-                    notifyObservers(new ServerTransition(subject, subject.state(), subject.state(), before, after));
+                    notifyObservers(new ServerTransition(
+                            subject, subject.state(), subject.state(), before, after, System.nanoTime()));
                     return after;
                 },
                 writer);

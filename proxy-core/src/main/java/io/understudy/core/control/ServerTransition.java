@@ -12,13 +12,15 @@ import io.understudy.core.server.ServerState;
  * @param after its state after (the same as before when the request changed nothing)
  * @param snapshotBefore its backend's snapshot before the change
  * @param snapshot its backend's snapshot after the change
+ * @param atNanos {@link System#nanoTime()} when the new snapshot was published (before any observer ran)
  */
 public record ServerTransition(
         Server server,
         ServerState before,
         ServerState after,
         BackendSnapshot snapshotBefore,
-        BackendSnapshot snapshot) {
+        BackendSnapshot snapshot,
+        long atNanos) {
     public boolean changed() {
         return !before.equals(after);
     }

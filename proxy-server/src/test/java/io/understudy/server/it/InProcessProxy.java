@@ -34,6 +34,14 @@ final class InProcessProxy implements AutoCloseable {
         return proxy.engine();
     }
 
+    io.understudy.checks.HealthChecker health() {
+        return proxy.health();
+    }
+
+    io.understudy.core.server.Server server(String name) {
+        return engine().backends().get(0).server(name).orElseThrow();
+    }
+
     @Override
     public void close() {
         proxy.close();
