@@ -1,6 +1,7 @@
 package io.understudy.checks.mysql;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -123,6 +124,7 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // An I/O error on an established connection, e.g. a reset: HAProxy's "Socket error".
+        log.debug("mysql check {}: socket error", target, cause);
         fail(CheckStatus.SOCKERR, ConnectFailure.message(cause));
     }
 
@@ -154,13 +156,14 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
         salt = greeting.salt();
         int capabilities = Capabilities.client(login.variant(), greeting.capabilities());
         ctx.writeAndFlush(HandshakeResponse.encode(
-                ctx.alloc(),
-                sequence++,
-                login.variant(),
-                capabilities,
-                login.user(),
-                plugin.scramble(login.password(), salt),
-                Optional.of(plugin)));
+                        ctx.alloc(),
+                        sequence++,
+                        login.variant(),
+                        capabilities,
+                        login.user(),
+                        plugin.scramble(login.password(), salt),
+                        Optional.of(plugin)))
+                .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         phase = Phase.LOGIN_REPLY;
     }
 
@@ -228,7 +231,9 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ChannelHandlerContext ctx, byte[] payload) {
-        ctx.writeAndFlush(Packets.frame(ctx.alloc(), sequence++ & 0xff, payload));
+        // A failed write (e.g. "Broken pipe") reaches exceptionCaught and becomes SOCKERR with the OS words.
+        ctx.writeAndFlush(Packets.frame(ctx.alloc(), sequence++ & 0xff, payload))
+                .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
     private void fail(CheckStatus status, String info) {
