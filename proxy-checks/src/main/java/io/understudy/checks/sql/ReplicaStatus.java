@@ -15,9 +15,20 @@ import java.util.OptionalLong;
  * @param ioRunning {@code Yes}, {@code No} or {@code Connecting}
  * @param sqlRunning {@code Yes} or {@code No}
  * @param lastError the last IO error, else the last SQL error, else empty
+ * @param appliedAllReceived the SQL thread has executed everything the IO thread received (the source's binlog
+ *     coordinates read and executed are equal): when the source is gone, such a replica is as current as it can be
  */
 record ReplicaStatus(
-        String lagColumn, OptionalLong secondsBehind, String ioRunning, String sqlRunning, String lastError) {
+        String lagColumn,
+        OptionalLong secondsBehind,
+        String ioRunning,
+        String sqlRunning,
+        String lastError,
+        boolean appliedAllReceived) {
+
+    ReplicaStatus(String lagColumn, OptionalLong secondsBehind, String ioRunning, String sqlRunning, String lastError) {
+        this(lagColumn, secondsBehind, ioRunning, sqlRunning, lastError, false);
+    }
 
     /** Reads one status row (column label to value as text, NULL as null). */
     static ReplicaStatus fromRow(Map<String, String> row) {
@@ -30,7 +41,21 @@ record ReplicaStatus(
                 lag == null || lag.isBlank() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lag.trim())),
                 either(row, "Replica_IO_Running", "Slave_IO_Running"),
                 either(row, "Replica_SQL_Running", "Slave_SQL_Running"),
-                !ioError.isEmpty() ? ioError : sqlError);
+                !ioError.isEmpty() ? ioError : sqlError,
+                appliedAllReceived(row));
+    }
+
+    /**
+     * Read and executed coordinates of the source's binlog are equal (MariaDB and MySQL before 8.0.22 say
+     * {@code Master_Log_File}/{@code Read_Master_Log_Pos} and {@code Relay_Master_Log_File}/{@code Exec_Master_Log_Pos};
+     * MySQL 8.0.22+ says Source instead of Master).
+     */
+    private static boolean appliedAllReceived(Map<String, String> row) {
+        String readFile = either(row, "Source_Log_File", "Master_Log_File");
+        String readPos = either(row, "Read_Source_Log_Pos", "Read_Master_Log_Pos");
+        String execFile = either(row, "Relay_Source_Log_File", "Relay_Master_Log_File");
+        String execPos = either(row, "Exec_Source_Log_Pos", "Exec_Master_Log_Pos");
+        return !readFile.isEmpty() && !readPos.isEmpty() && readFile.equals(execFile) && readPos.equals(execPos);
     }
 
     private static String either(Map<String, String> row, String name, String legacyName) {

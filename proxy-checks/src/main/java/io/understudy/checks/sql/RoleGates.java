@@ -37,6 +37,13 @@ final class RoleGates {
             return GateVerdict.fail(SqlCheck.CODE_NOT_A_REPLICA, "not a replica (no SHOW SLAVE STATUS row)");
         }
         ReplicaStatus s = status.get();
+        if (s.secondsBehind().isEmpty() && sourceGoneButCaughtUp(s)) {
+            // The lag is NULL because the IO thread cannot reach its source, which is what happens to every backup
+            // the moment its primary dies: refusing it then would refuse failover exactly when it is needed. A replica
+            // that has applied everything it received is as current as any replica can be.
+            return GateVerdict.pass(
+                    "source unreachable (IO thread " + s.ioRunning() + "), all received events applied");
+        }
         if (s.secondsBehind().isEmpty()) {
             StringBuilder info = new StringBuilder("replication not running (")
                     .append(s.lagColumn())
@@ -56,6 +63,18 @@ final class RoleGates {
             return GateVerdict.fail("replication lag " + lag + "s > max-lag " + format(maxLag));
         }
         return GateVerdict.pass("replication lag " + lag + "s");
+    }
+
+    /**
+     * The SQL thread runs and has applied all it received, and the IO thread is not connected: it is reconnecting
+     * ({@code Connecting}) or gave up with an error, not stopped by an operator ({@code STOP SLAVE} stops both threads
+     * and clears no error, so a replica an operator stopped stays ineligible).
+     */
+    static boolean sourceGoneButCaughtUp(ReplicaStatus s) {
+        boolean sqlRunning = s.sqlRunning().equalsIgnoreCase("Yes");
+        boolean ioLost = s.ioRunning().equalsIgnoreCase("Connecting")
+                || (s.ioRunning().equalsIgnoreCase("No") && !s.lastError().isEmpty());
+        return sqlRunning && ioLost && s.appliedAllReceived();
     }
 
     /** "10s" for whole seconds (the usual case), "1500ms" otherwise, so the message never rounds the limit. */

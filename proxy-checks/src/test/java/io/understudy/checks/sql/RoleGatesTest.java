@@ -76,6 +76,49 @@ class RoleGatesTest {
                 .isEqualTo("replication not running (Seconds_Behind_Source NULL; IO thread No, SQL thread No)");
     }
 
+    @Test
+    void aReplicaWhoseSourceIsGoneButThatAppliedEverythingItReceivedIsEligible() {
+        // What every backup reports the moment its primary dies: lag NULL, IO thread reconnecting.
+        Map<String, String> row = row(null, "Connecting", "Yes", "error reconnecting to master");
+        row.putAll(Map.of(
+                "Master_Log_File", "bin.000003",
+                "Read_Master_Log_Pos", "1234",
+                "Relay_Master_Log_File", "bin.000003",
+                "Exec_Master_Log_Pos", "1234"));
+        GateVerdict v = RoleGates.lag(Optional.of(ReplicaStatus.fromRow(row)), TEN_SECONDS);
+        assertThat(v.passed()).isTrue();
+        assertThat(v.info()).isEqualTo("source unreachable (IO thread Connecting), all received events applied");
+
+        // Still applying what it received: not yet.
+        row.put("Exec_Master_Log_Pos", "1000");
+        assertThat(RoleGates.lag(Optional.of(ReplicaStatus.fromRow(row)), TEN_SECONDS)
+                        .passed())
+                .isFalse();
+    }
+
+    @Test
+    void aReplicaAnOperatorStoppedStaysIneligibleEvenWhenCaughtUp() {
+        Map<String, String> row = row(null, "No", "No", "");
+        row.putAll(Map.of(
+                "Master_Log_File", "bin.000003",
+                "Read_Master_Log_Pos", "1234",
+                "Relay_Master_Log_File", "bin.000003",
+                "Exec_Master_Log_Pos", "1234"));
+        assertThat(RoleGates.lag(Optional.of(ReplicaStatus.fromRow(row)), TEN_SECONDS)
+                        .passed())
+                .isFalse();
+    }
+
+    private static Map<String, String> row(String lag, String io, String sql, String ioError) {
+        Map<String, String> row = new HashMap<>();
+        row.put("Seconds_Behind_Master", lag);
+        row.put("Slave_IO_Running", io);
+        row.put("Slave_SQL_Running", sql);
+        row.put("Last_IO_Error", ioError);
+        row.put("Last_SQL_Error", "");
+        return row;
+    }
+
     private static ReplicaStatus status(String lag, String io, String sql, String ioError) {
         Map<String, String> row = new HashMap<>();
         row.put("Seconds_Behind_Master", lag);

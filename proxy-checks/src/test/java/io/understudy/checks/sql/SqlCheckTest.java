@@ -192,6 +192,18 @@ class SqlCheckTest {
         }
 
         @Test
+        void aBackupStaysEligibleWhenItsPrimaryDiesBecauseItAppliedEverything() {
+            // Failover needs the backup exactly when its IO thread loses the primary and the lag turns NULL.
+            db.primary().kill9();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "Connecting".equals(slaveStatus(db.backup()).get("Slave_IO_Running")));
+            CheckResult r = check(db.backup(), maxLag10s, true);
+            assertThat(r.status()).isEqualTo(CheckStatus.L7OK);
+            assertThat(r.info()).endsWith("source unreachable (IO thread Connecting), all received events applied");
+            db.primary().restart();
+        }
+
+        @Test
         void aBackupLaggingMoreThanMaxLagFailsWithTheLagInItsInfo() {
             // A short limit keeps the test short; the lag is real: the backup applies events 30 s late.
             CheckConfig maxLag2s = SqlCheckConfigs.maxLag(Duration.ofSeconds(2));
