@@ -1,0 +1,16 @@
+package io.understudy.admin;
+
+import io.understudy.checks.HealthChecker;
+import io.understudy.core.ProxyEngine;
+
+/**
+ * What admin commands, stats and metrics need from the running proxy: the engine (frontends, backends, control plane,
+ * sessions) and the health checker (check state, pausing checks), plus process facts for {@code show info}.
+ *
+ * @param engine the forwarding core
+ * @param health the health checker
+ * @param version the product version, e.g. {@code 0.1.0}
+ * @param pid this process's id
+ * @param startMillis wall-clock time the process started
+ */
+public record AdminContext(ProxyEngine engine, HealthChecker health, String version, long pid, long startMillis) {}
