@@ -183,7 +183,10 @@ public final class BackendConnector {
             return new ConnectFailure(ConnectFailure.Kind.NO_GREETING, m);
         }
         if (cause instanceof java.net.ConnectException) {
-            return new ConnectFailure(ConnectFailure.Kind.REFUSED, m);
+            // Netty's native message ("finishConnect(..) failed with error(-111): Connection refused: /1.2.3.4:3306")
+            // says more than an operator needs; HAProxy's last_chk says "Connection refused".
+            return new ConnectFailure(
+                    ConnectFailure.Kind.REFUSED, m.contains("Connection refused") ? "Connection refused" : m);
         }
         return new ConnectFailure(ConnectFailure.Kind.ERROR, m);
     }
