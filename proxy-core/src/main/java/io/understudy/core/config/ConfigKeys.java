@@ -11,10 +11,10 @@ import java.util.Optional;
  */
 final class ConfigKeys {
     /** The top-level sections of a config file. */
-    static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin");
+    static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin", "metrics");
 
     /** {@code global { ... }}: process-wide settings. */
-    static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads");
+    static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads", "state-file");
 
     /** {@code defaults { ... }}: every setting a {@code listen.<name>} section inherits and may override. */
     static final List<String> DEFAULTS = List.of(
@@ -57,6 +57,9 @@ final class ConfigKeys {
             "query",
             "require-writable",
             "max-lag");
+
+    /** {@code metrics { ... }}. */
+    static final List<String> METRICS = List.of("bind", "path", "prefix");
 
     /** {@code admin { ... }}. */
     static final List<String> ADMIN = List.of("sockets");

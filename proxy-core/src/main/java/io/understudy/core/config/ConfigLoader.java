@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public final class ConfigLoader {
     static final int MAX_IO_THREADS = 1024;
+    static final String STATE_FILE = "a file path for the admin state (e.g. /var/lib/understudy/state)";
 
     private static final String REFERENCE = "reference.conf";
     /** Where reference.conf keeps the health-check parameter defaults. */
@@ -128,10 +129,11 @@ public final class ConfigLoader {
                         problems, new Addresses(resolver), new CheckReader(problems, checkDefaults))
                 .read(top.section("defaults"), top.section("listen"));
         Optional<AdminConfig> admin = new AdminReader(problems).read(top.section("admin"));
+        Optional<MetricsConfig> metrics = new MetricsReader(new Addresses(resolver)).read(top.section("metrics"));
         if (!problems.isEmpty() || global.isEmpty() || admin.isEmpty()) {
             throw new ConfigException(problems.list());
         }
-        return new ProxyConfig(global.get(), listens, admin.get(), problems.source());
+        return new ProxyConfig(global.get(), listens, admin.get(), problems.source(), metrics);
     }
 
     private static Optional<GlobalConfig> global(Section top) {
@@ -151,10 +153,24 @@ public final class ConfigLoader {
                 "io-threads",
                 Section.integerExpectation(0, MAX_IO_THREADS),
                 g.integer("io-threads", 0, MAX_IO_THREADS));
-        if (hardStopAfter.isEmpty() || ioThreads.isEmpty()) {
+        Optional<Path> stateFile =
+                g.has("state-file") ? g.string("state-file").flatMap(f -> statePath(g, f)) : Optional.empty();
+        if (hardStopAfter.isEmpty() || ioThreads.isEmpty() || (g.has("state-file") && stateFile.isEmpty())) {
             return Optional.empty();
         }
-        return Optional.of(new GlobalConfig(hardStopAfter.get(), ioThreads.get()));
+        return Optional.of(new GlobalConfig(hardStopAfter.get(), ioThreads.get(), stateFile));
+    }
+
+    private static Optional<Path> statePath(Section g, String text) {
+        try {
+            Path p = Path.of(text);
+            if (text.isBlank() || p.getFileName() == null) {
+                return g.report("state-file", g.value("state-file"), STATE_FILE);
+            }
+            return Optional.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return g.report("state-file", g.value("state-file"), STATE_FILE);
+        }
     }
 
     /** {@code value}, reporting the key as missing when absent (only possible if reference.conf lost it). */

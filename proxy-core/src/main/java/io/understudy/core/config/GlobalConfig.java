@@ -1,6 +1,8 @@
 package io.understudy.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Process-wide settings ({@code global { ... }}).
@@ -8,5 +10,12 @@ import java.time.Duration;
  * @param hardStopAfter on SIGTERM/SIGINT, how long established sessions may go on after the listeners are closed
  *     before they are cut (HAProxy's {@code hard-stop-after})
  * @param ioThreads event-loop threads; 0 means one per available core
+ * @param stateFile where operators' decisions (maintenance, drain, weights, manual failback) are kept across
+ *     restarts; empty: not kept
  */
-public record GlobalConfig(Duration hardStopAfter, int ioThreads) {}
+public record GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile) {
+    /** Without a state file. */
+    public GlobalConfig(Duration hardStopAfter, int ioThreads) {
+        this(hardStopAfter, ioThreads, Optional.empty());
+    }
+}

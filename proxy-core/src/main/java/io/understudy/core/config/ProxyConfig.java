@@ -10,10 +10,21 @@ import java.util.Optional;
  * @param listens the {@code listen.<name>} sections, in file order
  * @param admin admin sockets (may be empty)
  * @param source a human description of where the config came from (file path), for logs
+ * @param metrics the Prometheus endpoint, if configured
  */
-public record ProxyConfig(GlobalConfig global, List<ListenConfig> listens, AdminConfig admin, String source) {
+public record ProxyConfig(
+        GlobalConfig global,
+        List<ListenConfig> listens,
+        AdminConfig admin,
+        String source,
+        Optional<MetricsConfig> metrics) {
     public ProxyConfig {
         listens = List.copyOf(listens);
+    }
+
+    /** Without a metrics endpoint. */
+    public ProxyConfig(GlobalConfig global, List<ListenConfig> listens, AdminConfig admin, String source) {
+        this(global, listens, admin, source, Optional.empty());
     }
 
     /** The backend with that name, if configured. */

@@ -33,7 +33,7 @@ class UnknownKeyValidationTest {
                 .containsExactly(problem(
                         "global.frobnicate",
                         "1",
-                        "a known key (unknown key; known keys here: hard-stop-after, io-threads)",
+                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file)",
                         1));
     }
 
