@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "HAProxy-style TCP proxy for MySQL with active/backup failover.",
-        subcommands = {Main.Check.class},
+        subcommands = {Main.Check.class, Main.Admin.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped normally / config valid",
@@ -120,6 +120,59 @@ public final class Main implements Callable<Integer> {
                 return ExitCodes.OK;
             } catch (ConfigException e) {
                 ConfigReport.print(new PrintWriter(System.err, true), config, e);
+                return ExitCodes.CONFIG_INVALID;
+            }
+        }
+    }
+
+    /**
+     * {@code understudy admin [-c FILE] [--socket PATH] "command"}: sends one command line to the admin socket (the
+     * config's most privileged one unless {@code --socket} names another) and prints the answer, for hosts without
+     * socat. Exit 0 when the proxy answered, 1 when it could not be reached.
+     */
+    @Command(
+            name = "admin",
+            mixinStandardHelpOptions = true,
+            description = "Send a command to the running proxy's admin socket (like echo CMD | socat stdio SOCK).")
+    static final class Admin implements Callable<Integer> {
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
+                description = "configuration file naming the socket, default ${DEFAULT-VALUE}",
+                defaultValue = DEFAULT_CONFIG)
+        Path config;
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "the admin socket to use instead")
+        Path socket;
+
+        @picocli.CommandLine.Parameters(paramLabel = "COMMAND", description = "e.g. \"show stat\"", arity = "1..*")
+        java.util.List<String> words;
+
+        @Override
+        public Integer call() {
+            Path target = socket;
+            if (target == null) {
+                try {
+                    target = ConfigLoader.load(config).admin().sockets().stream()
+                            .max(java.util.Comparator.comparing(io.understudy.core.config.AdminSocketConfig::level))
+                            .map(io.understudy.core.config.AdminSocketConfig::path)
+                            .orElse(null);
+                } catch (ConfigException e) {
+                    ConfigReport.print(new PrintWriter(System.err, true), config, e);
+                    return ExitCodes.CONFIG_INVALID;
+                }
+                if (target == null) {
+                    System.err.println("understudy: " + config + " configures no admin socket (admin.sockets)");
+                    return ExitCodes.CONFIG_INVALID;
+                }
+            }
+            try {
+                System.out.print(AdminClient.send(target, String.join(" ", words)));
+                System.out.flush();
+                return ExitCodes.OK;
+            } catch (java.io.IOException e) {
+                System.err.println("understudy: cannot reach the admin socket " + target + ": " + e.getMessage()
+                        + " (is the proxy running?)");
                 return ExitCodes.CONFIG_INVALID;
             }
         }
