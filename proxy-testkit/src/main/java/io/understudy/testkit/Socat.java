@@ -1,0 +1,41 @@
+package io.understudy.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The real {@code socat}, as operators use it on an admin socket: {@code echo "cmd" | socat stdio SOCK}. */
+public final class Socat {
+    private Socat() {}
+
+    /** Sends {@code input} (usually one command line and a newline) and returns everything the socket answered. */
+    public static String send(Path socket, String input) {
+        try {
+            Process p = new ProcessBuilder("socat", "stdio", "UNIX-CONNECT:" + socket)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new MariaDbFixtureException("socat on " + socket + " did not finish");
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MariaDbFixtureException("interrupted", e);
+        }
+    }
+
+    /** {@code echo "command" | socat stdio SOCK}. */
+    public static String command(Path socket, String command) {
+        return send(socket, command + "\n");
+    }
+}
