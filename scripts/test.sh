@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Understudy's whole test suite on a Debian machine with Java 17 and Maven, installing what the tests need
-# (real MariaDB server and client, socat) when it is missing. Extra arguments go to Maven, e.g.
+# (real MariaDB server and client, socat, HAProxy, Prometheus) when it is missing. Extra arguments go to Maven, e.g.
 #   scripts/test.sh -Dit.test=FailoverIT
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,6 +9,9 @@ need=()
 command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || need+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+# The admin-socket parity tests run the real HAProxy side by side; the metrics tests use promtool and Prometheus.
+command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need+=(haproxy)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
 

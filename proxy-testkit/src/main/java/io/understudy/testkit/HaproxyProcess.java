@@ -32,7 +32,7 @@ public final class HaproxyProcess implements AutoCloseable {
             Path cfg = dir.resolve("haproxy.cfg");
             Files.writeString(cfg, config);
             Path log = dir.resolve("haproxy.log");
-            Process p = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString())
+            Process p = new ProcessBuilder(binary(), "-db", "-f", cfg.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -70,10 +70,15 @@ public final class HaproxyProcess implements AutoCloseable {
         return dir;
     }
 
+    /** Debian installs it in /usr/sbin, which a non-login PATH may lack. */
+    static String binary() {
+        return Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy";
+    }
+
     /** The version line, e.g. {@code HAProxy version 2.6.12-1+deb12u4 ...}. */
     public static String version() {
         try {
-            Process p = new ProcessBuilder("haproxy", "-v")
+            Process p = new ProcessBuilder(binary(), "-v")
                     .redirectErrorStream(true)
                     .start();
             String out = new String(p.getInputStream().readAllBytes());
