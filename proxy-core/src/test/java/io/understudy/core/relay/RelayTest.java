@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(60)
 class RelayTest {
@@ -128,8 +130,14 @@ class RelayTest {
         }
     }
 
-    @Test
-    void clientIdleTimeoutClosesBothSides() throws Exception {
+    @ParameterizedTest
+    @EnumSource(
+            value = TerminationCause.class,
+            names = {"CLIENT_TIMEOUT", "SERVER_TIMEOUT"})
+    void anIdleTimeoutOnEitherSideClosesBothSides(TerminationCause expected) throws Exception {
+        Duration shortOne = Duration.ofMillis(300);
+        Duration longOne = Duration.ofMinutes(1);
+        boolean client = expected == TerminationCause.CLIENT_TIMEOUT;
         CountDownLatch serverSawEof = new CountDownLatch(1);
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
                     out.write('G');
@@ -140,35 +148,13 @@ class RelayTest {
                 });
                 ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
                         .server("Primary", db.port())
-                        .timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofMinutes(1)));
-                Socket client = proxy.connect()) {
-            assertThat(client.getInputStream().read()).isEqualTo('G');
-            assertThat(client.getInputStream().read()).isEqualTo(-1);
+                        .timeouts(Duration.ofSeconds(1), client ? shortOne : longOne, client ? longOne : shortOne));
+                Socket clientSocket = proxy.connect()) {
+            assertThat(clientSocket.getInputStream().read()).isEqualTo('G');
+            assertThat(clientSocket.getInputStream().read()).isEqualTo(-1);
             assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_TIMEOUT) == 1);
-        }
-    }
-
-    @Test
-    void serverIdleTimeoutClosesBothSides() throws Exception {
-        CountDownLatch serverSawEof = new CountDownLatch(1);
-        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    out.write('G');
-                    out.flush();
-                    if (in.read() == -1) {
-                        serverSawEof.countDown();
-                    }
-                });
-                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
-                        .server("Primary", db.port())
-                        .timeouts(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(300)));
-                Socket client = proxy.connect()) {
-            assertThat(client.getInputStream().read()).isEqualTo('G');
-            assertThat(client.getInputStream().read()).isEqualTo(-1);
-            assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.SERVER_TIMEOUT) == 1);
+                    .until(() -> proxy.engine().sessions().endedTotal(expected) == 1);
         }
     }
 
