@@ -1,0 +1,100 @@
+package io.understudy.admin.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.understudy.admin.state.AdminState.BackendAdmin;
+import io.understudy.admin.state.AdminState.Note;
+import io.understudy.admin.state.AdminState.ServerAdmin;
+import io.understudy.admin.state.AdminState.Weight;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The file's text form: what an operator reads and may edit, and what makes a file untrustworthy. */
+@Timeout(10)
+class StateFormatTest {
+    private static final Note DISABLE = Note.of(Instant.parse("2026-11-22T01:02:03Z"), "disable server");
+
+    @Test
+    void writesOneReadableLinePerDecisionAndReadsItBack() throws Exception {
+        AdminState state = new AdminState(
+                Map.of(
+                        "MySQL/Primary",
+                        new ServerAdmin(Optional.of(DISABLE), Optional.empty(), Optional.empty()),
+                        "MySQL/Replica",
+                        new ServerAdmin(Optional.empty(), Optional.of(DISABLE), Optional.of(new Weight(50, DISABLE)))),
+                Map.of("MySQL", new BackendAdmin("Secondary", DISABLE)));
+
+        String text = StateFormat.format(state, Note.of(Instant.parse("2026-11-22T01:02:04Z"), "MySQL/Primary: x"));
+
+        assertThat(text)
+                .startsWith("understudy-state 1\n")
+                .contains("# last change 2026-11-22T01:02:04Z: MySQL/Primary: x\n")
+                .contains("server MySQL/Primary maint set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("server MySQL/Replica drain set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("server MySQL/Replica weight 50 set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("backend MySQL active-server Secondary set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .endsWith("end\n");
+        assertThat(StateFormat.parse(text)).isEqualTo(state);
+    }
+
+    @Test
+    void oddNamesAndReasonsSurviveQuoting() throws Exception {
+        Note odd = Note.of(Instant.parse("2026-01-01T00:00:00Z"), "say \"hi\"\nback\\slash # not a comment");
+        AdminState state = new AdminState(
+                Map.of("my db/pri mary#1", new ServerAdmin(Optional.of(odd), Optional.empty(), Optional.empty())),
+                Map.of("my db", new BackendAdmin("se\"c", odd)));
+
+        String text = StateFormat.format(state, odd);
+
+        assertThat(text.lines().filter(l -> l.startsWith("# last change"))).hasSize(1);
+        assertThat(StateFormat.parse(text)).isEqualTo(state);
+    }
+
+    @Test
+    void acceptsWhatAnOperatorWritesByHand() throws Exception {
+        String text = "# written at 3 a.m.\r\n"
+                + "understudy-state 1\r\n"
+                + "\n"
+                + "  server MySQL/Primary maint   # disk swap, ask Ann\n"
+                + "server MySQL/Replica weight 0\n"
+                + "backend MySQL active-server Secondary set 2026-11-22T01:02:03Z\n"
+                + "end\n"
+                + "# trailing comment\n";
+
+        AdminState s = StateFormat.parse(text);
+
+        assertThat(s.server("MySQL/Primary").orElseThrow().maintenance()).contains(Note.UNRECORDED);
+        assertThat(s.server("MySQL/Replica").orElseThrow().weight()).contains(new Weight(0, Note.UNRECORDED));
+        assertThat(s.backend("MySQL").orElseThrow())
+                .isEqualTo(new BackendAdmin("Secondary", Note.of(Instant.parse("2026-11-22T01:02:03Z"), "")));
+        assertThat(Note.UNRECORDED.describe()).isEqualTo("set by hand");
+    }
+
+    @Test
+    void rejectsWhatCannotBeTrustedNamingTheLine() {
+        assertProblem("", "empty");
+        assertProblem("hello\n", "line 1: not a state file");
+        assertProblem("understudy-state 2\nend\n", "line 1: unsupported version '2'");
+        assertProblem("understudy-state 1\nserver MySQL/Primary maint\n", "truncated: no 'end' line after line 2");
+        assertProblem("understudy-state 1\nservr MySQL/Primary maint\nend\n", "line 2: unknown word 'servr'");
+        assertProblem("understudy-state 1\nserver Primary maint\nend\n", "line 2: 'Primary' is not <backend>/<server>");
+        assertProblem("understudy-state 1\nserver MySQL/P weight 300\nend\n", "line 2: weight '300'");
+        assertProblem(
+                "understudy-state 1\nserver MySQL/P weight 3\nserver MySQL/P weight 4\nend\n",
+                "line 3: 'server MySQL/P weight' repeats line 2");
+        assertProblem("understudy-state 1\nserver MySQL/P maint set yesterday\nend\n", "line 2: 'yesterday'");
+        assertProblem("understudy-state 1\nserver MySQL/P maint \"x\nend\n", "line 2: unterminated quote");
+        assertProblem("understudy-state 1\nend\nserver MySQL/P maint\n", "line 3: 'server' after the 'end' line");
+        assertProblem("understudy-state 1\nbackend MySQL pinned Secondary\nend\n", "line 2: expected backend");
+    }
+
+    private static void assertProblem(String text, String problem) {
+        assertThatThrownBy(() -> StateFormat.parse(text))
+                .isInstanceOf(StateFileException.class)
+                .hasMessageContaining(problem);
+    }
+}

@@ -1,0 +1,112 @@
+package io.understudy.admin.state;
+
+import static io.understudy.admin.state.TestSetup.config;
+import static io.understudy.admin.state.TestSetup.server;
+import static io.understudy.admin.state.TestSetup.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.core.ProxyEngine;
+import io.understudy.core.server.AdminFlag;
+import io.understudy.core.server.Server;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file under a burst of changes: never seen half-written, few writes, and the last state always on disk. */
+@Timeout(60)
+class StateWriterTest {
+    private static final int CHANGES = 1_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReaderNeverSeesAHalfWrittenFile() throws Exception {
+        Path file = dir.resolve("state");
+        // No coalescing delay: as many renames as the disk allows, to give a torn read every chance to happen.
+        try (TestSetup.Quiet quiet = new TestSetup.Quiet();
+                ProxyEngine e = new ProxyEngine(config());
+                StatePersistence p = StatePersistence.start(e.control(), new StateFileSettings(file, Duration.ZERO))) {
+            Server replica = server(e, "MySQL/Replica");
+            e.control().setWeight(replica, 2).get();
+            p.flush();
+
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicInteger reads = new AtomicInteger();
+            Set<String> versions = ConcurrentHashMap.newKeySet();
+            AtomicReference<Throwable> torn = new AtomicReference<>();
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            while (!done.get()) {
+                                String seen = text(file);
+                                StateFormat.parse(seen);
+                                versions.add(seen);
+                                reads.incrementAndGet();
+                            }
+                        } catch (Throwable t) {
+                            torn.set(t);
+                        }
+                    },
+                    "state-reader");
+            reader.start();
+
+            for (int i = 0; i < CHANGES; i++) {
+                // One change at a time, so that nearly every change is its own write and rename.
+                e.control().setWeight(replica, 2 + i % 100).get();
+                if (i % 10 == 0) {
+                    // Flag changes in between make files of different lengths replace each other.
+                    e.control()
+                            .setAdminFlag(server(e, "MySQL/Primary"), AdminFlag.FDRAIN, i % 20 == 0, "drain")
+                            .get();
+                }
+            }
+            p.flush();
+            done.set(true);
+            reader.join();
+
+            assertThat(torn.get()).isNull();
+            // The reader really raced the writer: it parsed several versions of the file, every one of them whole.
+            assertThat(reads.get()).isPositive();
+            assertThat(versions).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aBurstOfChangesCoalescesIntoFewWritesAndTheLastStateIsWritten() throws Exception {
+        Path file = dir.resolve("state");
+        try (TestSetup.Quiet quiet = new TestSetup.Quiet();
+                ProxyEngine e = new ProxyEngine(config());
+                StatePersistence p = StatePersistence.start(e.control(), new StateFileSettings(file))) {
+            Server replica = server(e, "MySQL/Replica");
+            CompletableFuture<?> last = null;
+            for (int i = 1; i <= CHANGES; i++) {
+                last = e.control().setWeight(replica, 2 + i % 200);
+            }
+            last.get();
+            p.flush();
+
+            assertThat(p.writes()).isBetween(1L, (long) CHANGES / 10);
+            AdminState onDisk = StateFormat.parse(text(file));
+            assertThat(onDisk.server("MySQL/Replica")
+                            .orElseThrow()
+                            .weight()
+                            .orElseThrow()
+                            .value())
+                    .isEqualTo(2 + CHANGES % 200)
+                    .isEqualTo(replica.state().weight());
+            assertThat(onDisk.sameDecisions(AdminState.export(e.control()).get()))
+                    .isTrue();
+            assertThat(List.of(dir.toFile().list())).containsExactly("state");
+        }
+    }
+}
