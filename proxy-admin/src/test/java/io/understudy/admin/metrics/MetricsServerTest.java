@@ -1,0 +1,240 @@
+package io.understudy.admin.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.server.AdminFlag;
+import io.understudy.testkit.FreePorts;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The metrics HTTP server against a proxy whose servers are not checked (so always UP, HAProxy's {@code no check}):
+ * routes, methods, content type, keep-alive, the connection limit and {@code /health}.
+ */
+@Timeout(60)
+class MetricsServerTest {
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private TestProxy proxy;
+    private MetricsServer server;
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private MetricsServer start(boolean startProxy, MetricsSettings settings) throws Exception {
+        String hocon = TestProxy.activeBackup(List.of(FreePorts.find(), FreePorts.find()), "");
+        proxy = startProxy ? TestProxy.started(hocon) : TestProxy.notStarted(hocon);
+        server = new MetricsServer(settings, proxy.context);
+        server.start();
+        return server;
+    }
+
+    @Test
+    void servesTheExpositionWithPrometheusContentType() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        HttpResponse<String> r = Http.get(server.address(), "/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        Scrape s = new Scrape(r.body());
+        assertThat(s.state("understudy_server_status", "proxy", "MySQL", "server", "Primary"))
+                .hasValue("UP");
+        assertThat(s.find("understudy_server_status", "proxy", "MySQL", "server", "Primary"))
+                .extracting(x -> x.labels().get("state"))
+                .containsExactly("DOWN", "UP", "MAINT", "DRAIN", "NOLB");
+        assertThat(s.state("understudy_frontend_status", "proxy", "MySQL")).hasValue("UP");
+        assertThat(s.state("understudy_backend_status", "proxy", "MySQL")).hasValue("UP");
+        assertThat(s.get("understudy_backend_active_servers", "proxy", "MySQL")).isEqualTo(1);
+        assertThat(s.get("understudy_backend_backup_servers", "proxy", "MySQL")).isEqualTo(1);
+        assertThat(s.get("understudy_backend_active_server_info", "proxy", "MySQL", "server", "Primary"))
+                .isEqualTo(1);
+        assertThat(s.find("understudy_backend_active_server_info", "server", "Secondary"))
+                .isEmpty();
+        // Unchecked servers have no check series, as in HAProxy.
+        assertThat(s.find("understudy_server_check_status")).isEmpty();
+        assertThat(s.value("understudy_server_limit_sessions", "server", "Primary"))
+                .hasValue(Double.NaN);
+        assertThat(s.get("understudy_process_build_info", "version", "0.1.0-test"))
+                .isEqualTo(1);
+        assertThat(s.get("understudy_sessions_terminated_total", "cause", "client_closed"))
+                .isZero();
+        assertThat(s.get("understudy_backend_failovers_total", "proxy", "MySQL"))
+                .isZero();
+        assertThat(s.find("understudy_backend_last_failover_seconds")).isEmpty();
+        assertThat(s.find("jvm_memory_used_bytes")).isNotEmpty();
+        assertThat(s.find("jvm_gc_memory_allocated_bytes_total")).isNotEmpty();
+        assertThat(s.find("jvm_threads_live_threads")).isNotEmpty();
+        assertThat(s.find("netty_allocator_memory_used_bytes", "memory_type", "direct"))
+                .isNotEmpty();
+        assertThat(s.find("understudy_backend_session_duration_seconds_count", "proxy", "MySQL"))
+                .isNotEmpty();
+        assertThat(r.body())
+                .contains("# HELP understudy_server_status Current status of the service, per state"
+                        + " label value.\n# TYPE understudy_server_status gauge\n");
+    }
+
+    @Test
+    void prefixHaproxyNamesEverySeriesAsHaproxysExporter() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT, "/prom", "haproxy"));
+        Scrape s = new Scrape(Http.get(server.address(), "/prom").body());
+        assertThat(s.state("haproxy_server_status", "proxy", "MySQL", "server", "Primary"))
+                .hasValue("UP");
+        assertThat(s.get("haproxy_frontend_status", "proxy", "MySQL", "state", "UP"))
+                .isEqualTo(1);
+        assertThat(s.samples).noneMatch(x -> x.name().startsWith("understudy_"));
+        assertThat(Http.get(server.address(), "/metrics").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void routesAndMethods() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        assertThat(Http.get(server.address(), "/metrics?scope=server").statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> post = Http.send(server.address(), "/metrics", "POST");
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).hasValue("GET");
+        assertThat(Http.send(server.address(), "/health", "DELETE").statusCode())
+                .isEqualTo(405);
+        assertThat(Http.get(server.address(), "/").statusCode()).isEqualTo(404);
+        assertThat(Http.get(server.address(), "/metrics/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void keepsTheConnectionAliveBetweenRequests() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout(5000);
+            for (int i = 0; i < 3; i++) {
+                String response = request(s, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nOK\n");
+            }
+            assertThat(server.openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closesConnectionsOverTheLimit() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT, "/metrics", "understudy", 2));
+        int port = server.address().getPort();
+        try (Socket a = new Socket("127.0.0.1", port);
+                Socket b = new Socket("127.0.0.1", port)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
+            try (Socket c = new Socket("127.0.0.1", port)) {
+                c.setSoTimeout(5000);
+                // Closed as soon as accepted: the read sees the end of the stream, not a response.
+                assertThat(c.getInputStream().read()).isEqualTo(-1);
+            }
+            a.setSoTimeout(5000);
+            assertThat(request(a, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
+        assertThat(Http.get(server.address(), "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthIs503WithTheReasonWhenNoServerOfABackendIsUsable() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        HttpResponse<String> ok = Http.get(server.address(), "/health");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("OK\n");
+        assertThat(ok.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+
+        maint("Primary", true);
+        assertThat(Http.get(server.address(), "/health").statusCode()).isEqualTo(200);
+        maint("Secondary", true);
+        HttpResponse<String> down = Http.get(server.address(), "/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).isEqualTo("backend 'MySQL' has no server available\n");
+
+        maint("Secondary", false);
+        assertThat(Http.get(server.address(), "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthIs503WhenAFrontendIsNotListening() throws Exception {
+        start(false, new MetricsSettings(ANY_PORT));
+        HttpResponse<String> r = Http.get(server.address(), "/health");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("frontend 'MySQL' is not accepting connections (STOP)\n");
+        Scrape s = new Scrape(Http.get(server.address(), "/metrics").body());
+        assertThat(s.state("understudy_frontend_status", "proxy", "MySQL")).hasValue("DOWN");
+    }
+
+    @Test
+    void countsFailoversAndShowsWhereNewSessionsGo() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        maint("Primary", true);
+        Scrape s = new Scrape(Http.get(server.address(), "/metrics").body());
+        assertThat(s.get("understudy_backend_failovers_total", "proxy", "MySQL"))
+                .isEqualTo(1);
+        assertThat(s.get("understudy_backend_last_failover_seconds", "proxy", "MySQL"))
+                .isBetween(0.0, 10.0);
+        assertThat(s.find("understudy_backend_active_server_info", "proxy", "MySQL"))
+                .extracting(x -> x.labels().get("server"))
+                .containsExactly("Secondary");
+        assertThat(s.state("understudy_server_status", "server", "Primary")).hasValue("MAINT");
+        assertThat(s.get("understudy_backend_agg_server_status", "proxy", "MySQL", "state", "MAINT"))
+                .isEqualTo(1);
+
+        // An outage is not a failover; traffic coming back to the backup it had before is not one either.
+        maint("Secondary", true);
+        maint("Secondary", false);
+        assertThat(server.metrics().failovers("MySQL")).isEqualTo(1);
+
+        // Failback is one.
+        maint("Primary", false);
+        s = new Scrape(Http.get(server.address(), "/metrics").body());
+        assertThat(s.get("understudy_backend_failovers_total", "proxy", "MySQL"))
+                .isEqualTo(2);
+        assertThat(s.find("understudy_backend_active_server_info", "proxy", "MySQL"))
+                .extracting(x -> x.labels().get("server"))
+                .containsExactly("Primary");
+    }
+
+    private void maint(String name, boolean on) {
+        proxy.engine
+                .control()
+                .setAdminFlag(proxy.server(name), AdminFlag.FMAINT, on, "test")
+                .join();
+    }
+
+    /** Sends one request and reads one response whose body length is given by Content-Length. */
+    private static String request(Socket s, String request) throws Exception {
+        OutputStream out = s.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new AssertionError("connection closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        return head + new String(body, StandardCharsets.UTF_8);
+    }
+}
