@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Decisions written on change and restored by a fresh engine from the same config, under the restore rules. */
+// Some try-with-resources only hold a persistence or a log level for the block: that is their point.
+@SuppressWarnings("try")
 @Timeout(30)
 class StatePersistenceTest {
     @TempDir

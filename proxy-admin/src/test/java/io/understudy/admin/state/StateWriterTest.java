@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file under a burst of changes: never seen half-written, few writes, and the last state always on disk. */
+// Some try-with-resources only hold a persistence or a log level for the block: that is their point.
+@SuppressWarnings("try")
 @Timeout(60)
 class StateWriterTest {
     private static final int CHANGES = 1_000;
