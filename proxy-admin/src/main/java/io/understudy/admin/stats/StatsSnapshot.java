@@ -1,0 +1,94 @@
+package io.understudy.admin.stats;
+
+import io.understudy.admin.AdminContext;
+import io.understudy.checks.HealthChecker;
+import io.understudy.core.backend.Backend;
+import io.understudy.core.frontend.Frontend;
+import io.understudy.core.server.Server;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every {@code show stat} row of the running proxy at one instant, immutable: the one model that {@code show stat}
+ * and the Prometheus metrics both read, so they always agree.
+ *
+ * <p>Rows come in HAProxy's order: per proxy (listen section, in config order) its FRONTEND row, one row per server in
+ * declaration order, then its BACKEND row. The snapshot is taken in one pass over the published, lock-free state
+ * (server states, backend snapshots, check snapshots, counters); each value is read once, so a row never contradicts
+ * itself, though rows may straddle a concurrent change, as HAProxy's do.
+ */
+public final class StatsSnapshot {
+    /**
+     * The {@code iid} of the first proxy; the others follow in config order. Note: HAProxy with a {@code stats socket}
+     * numbers its first proxy 2, because the socket's internal {@code GLOBAL} frontend takes 1 (observed on 2.6 and
+     * 2.9); without one it starts at 1.
+     */
+    public static final int FIRST_PROXY_ID = 1;
+
+    private final long takenAtMillis;
+    private final List<StatRow> rows;
+
+    private StatsSnapshot(long takenAtMillis, List<StatRow> rows) {
+        this.takenAtMillis = takenAtMillis;
+        this.rows = List.copyOf(rows);
+    }
+
+    /**
+     * Captures the proxy now, without downtime tracking: {@code downtime} and the backend's {@code chkdown} stay empty
+     * and a server's {@code chkdown} counts only check-made transitions.
+     */
+    public static StatsSnapshot capture(AdminContext ctx) {
+        return capture(ctx, Optional.empty(), System.currentTimeMillis());
+    }
+
+    /** Captures the proxy now, with {@code chkdown} and {@code downtime} from {@code downtime}. */
+    public static StatsSnapshot capture(AdminContext ctx, DowntimeTracker downtime) {
+        return capture(ctx, Optional.of(downtime), System.currentTimeMillis());
+    }
+
+    /**
+     * Captures the proxy as of {@code nowMillis} (wall clock, the base of {@code lastchg}, {@code lastsess},
+     * {@code downtime}); tests pass a fixed instant.
+     */
+    public static StatsSnapshot capture(AdminContext ctx, Optional<DowntimeTracker> downtime, long nowMillis) {
+        HealthChecker health = Objects.requireNonNull(ctx.health(), "health checker");
+        List<StatRow> rows = new ArrayList<>();
+        int proxyId = FIRST_PROXY_ID;
+        for (Frontend fe : ctx.engine().frontends()) {
+            Backend be = fe.backend();
+            rows.add(ProxyRows.frontend(fe, proxyId));
+            for (Server s : be.servers()) {
+                rows.add(ServerRows.of(
+                        s, health.snapshot(s), proxyId, downtime.map(d -> d.server(s, nowMillis)), nowMillis));
+            }
+            rows.add(ProxyRows.backend(
+                    be, proxyId, fe.config().maxconn(), downtime.map(d -> d.backend(be, nowMillis)), nowMillis));
+            proxyId++;
+        }
+        return new StatsSnapshot(nowMillis, rows);
+    }
+
+    /** The wall-clock instant the snapshot describes. */
+    public long takenAtMillis() {
+        return takenAtMillis;
+    }
+
+    /** Every row, in {@code show stat} order. */
+    public List<StatRow> rows() {
+        return rows;
+    }
+
+    /** The rows of one proxy (FRONTEND, servers, BACKEND), empty if there is no such proxy. */
+    public List<StatRow> proxy(String proxyName) {
+        return rows.stream().filter(r -> r.proxyName().equals(proxyName)).toList();
+    }
+
+    /** The row {@code pxname,svname}, e.g. {@code ("MySQL", "BACKEND")} or {@code ("MySQL", "Primary")}. */
+    public Optional<StatRow> row(String proxyName, String serviceName) {
+        return rows.stream()
+                .filter(r -> r.proxyName().equals(proxyName) && r.serviceName().equals(serviceName))
+                .findFirst();
+    }
+}
