@@ -1,0 +1,104 @@
+package io.understudy.admin.stats;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Which rows {@code show stat} prints, parsed from its words as HAProxy 2.6 parses them ({@code cli_parse_show_stat}):
+ * {@code [{<iid>|<proxy>} <type> <sid>] [up|no-maint]}, where the first three only count together, {@code -1} means
+ * any, {@code <type>} is a mask of {@link RowType#filterBit()}s, and {@code <sid>} only narrows server rows.
+ * {@code up} hides servers in maintenance and servers fully down (a server coming back, {@code DOWN 1/2}, stays);
+ * {@code no-maint} hides servers in maintenance. Other words ({@code typed}, {@code json}, {@code desc}) are noted but
+ * do not filter.
+ *
+ * @param proxyId the {@code iid} to keep, or -1 for every proxy
+ * @param typeMask which row types to keep, -1 for all
+ * @param serverId the {@code sid} of the server rows to keep, or -1 for all
+ * @param upOnly the {@code up} word
+ * @param hideMaint the {@code no-maint} word
+ * @param otherFormat {@code typed} or {@code json} was asked for
+ */
+public record StatFilter(
+        int proxyId, int typeMask, int serverId, boolean upOnly, boolean hideMaint, boolean otherFormat)
+        implements Predicate<StatRow> {
+    /** Every row: {@code show stat} without arguments. */
+    public static final StatFilter ALL = new StatFilter(-1, -1, -1, false, false, false);
+
+    /**
+     * Parses the words after {@code show stat}; a proxy given by name is resolved to its {@code iid} in
+     * {@code snapshot}. Empty when the proxy matches no name and is not a number (HAProxy: {@code No such proxy.}).
+     */
+    public static Optional<StatFilter> parse(List<String> words, StatsSnapshot snapshot) {
+        int proxyId = -1;
+        int typeMask = -1;
+        int serverId = -1;
+        int next = 0;
+        if (words.size() >= 3) {
+            String px = words.get(0);
+            proxyId = snapshot.rows().stream()
+                    .filter(r -> r.proxyName().equals(px))
+                    .mapToInt(StatRow::proxyId)
+                    .findFirst()
+                    .orElse(atoi(px));
+            if (proxyId == 0) {
+                return Optional.empty();
+            }
+            typeMask = atoi(words.get(1));
+            serverId = atoi(words.get(2));
+            next = 3;
+        }
+        boolean up = false;
+        boolean noMaint = false;
+        boolean other = false;
+        for (String w : words.subList(next, words.size())) {
+            switch (w) {
+                case "up" -> up = true;
+                case "no-maint" -> noMaint = true;
+                case "typed", "json" -> other = true;
+                default -> {
+                    // HAProxy ignores words it does not know.
+                }
+            }
+        }
+        return Optional.of(new StatFilter(proxyId, typeMask, serverId, up, noMaint, other));
+    }
+
+    @Override
+    public boolean test(StatRow row) {
+        if (proxyId != -1 && row.proxyId() != proxyId) {
+            return false;
+        }
+        if ((typeMask & row.type().filterBit()) == 0) {
+            return false;
+        }
+        if (row.type() != RowType.SERVER) {
+            return true;
+        }
+        if (serverId != -1 && row.serverId() != serverId) {
+            return false;
+        }
+        boolean maint = row.state() == ServiceState.MAINT;
+        if (hideMaint && maint) {
+            return false;
+        }
+        // "DOWN" exactly is a stopped server that is unchecked or whose counter is at 0: down and not changing.
+        return !(upOnly && (maint || row.status().equals("DOWN")));
+    }
+
+    /** C's {@code atoi}, which HAProxy uses here: the leading integer, 0 when there is none. */
+    static int atoi(String s) {
+        int i = 0;
+        boolean negative = false;
+        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        long v = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i)) && v <= Integer.MAX_VALUE) {
+            v = v * 10 + (s.charAt(i) - '0');
+            i++;
+        }
+        return (int) (negative ? -v : v);
+    }
+}
