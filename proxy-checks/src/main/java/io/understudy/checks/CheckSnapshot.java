@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param last the last completed check, if any
  * @param lastCheckMillis wall-clock time the last check completed, or -1
  * @param inProgress a check is running now ({@code show stat} prefixes the status with {@code "* "})
- * @param failedChecks failed checks since start ({@code chkfail})
+ * @param failedChecks failed checks since start ({@code chkfail}); as in HAProxy, only those that found the server not
+ *     already fully down (health above 0), so the count does not run on while a server stays down
  * @param downTransitions UP to DOWN transitions since start ({@code chkdown})
  * @param passiveFailures live-traffic connect failures counted as failed checks
  * @param paused checks are suspended ({@code disable health}, maintenance)
@@ -45,7 +46,7 @@ public record CheckSnapshot(
                 Optional.of(r),
                 now,
                 passive && inProgress,
-                failedChecks + (r.status().failed() ? 1 : 0),
+                failedChecks + (r.status().failed() && health.health() > 0 ? 1 : 0),
                 downTransitions + (wentDown ? 1 : 0),
                 passiveFailures + (passive ? 1 : 0),
                 paused);
