@@ -1,0 +1,90 @@
+package io.understudy.admin.command;
+
+/**
+ * The admin socket's fixed replies. Those marked HAProxy are byte-identical to HAProxy 2.8 / 3.x (the reference's
+ * §2.2-§2.4, §1.8 and §6.3; HAProxy 2.9 alone drops the {@code \n} of the three lookup errors, a bug fixed in 3.0).
+ * Every reply ends with {@code \n}; the CLI then adds its own end-of-output line, so a client sees each text followed by
+ * an empty line.
+ */
+public final class CliMessages {
+    /** HAProxy, reference §2.2: any command above the connection's level. */
+    public static final String PERMISSION_DENIED = "Permission denied\n";
+
+    /** HAProxy, reference §2.4 ({@code cli_find_server}): no {@code /}, or an empty side. */
+    public static final String REQUIRE_BACKEND_SERVER = "Require 'backend/server'.\n";
+
+    /** HAProxy, reference §2.4. */
+    public static final String NO_SUCH_BACKEND = "No such backend.\n";
+
+    /** HAProxy, reference §2.4. */
+    public static final String NO_SUCH_SERVER = "No such server.\n";
+
+    /** HAProxy, reference §1.8: {@code show servers state <unknown>}. */
+    public static final String CANT_FIND_BACKEND = "Can't find backend.\n";
+
+    /** HAProxy, reference §2.4: {@code set server b/s state <other>}. */
+    public static final String SET_SERVER_STATE_EXPECTS =
+            "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n";
+
+    /** HAProxy, reference §2.4 ({@code server_parse_weight_change_request}): no weight given. */
+    public static final String WEIGHT_REQUIRED = "Require <weight> or <weight%>.\n";
+
+    /** HAProxy ({@code server_parse_weight_change_request}): the weight does not start with a number. */
+    public static final String WEIGHT_EMPTY = "Empty weight string empty or preceded by garbage\n";
+
+    /** HAProxy, reference §2.4. */
+    public static final String WEIGHT_RELATIVE_NEGATIVE = "Relative weight must be positive.\n";
+
+    /** HAProxy, reference §2.4. */
+    public static final String WEIGHT_ABSOLUTE_RANGE = "Absolute weight can only be between 0 and 256 inclusive.\n";
+
+    /** HAProxy ({@code server_parse_weight_change_request}): e.g. {@code 10x}. */
+    public static final String WEIGHT_TRAILING_GARBAGE = "Trailing garbage in weight string\n";
+
+    /** HAProxy, reference §2.4: {@code enable health} on a server without {@code check}. */
+    public static final String HEALTH_NOT_CONFIGURED =
+            "Health check was not configured on this server, cannot enable.\n";
+
+    /** HAProxy, reference §6.3: {@code shutdown session} without a usable id. */
+    public static final String SESSION_POINTER_EXPECTED = "Session pointer expected (use 'show sess').\n";
+
+    /** HAProxy, reference §6.3: {@code shutdown session} with an id no live session has. */
+    public static final String NO_SUCH_SESSION = "No such session (use 'show sess').\n";
+
+    /** HAProxy ({@code cli_io_handler}): a command failed in a way it did not report itself. */
+    public static final String INTERNAL_ERROR = "Internal error.\n";
+
+    /**
+     * HAProxy's wording (reference §2.4, {@code set server b/s bogus}) listing only the sub-commands Understudy has, so
+     * that it never advertises one it would refuse.
+     */
+    public static final String SET_SERVER_USAGE = "usage: set server <backend>/<server> state | weight\n";
+
+    /** Understudy: {@code set backend} with a missing or unknown sub-command. */
+    public static final String SET_BACKEND_USAGE = "usage: set backend <backend> active-server <server>|auto\n";
+
+    /** Understudy: {@code show info} in a format other than the plain one. */
+    public static final String SHOW_INFO_PLAIN_ONLY = "Only the plain 'show info' format is supported.\n";
+
+    private CliMessages() {}
+
+    /** Understudy: the manual-failback target cannot take traffic now. */
+    public static String notUsable(String serverId, String why) {
+        return "Server " + serverId + " is not usable (" + why + "); traffic not moved.\n";
+    }
+
+    /** Understudy: a command waited longer than the CLI allows; whether it took effect is unknown. */
+    public static String timedOut(long millis) {
+        return "Command did not complete within " + millis + " ms; check its effect with 'show servers state'.\n";
+    }
+
+    /** Understudy: a request line longer than the CLI reads; the connection is closed after this line. */
+    public static String lineTooLong(int maxBytes) {
+        return "Command line too long (limit " + maxBytes + " bytes).\n";
+    }
+
+    /** Understudy: more connections on one admin socket than it serves at once; this one is closed. */
+    public static String tooManyConnections(int max) {
+        return "Too many admin connections (limit " + max + "); try again.\n";
+    }
+}

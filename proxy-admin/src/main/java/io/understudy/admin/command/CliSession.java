@@ -1,0 +1,78 @@
+package io.understudy.admin.command;
+
+import io.understudy.core.config.AdminSocketConfig.Level;
+
+/**
+ * The state of one admin connection that commands may change: its level (lowered by {@code operator} and
+ * {@code user}, never raised), interactive mode ({@code prompt}), and whether the client asked to {@code quit}. Owned by
+ * the connection's event loop: only synchronous commands touch it, so its fields are plain.
+ */
+public final class CliSession {
+    private Level level;
+    private boolean interactive;
+    private boolean timedPrompt;
+    private boolean suppressNextLf;
+    private boolean quitRequested;
+
+    /** A new connection starts at its socket's level, non-interactive. */
+    public CliSession(Level socketLevel) {
+        this.level = socketLevel;
+    }
+
+    public Level level() {
+        return level;
+    }
+
+    /** Lowers the level for the rest of the connection; a higher level is ignored (the registry refuses it first). */
+    public void lowerTo(Level target) {
+        if (target.compareTo(level) < 0) {
+            level = target;
+        }
+    }
+
+    /** Whether the client is at the {@code user} level, where {@code show stat} blanks sensitive columns. */
+    public boolean userLevel() {
+        return level == Level.USER;
+    }
+
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** Whether the interactive prompt shows the uptime ({@code prompt timed}). */
+    public boolean timedPrompt() {
+        return timedPrompt;
+    }
+
+    /** {@code prompt}: toggles interactive mode, as HAProxy does. */
+    public void togglePrompt() {
+        interactive = !interactive;
+    }
+
+    /** {@code prompt timed}: interactive mode on, uptime in the prompt toggled. */
+    public void toggleTimedPrompt() {
+        interactive = true;
+        timedPrompt = !timedPrompt;
+    }
+
+    /** {@code operator -} / {@code user -}: the next reply ends without the empty line (HAProxy's NOLF). */
+    public void suppressNextLf() {
+        suppressNextLf = true;
+    }
+
+    /** Whether the reply just produced ends without the empty line; clears the flag (it lasts one command). */
+    public boolean takeSuppressedLf() {
+        boolean s = suppressNextLf;
+        suppressNextLf = false;
+        return s;
+    }
+
+    /** {@code quit}: the connection closes after this command. */
+    public void requestQuit() {
+        quitRequested = true;
+    }
+
+    public boolean quitRequested() {
+        return quitRequested;
+    }
+}

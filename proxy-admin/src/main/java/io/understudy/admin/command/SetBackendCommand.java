@@ -1,0 +1,83 @@
+package io.understudy.admin.command;
+
+import io.understudy.admin.AdminContext;
+import io.understudy.core.backend.Backend;
+import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.control.ControlPlane;
+import io.understudy.core.server.Server;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Manual failback, which HAProxy has no command for:
+ *
+ * <ul>
+ *   <li>{@code set backend <b> active-server <s>} pins the backend's new sessions to server {@code <s>} (an active
+ *       server or a backup), which must be usable now: up, not in maintenance or drain, weight above 0. Otherwise the
+ *       command is refused with one line naming why ({@link CliMessages#notUsable}) and nothing moves.
+ *   <li>{@code set backend <b> active-server auto} clears the pin: the normal order (usable active servers first, then
+ *       the first usable backup) applies again. With {@code failback = manual} a backup that takes the traffic later is
+ *       pinned again by the core, as configured.
+ * </ul>
+ *
+ * "Active" here means "taking the traffic", not HAProxy's non-backup servers. Sessions already open stay where they are
+ * unless the backend's failover policy closes them. Replies with an empty line once the control plane has moved the
+ * traffic; {@code show backend <b>} shows the result. Admin only.
+ */
+final class SetBackendCommand implements Command {
+    private final AdminContext context;
+
+    SetBackendCommand(AdminContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public List<String> keywords() {
+        return List.of("set", "backend");
+    }
+
+    @Override
+    public Level level() {
+        return Level.ADMIN;
+    }
+
+    @Override
+    public String usage() {
+        return Command.usageLine("set backend <bk> active-server <srv>|auto", "pin a backend's traffic, or unpin it");
+    }
+
+    @Override
+    public CompletableFuture<String> run(List<String> args, CliSession session) {
+        ControlPlane control = context.engine().control();
+        Backend backend = ServerLookup.backend(control, Command.arg(args, 2))
+                .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND));
+        String target = Command.arg(args, 4);
+        if (!"active-server".equals(Command.arg(args, 3)) || target.isEmpty()) {
+            throw new CliException(CliMessages.SET_BACKEND_USAGE);
+        }
+        if ("auto".equals(target)) {
+            return control.moveTraffic(backend, Optional.empty(), "admin socket: active-server auto")
+                    .thenApply(s -> "");
+        }
+        Server server = ServerLookup.server(control, backend.name() + "/" + target);
+        String why = ServerAdminMode.whyNotUsable(server.state());
+        if (!why.isEmpty()) {
+            throw new CliException(CliMessages.notUsable(server.id(), why));
+        }
+        return control.moveTraffic(backend, Optional.of(server), "admin socket: active-server " + server.name())
+                .handle((snapshot, failure) -> {
+                    if (failure == null) {
+                        return "";
+                    }
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof IllegalArgumentException) {
+                        // It stopped being usable between our check and the control plane's.
+                        String now = ServerAdminMode.whyNotUsable(server.state());
+                        throw new CliException(CliMessages.notUsable(server.id(), now.isEmpty() ? "changed" : now));
+                    }
+                    throw new CompletionException(cause);
+                });
+    }
+}

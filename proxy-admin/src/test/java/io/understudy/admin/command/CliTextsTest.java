@@ -1,0 +1,128 @@
+package io.understudy.admin.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.testkit.LeakDetectionExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** HAProxy's text conventions: help and unknown-command lists, weight and id parsing, durations. */
+@Timeout(30)
+@ExtendWith(LeakDetectionExtension.class)
+class CliTextsTest {
+    static final String ALWAYS = "  help [<command>]                        : list matching or all commands\n"
+            + "  prompt [timed]                          : toggle interactive mode with prompt\n"
+            + "  quit                                    : disconnect\n";
+
+    static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TestProxy.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void helpListsEveryCommandSortedThenTheFixedLines() throws Exception {
+        String out = proxy.run(Level.USER, "help");
+        assertThat(out).startsWith("The following commands are valid at this level:\n");
+        assertThat(out).endsWith(ALWAYS);
+        assertThat(out)
+                .contains("  disable server (DEPRECATED)             : disable a server for maintenance (use 'set"
+                        + " server' instead)\n")
+                .contains("  show servers state [<backend>]          : dump volatile server information (all or for"
+                        + " a single backend)\n")
+                .contains("  get weight <bk>/<srv>                   : report a server's current weight\n");
+        var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
+        assertThat(listed).isSorted().hasSize(18);
+        // Not filtered by level, as in HAProxy.
+        assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
+        assertThat(proxy.run(Level.USER, "help set"))
+                .isEqualTo("The following commands are valid at this level:\n"
+                        + "  set backend <bk> active-server <srv>|auto: pin a backend's traffic, or unpin it\n"
+                        + "  set server <bk>/<srv> [opts]            : change a server's state or weight\n"
+                        + "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server'"
+                        + " instead)\n"
+                        + ALWAYS);
+    }
+
+    @Test
+    void unknownCommandsNameTheFirstWordAndSuggest() throws Exception {
+        String foo = proxy.run(Level.ADMIN, "foo");
+        assertThat(foo).startsWith("Unknown command: 'foo', but maybe one of the following ones is a better match:\n");
+        assertThat(foo).endsWith(ALWAYS);
+        // A known first word: the commands sharing it, closest first by HAProxy's fingerprint.
+        assertThat(proxy.run(Level.ADMIN, "show servers stat"))
+                .isEqualTo("Unknown command: 'show', but maybe one of the following ones is a better match:\n"
+                        + "  show servers state [<backend>]          : dump volatile server information (all or for"
+                        + " a single backend)\n"
+                        + ALWAYS);
+        String show = proxy.run(Level.ADMIN, "show");
+        assertThat(show)
+                .startsWith("Unknown command: 'show', but maybe one of the following ones is a better match:\n")
+                .contains("  show info ")
+                .contains("  show sess ")
+                .doesNotContain("  get weight");
+        assertThat(proxy.run(Level.ADMIN, "disable servr MySQL/Primary"))
+                .contains("  disable server (DEPRECATED) ")
+                .doesNotContain("show");
+    }
+
+    @Test
+    void emptyCommandIsSilent() throws Exception {
+        assertThat(proxy.run(Level.USER, "")).isEmpty();
+    }
+
+    @Test
+    void weightsParseLikeStrtol() {
+        assertThat(WeightText.parse("0", 1)).isZero();
+        assertThat(WeightText.parse("256", 1)).isEqualTo(256);
+        assertThat(WeightText.parse(" 12", 1)).isEqualTo(12);
+        assertThat(WeightText.parse("+12", 1)).isEqualTo(12);
+        assertThat(WeightText.parse("50%", 10)).isEqualTo(5);
+        assertThat(WeightText.parse("0%", 10)).isZero();
+        assertThat(WeightText.parse("99999999999999999999%", 10)).isEqualTo(256);
+        assertThatThrownBy(() -> WeightText.parse("99999999999999999999", 1))
+                .hasMessage("Absolute weight can only be between 0 and 256 inclusive.\n");
+        assertThatThrownBy(() -> WeightText.parse("300x", 1))
+                .hasMessage("Absolute weight can only be between 0 and 256 inclusive.\n");
+        assertThatThrownBy(() -> WeightText.parse("5%%", 1)).hasMessage("Trailing garbage in weight string\n");
+        assertThatThrownBy(() -> WeightText.parse("%", 1))
+                .hasMessage("Empty weight string empty or preceded by garbage\n");
+    }
+
+    @Test
+    void sessionIdsParseLikeStrtoulBaseZero() {
+        assertThat(SessionPointer.parse("0x1a")).isEqualTo(26);
+        assertThat(SessionPointer.parse("0X1A")).isEqualTo(26);
+        assertThat(SessionPointer.parse("26")).isEqualTo(26);
+        assertThat(SessionPointer.parse("032")).isEqualTo(26);
+        assertThat(SessionPointer.parse(" 26:")).isEqualTo(26);
+        assertThat(SessionPointer.parse("0x")).isZero();
+        assertThat(SessionPointer.parse("zz")).isZero();
+        assertThat(SessionPointer.parse("")).isZero();
+        assertThat(SessionPointer.parse("-3")).isEqualTo(-1);
+        assertThat(SessionPointer.parse("0xffffffffffffffffff")).isEqualTo(-1);
+        assertThat(SessionPointer.parse("١٢")).isZero();
+    }
+
+    @Test
+    void durationsLikeHaproxy() {
+        assertThat(HumanTime.age(0)).isEqualTo("0s");
+        assertThat(HumanTime.age(4)).isEqualTo("4s");
+        assertThat(HumanTime.age(62)).isEqualTo("1m2s");
+        assertThat(HumanTime.age(3600)).isEqualTo("1h");
+        assertThat(HumanTime.age(3 * 86_400 + 5 * 3600 + 7)).isEqualTo("3d5h");
+        assertThat(HumanTime.age(86_400 + 59)).isEqualTo("1d59s");
+        assertThat(HumanTime.uptime(212)).isEqualTo("0d 0h03m32s");
+    }
+}

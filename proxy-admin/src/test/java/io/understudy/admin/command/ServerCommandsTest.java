@@ -1,0 +1,166 @@
+package io.understudy.admin.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.server.AdminFlag;
+import io.understudy.core.server.Server;
+import io.understudy.testkit.LeakDetectionExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Server commands against a running engine: their effect through the control plane and HAProxy's exact texts. */
+@Timeout(60)
+@ExtendWith(LeakDetectionExtension.class)
+class ServerCommandsTest {
+    static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TestProxy.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    String admin(String command) throws Exception {
+        return proxy.run(Level.ADMIN, command);
+    }
+
+    @Test
+    void disableAndEnableServerFlipMaintenanceAndReplyEmpty() throws Exception {
+        Server primary = proxy.server("Primary");
+        assertThat(admin("disable server MySQL/Primary")).isEmpty();
+        assertThat(primary.state().admin()).containsExactly(AdminFlag.FMAINT);
+        assertThat(proxy.engine().backends().get(0).snapshot().runningOnBackup())
+                .isTrue();
+
+        assertThat(admin("enable server MySQL/Primary")).isEmpty();
+        assertThat(primary.state().admin()).isEmpty();
+        assertThat(primary.state().usable()).isTrue();
+    }
+
+    @Test
+    void setServerStateCoversReadyDrainMaint() throws Exception {
+        Server s = proxy.server("Secondary");
+        assertThat(admin("set server MySQL/Secondary state maint")).isEmpty();
+        assertThat(s.state().admin()).containsExactly(AdminFlag.FMAINT);
+        assertThat(admin("set server MySQL/Secondary state drain")).isEmpty();
+        assertThat(s.state().admin()).containsExactly(AdminFlag.FDRAIN);
+        assertThat(admin("set server MySQL/Secondary state maint")).isEmpty();
+        assertThat(s.state().admin()).containsExactly(AdminFlag.FMAINT);
+        assertThat(admin("set server MySQL/Secondary state ready")).isEmpty();
+        assertThat(s.state().admin()).isEmpty();
+    }
+
+    @Test
+    void enableServerBringsUpAConfigDisabledServer() throws Exception {
+        Server s = proxy.server("Secondary");
+        proxy.engine().control().setAdminFlag(s, AdminFlag.CMAINT, true, "test").get();
+        assertThat(s.state().inMaintenance()).isTrue();
+        assertThat(admin("enable server MySQL/Secondary")).isEmpty();
+        assertThat(s.state().admin()).isEmpty();
+    }
+
+    @Test
+    void weightsAbsoluteRelativeAndViaBothSpellings() throws Exception {
+        Server s = proxy.server("Secondary");
+        assertThat(admin("get weight MySQL/Secondary")).isEqualTo("1 (initial 1)\n");
+        assertThat(admin("set weight MySQL/Secondary 0")).isEmpty();
+        assertThat(admin("get weight MySQL/Secondary")).isEqualTo("0 (initial 1)\n");
+        assertThat(s.state().usable()).isFalse();
+        assertThat(admin("set server MySQL/Secondary weight 256")).isEmpty();
+        assertThat(admin("get weight MySQL/Secondary")).isEqualTo("256 (initial 1)\n");
+        // Relative to the initial weight, capped at 256.
+        assertThat(admin("set weight MySQL/Secondary 30000%")).isEmpty();
+        assertThat(s.state().weight()).isEqualTo(256);
+        assertThat(admin("set server MySQL/#2 weight 100%")).isEmpty();
+        assertThat(proxy.run(Level.USER, "get weight #1/#2")).isEqualTo("1 (initial 1)\n");
+    }
+
+    @Test
+    void weightErrorsAreHaproxys() throws Exception {
+        assertThat(admin("set weight MySQL/Secondary")).isEqualTo("Require <weight> or <weight%>.\n");
+        assertThat(admin("set server MySQL/Secondary weight")).isEqualTo("Require <weight> or <weight%>.\n");
+        assertThat(admin("set weight MySQL/Secondary 257"))
+                .isEqualTo("Absolute weight can only be between 0 and 256 inclusive.\n");
+        assertThat(admin("set weight MySQL/Secondary -1"))
+                .isEqualTo("Absolute weight can only be between 0 and 256 inclusive.\n");
+        assertThat(admin("set weight MySQL/Secondary -5%")).isEqualTo("Relative weight must be positive.\n");
+        assertThat(admin("set weight MySQL/Secondary x"))
+                .isEqualTo("Empty weight string empty or preceded by garbage\n");
+        assertThat(admin("set weight MySQL/Secondary 10x")).isEqualTo("Trailing garbage in weight string\n");
+        assertThat(proxy.server("Secondary").state().weight()).isEqualTo(1);
+    }
+
+    @Test
+    void lookupErrorsInHaproxysOrder() throws Exception {
+        for (String verb : new String[] {"disable server", "enable server", "get weight", "set weight"}) {
+            assertThat(admin(verb + " MySQL")).as(verb).isEqualTo("Require 'backend/server'.\n");
+            assertThat(admin(verb + " MySQL/")).as(verb).isEqualTo("Require 'backend/server'.\n");
+            assertThat(admin(verb)).as(verb).isEqualTo("Require 'backend/server'.\n");
+            assertThat(admin(verb + " nope/Primary")).as(verb).isEqualTo("No such backend.\n");
+            assertThat(admin(verb + " MySQL/nope")).as(verb).isEqualTo("No such server.\n");
+        }
+        assertThat(admin("set server nope/x bogus")).isEqualTo("No such backend.\n");
+        assertThat(admin("shutdown sessions server MySQL/nope")).isEqualTo("No such server.\n");
+        assertThat(admin("disable health MySQL")).isEqualTo("Require 'backend/server'.\n");
+    }
+
+    @Test
+    void setServerRefusals() throws Exception {
+        assertThat(admin("set server MySQL/Primary state up"))
+                .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+        assertThat(admin("set server MySQL/Primary state"))
+                .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+        assertThat(admin("set server MySQL/Primary bogus"))
+                .isEqualTo("usage: set server <backend>/<server> state | weight\n");
+        assertThat(admin("set server MySQL/Primary"))
+                .isEqualTo("usage: set server <backend>/<server> state | weight\n");
+    }
+
+    @Test
+    void changesNeedAdminAndReadsWorkAtUser() throws Exception {
+        String[] changes = {
+            "disable server MySQL/Primary",
+            "enable server MySQL/Primary",
+            "set server MySQL/Primary state maint",
+            "set weight MySQL/Primary 0",
+            "disable health MySQL/Primary",
+            "enable health MySQL/Primary",
+            "shutdown session 0x1",
+            "shutdown sessions server MySQL/Primary",
+            "set backend MySQL active-server Secondary",
+        };
+        for (String c : changes) {
+            assertThat(proxy.run(Level.OPERATOR, c)).as(c).isEqualTo("Permission denied\n");
+            assertThat(proxy.run(Level.USER, c)).as(c).isEqualTo("Permission denied\n");
+        }
+        assertThat(proxy.server("Primary").state().admin()).isEmpty();
+        assertThat(proxy.server("Primary").state().weight()).isEqualTo(1);
+        assertThat(proxy.run(Level.USER, "show sess")).isEqualTo("Permission denied\n");
+        assertThat(proxy.run(Level.OPERATOR, "show sess")).isEmpty();
+        assertThat(proxy.run(Level.USER, "get weight MySQL/Primary")).isEqualTo("1 (initial 1)\n");
+        assertThat(proxy.run(Level.USER, "show servers state")).startsWith("1\n# be_id ");
+    }
+
+    @Test
+    void healthChecksPauseAndResume() throws Exception {
+        Server primary = proxy.server("Primary");
+        assertThat(admin("disable health MySQL/Primary")).isEmpty();
+        assertThat(proxy.context().health().snapshot(primary).orElseThrow().paused())
+                .isTrue();
+        assertThat(admin("enable health MySQL/Primary")).isEmpty();
+        assertThat(proxy.context().health().snapshot(primary).orElseThrow().paused())
+                .isFalse();
+        // Secondary has no check: disabling is a no-op, enabling is refused.
+        assertThat(admin("disable health MySQL/Secondary")).isEmpty();
+        assertThat(admin("enable health MySQL/Secondary"))
+                .isEqualTo("Health check was not configured on this server, cannot enable.\n");
+    }
+}

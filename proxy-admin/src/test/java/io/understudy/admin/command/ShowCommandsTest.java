@@ -1,0 +1,183 @@
+package io.understudy.admin.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.server.AdminFlag;
+import io.understudy.testkit.LeakDetectionExtension;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The read-only commands: exact formats of {@code show servers state}, {@code show info}, {@code show backend}. */
+@Timeout(60)
+@ExtendWith(LeakDetectionExtension.class)
+class ShowCommandsTest {
+    static TestProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = TestProxy.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void serversStateIsHaproxysFormat() throws Exception {
+        int p1 = proxy.server("Primary").config().address().port();
+        int p2 = proxy.server("Secondary").config().address().port();
+        await().until(() -> proxy.context()
+                .health()
+                .snapshot(proxy.server("Primary"))
+                .orElseThrow()
+                .last()
+                .isPresent());
+        String out = proxy.run(Level.USER, "show servers state");
+        String[] lines = out.split("\n", -1);
+        assertThat(lines[0]).isEqualTo("1");
+        assertThat(lines[1])
+                .isEqualTo("# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight"
+                        + " srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health"
+                        + " srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port"
+                        + " srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port");
+        // Primary: running (2), checked, passing (L4OK = 6, PASSED = 3), health rise+fall-1 = 4, configured+enabled.
+        assertThat(lines[2])
+                .matches("1 MySQL 1 Primary 127\\.0\\.0\\.1 2 0 1 1 \\d+ 6 3 4 6 0 0 0 - " + p1 + " - 0 0 - - 0");
+        // Secondary: no check: INI (1), unknown (0), health = rise (2), check state 0.
+        assertThat(lines[3])
+                .matches("1 MySQL 2 Secondary 127\\.0\\.0\\.1 2 0 1 1 \\d+ 1 0 2 0 0 0 0 - " + p2 + " - 0 0 - - 0");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[4]).isEmpty();
+
+        assertThat(proxy.run(Level.USER, "show servers state MySQL")).isEqualTo(out);
+        assertThat(proxy.run(Level.USER, "show servers state #1")).isEqualTo(out);
+        assertThat(proxy.run(Level.USER, "show servers state nope")).isEqualTo("Can't find backend.\n");
+    }
+
+    @Test
+    void serversStateShowsMaintenanceBitsAndPausedChecks() throws Exception {
+        assertThat(proxy.run(Level.ADMIN, "disable server MySQL/Primary")).isEmpty();
+        try {
+            String row = proxy.run(Level.USER, "show servers state").split("\n")[2];
+            String[] f = row.split(" ");
+            assertThat(f[6]).as("srv_admin_state").isEqualTo(String.valueOf(AdminFlag.FMAINT.bit()));
+            assertThat(f[13]).as("srv_check_state: configured+enabled+paused").isEqualTo("14");
+        } finally {
+            proxy.run(Level.ADMIN, "enable server MySQL/Primary");
+        }
+    }
+
+    @Test
+    void infoHasHaproxysKeysInHaproxysOrder() throws Exception {
+        String out = proxy.run(Level.USER, "show info");
+        List<String> keys =
+                out.lines().map(l -> l.substring(0, l.indexOf(": "))).toList();
+        List<String> order = List.of(
+                "Name",
+                "Version",
+                "Release_date",
+                "Nbthread",
+                "Nbproc",
+                "Process_num",
+                "Pid",
+                "Uptime",
+                "Uptime_sec",
+                "Memmax_MB",
+                "PoolAlloc_MB",
+                "PoolUsed_MB",
+                "PoolFailed",
+                "Ulimit-n",
+                "Maxsock",
+                "Maxconn",
+                "Hard_maxconn",
+                "CurrConns",
+                "CumConns",
+                "CumReq",
+                "Maxpipes",
+                "PipesUsed",
+                "PipesFree",
+                "ConnRate",
+                "ConnRateLimit",
+                "MaxConnRate",
+                "SessRate",
+                "SessRateLimit",
+                "MaxSessRate",
+                "CompressBpsIn",
+                "CompressBpsOut",
+                "CompressBpsRateLim",
+                "Tasks",
+                "Run_queue",
+                "Idle_pct",
+                "node",
+                "description",
+                "Stopping",
+                "Jobs",
+                "Unstoppable Jobs",
+                "Listeners",
+                "ActivePeers",
+                "ConnectedPeers",
+                "DroppedLogs",
+                "BusyPolling",
+                "FailedResolutions",
+                "TotalBytesOut",
+                "TotalSplicedBytesOut",
+                "BytesOutRate",
+                "DebugCommandsIssued",
+                "CumRecvLogs",
+                "Build info",
+                "Memmax_bytes",
+                "PoolAlloc_bytes",
+                "PoolUsed_bytes",
+                "Start_time_sec",
+                "Tainted");
+        assertThat(keys).isSubsetOf(order);
+        assertThat(keys).isSortedAccordingTo((a, b) -> order.indexOf(a) - order.indexOf(b));
+        assertThat(keys).contains("Name", "Version", "Pid", "Uptime", "Uptime_sec", "CurrConns", "CumConns");
+        assertThat(out).startsWith("Name: Understudy\nVersion: 9.9.9\n");
+        assertThat(out).contains("Pid: " + ProcessHandle.current().pid() + "\n", "Nbproc: 1\n", "Maxconn: 1000\n");
+        assertThat(Pattern.compile("^Uptime: \\d+d \\d+h\\d\\dm\\d\\ds$", Pattern.MULTILINE)
+                        .matcher(out)
+                        .find())
+                .isTrue();
+        assertThat(proxy.run(Level.USER, "show info typed"))
+                .isEqualTo("Only the plain 'show info' format is supported.\n");
+    }
+
+    @Test
+    void statGoesThroughTheRendererWithTheLevel() throws Exception {
+        assertThat(proxy.run(Level.USER, "show stat")).isEqualTo("# pxname,svname,\nstats,user,\n");
+        assertThat(proxy.run(Level.OPERATOR, "show stat")).isEqualTo("# pxname,svname,\nstats,full,\n");
+        assertThat(proxy.run(Level.ADMIN, "show stat")).isEqualTo("# pxname,svname,\nstats,full,\n");
+    }
+
+    @Test
+    void backendListAndTrafficLine() throws Exception {
+        assertThat(proxy.run(Level.USER, "show backend")).isEqualTo("# name\nMySQL\n");
+        assertThat(proxy.run(Level.USER, "show backend MySQL"))
+                .isEqualTo("# be_name active_server pinned_server failback\nMySQL Primary - auto\n");
+        assertThat(proxy.run(Level.USER, "show backend nope")).isEqualTo("No such backend.\n");
+    }
+
+    @Test
+    void cliLevelAndLowering() throws Exception {
+        CliSession s = new CliSession(Level.ADMIN);
+        assertThat(proxy.run(s, "show cli level")).isEqualTo("admin\n");
+        assertThat(proxy.run(s, "operator")).isEmpty();
+        assertThat(proxy.run(s, "show cli level")).isEqualTo("operator\n");
+        assertThat(proxy.run(s, "disable server MySQL/Primary")).isEqualTo("Permission denied\n");
+        assertThat(proxy.run(s, "user")).isEmpty();
+        assertThat(proxy.run(s, "show cli level")).isEqualTo("user\n");
+        // Never raised again.
+        assertThat(proxy.run(s, "operator")).isEqualTo("Permission denied\n");
+        assertThat(proxy.run(s, "show cli level")).isEqualTo("user\n");
+        assertThat(proxy.run(s, "user")).isEmpty();
+    }
+}
