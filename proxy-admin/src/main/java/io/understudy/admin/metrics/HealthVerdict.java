@@ -1,7 +1,8 @@
 package io.understudy.admin.metrics;
 
-import io.understudy.admin.metrics.ProxyReading.BackendRow;
-import io.understudy.admin.metrics.ProxyReading.FrontendRow;
+import io.understudy.admin.stats.RowType;
+import io.understudy.admin.stats.StatField;
+import io.understudy.admin.stats.StatRow;
 
 /**
  * The answer of {@code GET /health} for keepalived, load balancers and orchestrators: healthy when every frontend is
@@ -12,18 +13,21 @@ import io.understudy.admin.metrics.ProxyReading.FrontendRow;
  * @param reason {@code OK}, or what is wrong, e.g. {@code backend 'MySQL' has no server available}
  */
 public record HealthVerdict(boolean healthy, String reason) {
-    /** Judges one reading. */
+    /** Judges one reading (the same rows {@code show stat} would print). */
     public static HealthVerdict of(ProxyReading reading) {
-        for (FrontendRow f : reading.frontends()) {
-            if (!f.status().equals("OPEN")) {
+        for (StatRow r : reading.stats().rows()) {
+            if (r.type() == RowType.FRONTEND && !r.status().equals("OPEN")) {
                 return new HealthVerdict(
-                        false, "frontend '" + f.name() + "' is not accepting connections (" + f.status() + ")");
+                        false, "frontend '" + r.proxyName() + "' is not accepting connections (" + r.status() + ")");
             }
         }
-        for (BackendRow b : reading.backends()) {
-            // The same words as the proxy's log line when it happens ("backend 'X' has no server available!").
-            if (b.activeServers() + b.backupServers() == 0) {
-                return new HealthVerdict(false, "backend '" + b.name() + "' has no server available");
+        for (StatRow r : reading.stats().rows()) {
+            // act + bck: the usable servers. The words are the proxy's own log line for the same event.
+            if (r.type() == RowType.BACKEND
+                    && r.number(StatField.ACT).orElse(0)
+                                    + r.number(StatField.BCK).orElse(0)
+                            == 0) {
+                return new HealthVerdict(false, "backend '" + r.proxyName() + "' has no server available");
             }
         }
         return new HealthVerdict(true, "OK");

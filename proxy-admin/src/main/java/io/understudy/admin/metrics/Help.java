@@ -42,6 +42,30 @@ final class Help {
     static final String FE_CONNECTIONS_TOTAL =
             "Total number of new connections accepted on this frontend since the worker process started";
 
+    static final String CURRENT_QUEUE = "Number of current queued connections";
+    static final String MAX_QUEUE = "Highest value of queued connections encountered since process started";
+    static final String REQUESTS_DENIED = "Total number of denied requests since process started";
+    static final String RESPONSES_DENIED = "Total number of denied responses since process started";
+    static final String LIMIT_SESSION_RATE =
+            "Limit on the number of sessions accepted in a second (frontend only, 'rate-limit sessions' setting)";
+    static final String DENIED_CONNECTIONS = "Total number of incoming connections blocked on a listener/frontend by a"
+            + " tcp-request connection rule since the worker process started";
+    static final String DENIED_SESSIONS = "Total number of incoming sessions blocked on a listener/frontend by a"
+            + " tcp-request connection rule since the worker process started";
+    static final String FAILED_REWRITES =
+            "Total number of failed HTTP header rewrites since the worker process started";
+    static final String DOWNTIME = "Total time spent in DOWN state, for server or backend";
+    static final String QUEUE_TIME_AVG = "Avg. queue time for last 1024 successful connections.";
+    static final String RESPONSE_TIME_AVG = "Avg. response time for last 1024 successful connections.";
+    static final String CONNECTION_REUSES =
+            "Total number of reused connection on this backend/server since the worker process started";
+    static final String IDLE_CONNECTIONS = "Current number of idle connections available for reuse on this server";
+    static final String QUEUE_TIME_MAX = "Maximum observed time spent in the queue";
+    static final String RESPONSE_TIME_MAX = "Maximum observed time spent waiting for a server response";
+    static final String UNSAFE_IDLE = "Current number of unsafe idle connections";
+    static final String SAFE_IDLE = "Current number of safe idle connections";
+    static final String USED_CONNECTIONS = "Current number of connections in use";
+
     static final String NBTHREAD = "Number of started threads (global.nbthread)";
     static final String NBPROC = "Number of started worker processes (historical, always 1)";
     static final String RELATIVE_PROCESS_ID = "Relative worker process number (1)";

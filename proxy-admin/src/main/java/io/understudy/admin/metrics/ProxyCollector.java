@@ -1,11 +1,14 @@
 package io.understudy.admin.metrics;
 
 import io.prometheus.client.Collector;
+import io.understudy.admin.stats.RowType;
+import io.understudy.admin.stats.StatRow;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the proxy's series afresh at every scrape from one {@link ProxyReading}: no meter per server to register,
- * update or forget, and every series of a scrape comes from the same moment, as the rows of one {@code show stat} do.
+ * Builds the proxy's series afresh at every scrape from one {@link ProxyReading}, the rows of one {@code show stat}:
+ * no meter per server to register, update or forget, and every series of a scrape comes from the same snapshot.
  */
 final class ProxyCollector extends Collector implements Collector.Describable {
     private final String prefix;
@@ -26,11 +29,18 @@ final class ProxyCollector extends Collector implements Collector.Describable {
     /** The series of {@code reading}. */
     List<MetricFamilySamples> collect(ProxyReading reading) {
         long nowNanos = System.nanoTime();
+        List<StatRow> frontends = new ArrayList<>();
+        List<StatRow> backends = new ArrayList<>();
+        List<StatRow> servers = new ArrayList<>();
+        for (StatRow r : reading.stats().rows()) {
+            (r.type() == RowType.FRONTEND ? frontends : r.type() == RowType.BACKEND ? backends : servers).add(r);
+        }
         Families f = new Families(prefix);
         ProxyFamilies.addProcess(f, reading);
-        ProxyFamilies.addFrontends(f, reading);
-        ProxyFamilies.addBackends(f, reading, failovers, nowNanos);
-        new ServerFamilies(f).addAll(reading.backends(), reading.nowMillis());
+        RowFamilies.add(f, "frontend", Column.FRONTEND, frontends, false);
+        RowFamilies.add(f, "backend", Column.BACKEND, backends, false);
+        ProxyFamilies.addBackendExtras(f, reading, backends, servers, failovers, nowNanos);
+        RowFamilies.add(f, "server", Column.SERVER, servers, true);
         return f.build();
     }
 

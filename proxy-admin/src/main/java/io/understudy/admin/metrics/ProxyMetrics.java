@@ -12,13 +12,15 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.understudy.admin.AdminContext;
+import io.understudy.admin.stats.DowntimeTracker;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every metric of one proxy process in one Micrometer Prometheus registry: the proxy's own series (HAProxy's names,
- * built per scrape from one {@link ProxyReading}), the failover, check-duration and session-duration series Understudy
+ * built per scrape from one {@link ProxyReading}, the rows {@code show stat} prints), the failover, check-duration and session-duration series Understudy
  * adds, and the JVM's and Netty's memory, GC and thread metrics. Knows nothing of HTTP; {@link MetricsServer} serves
  * it.
  */
@@ -34,9 +36,18 @@ public final class ProxyMetrics implements AutoCloseable {
     private final SessionDurations sessionDurations;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    /** Metrics over the core objects, series named {@code <prefix>_...}. */
+    /**
+     * Metrics over {@code show stat}'s rows without downtime tracking ({@code downtime_seconds_total} and the backend's
+     * {@code check_up_down_total} are left out, as {@code show stat} leaves them empty), series named
+     * {@code <prefix>_...}.
+     */
     public ProxyMetrics(AdminContext context, String prefix) {
-        this(context, prefix, new CoreStatsReader(context));
+        this(context, prefix, new SnapshotStatsReader(context, Optional.empty()));
+    }
+
+    /** Metrics over {@code show stat}'s rows, with the {@link DowntimeTracker} {@code show stat} uses. */
+    public ProxyMetrics(AdminContext context, String prefix, DowntimeTracker downtime) {
+        this(context, prefix, new SnapshotStatsReader(context, Optional.of(downtime)));
     }
 
     /** Metrics whose proxy series come from {@code reader}. */

@@ -3,6 +3,8 @@ package io.understudy.admin.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.understudy.admin.stats.StatRow;
+import io.understudy.admin.stats.StatsSnapshot;
 import io.understudy.core.server.AdminFlag;
 import io.understudy.testkit.FreePorts;
 import java.io.InputStream;
@@ -205,6 +207,22 @@ class MetricsServerTest {
         assertThat(s.find("understudy_backend_active_server_info", "proxy", "MySQL"))
                 .extracting(x -> x.labels().get("server"))
                 .containsExactly("Primary");
+    }
+
+    @Test
+    void everyValueEqualsShowStats() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        maint("Secondary", true);
+        StatsSnapshot before = StatsSnapshot.capture(proxy.context);
+        Scrape s = new Scrape(Http.get(server.address(), "/metrics").body());
+        StatsSnapshot after = StatsSnapshot.capture(proxy.context);
+        for (StatRow row : before.rows()) {
+            ShowStatAgreement.assertAgree(
+                    s,
+                    "understudy",
+                    row,
+                    after.row(row.proxyName(), row.serviceName()).orElseThrow());
+        }
     }
 
     private void maint(String name, boolean on) {
