@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the metrics server's requests: {@code GET <path>} with the Prometheus exposition, {@code GET /health} with
- * the {@link HealthVerdict}, 405 for any other method on those paths, 404 for any other path. One response at a time
- * per connection: reading stops until a response is flushed, so a client that pipelines requests without reading the
- * answers cannot make the proxy buffer scrape after scrape.
+ * the {@link HealthVerdict}, 405 for any other method on those paths, 404 for any other path. A request that arrives
+ * while the previous answers are still waiting to be written (the connection is not writable) closes the connection,
+ * so a client that pipelines scrapes without reading them cannot make the proxy buffer scrape after scrape.
  */
 @Sharable
 final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -50,6 +50,14 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!ctx.channel().isWritable()) {
+            // The client is not reading what it asked for: stop rather than render another exposition into memory.
+            LOG.warn(
+                    "metrics: closing {}: it sends requests without reading the answers",
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             respond(ctx, text(ctx, HttpResponseStatus.BAD_REQUEST, "bad request"), false);
@@ -102,12 +110,9 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpUtil.setContentLength(r, r.content().readableBytes());
         HttpUtil.setKeepAlive(r, keepAlive);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(r).addListener((ChannelFutureListener) f -> {
             if (!keepAlive || !f.isSuccess()) {
                 f.channel().close();
-            } else {
-                f.channel().config().setAutoRead(true);
             }
         });
     }

@@ -24,6 +24,9 @@ import java.util.Optional;
  * adds, and the JVM's and Netty's memory, GC and thread metrics. Knows nothing of HTTP; {@link MetricsServer} serves
  * it.
  */
+// Micrometer deprecates the simpleclient registry in favour of the Prometheus 1.x client; it is the one chosen here
+// (issue 5) and the one whose Collector API the per-scrape proxy series are written against.
+@SuppressWarnings("deprecation")
 public final class ProxyMetrics implements AutoCloseable {
     /** How often the duration histograms look for finished checks and new sessions. */
     public static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);

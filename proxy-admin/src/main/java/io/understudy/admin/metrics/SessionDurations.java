@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +43,13 @@ final class SessionDurations {
     private final Map<String, Timer> byBackend = new HashMap<>();
     /** Sessions with a close listener attached; removed on the relay's event loops when they close. */
     private final Set<Long> watched = ConcurrentHashMap.newKeySet();
+    /**
+     * Durations of ended sessions, queued lock-free by the relay's event loops and recorded by {@link #sample()}, so a
+     * relay thread never touches a meter (a histogram's rotation takes a lock a scrape also takes).
+     */
+    private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
+
+    private record Ended(Timer timer, long millis) {}
 
     SessionDurations(MeterRegistry registry, String prefix, SessionRegistry sessions, List<Backend> backends) {
         this.sessions = sessions;
@@ -56,8 +65,11 @@ final class SessionDurations {
         }
     }
 
-    /** Watches the sessions opened since the previous call. Called from one thread at a time. */
+    /** Records the sessions ended and watches those opened since the previous call. One thread at a time. */
     void sample() {
+        for (Ended e = ended.poll(); e != null; e = ended.poll()) {
+            e.timer().record(e.millis(), TimeUnit.MILLISECONDS);
+        }
         for (ProxySession s : sessions.sessions()) {
             Timer timer = byBackend.get(s.backendName());
             if (timer == null || !watched.add(s.id())) {
@@ -65,7 +77,7 @@ final class SessionDurations {
             }
             // Runs on the session's event loop right after the registry's own close listener ended the session.
             s.clientChannel().closeFuture().addListener(f -> {
-                timer.record(s.ageMillis(), TimeUnit.MILLISECONDS);
+                ended.add(new Ended(timer, s.ageMillis()));
                 watched.remove(s.id());
             });
         }

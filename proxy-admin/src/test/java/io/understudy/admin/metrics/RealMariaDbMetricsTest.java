@@ -100,6 +100,12 @@ class RealMariaDbMetricsTest {
             query(held, "SELECT @@server_id");
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> proxy.engine.backends().get(0).counters().currentSessions() == 1);
+            // The ended session reaches the histogram at the next sample.
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            new Scrape(Http.get(metrics.address(), "/metrics").body())
+                                            .get("understudy_backend_session_duration_seconds_count", "proxy", "MySQL")
+                                    == 1);
 
             // show stat just before and just after the scrape: every value scraped must be one of the two.
             StatsSnapshot before = StatsSnapshot.capture(proxy.context, proxy.downtime);
