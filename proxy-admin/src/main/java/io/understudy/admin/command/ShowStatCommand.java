@@ -5,7 +5,11 @@ import io.understudy.core.config.AdminSocketConfig.Level;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code show stat}: HAProxy's CSV of every proxy and server, as the {@link StatsRenderer} writes it; any level. */
+/**
+ * {@code show stat [{<iid>|<proxy>} <type> <sid>] [up|no-maint]}: HAProxy's CSV of every proxy and server, as the
+ * {@link StatsRenderer} writes it (the words after {@code show stat} go to it); any level, with {@code addr},
+ * {@code cookie} and {@code algo} left empty at level {@code user}.
+ */
 final class ShowStatCommand implements Command {
     private final AdminContext context;
     private final StatsRenderer stats;
@@ -27,7 +31,8 @@ final class ShowStatCommand implements Command {
 
     @Override
     public String usage() {
-        return Command.usageLine("show stat", "report counters for each proxy and server");
+        return Command.usageLine(
+                "show stat [{<iid>|<proxy>} <type> <sid>] [up|no-maint]", "report counters for each proxy and server");
     }
 
     @Override
