@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Counts the failovers of every backend and remembers when the last one happened, by watching the control plane's
@@ -24,12 +25,26 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FailoverTracker implements ControlObserver {
     private final Map<String, PerBackend> backends = new HashMap<>();
 
-    /** Registers on {@code control}; the servers taking traffic now are the starting point. */
-    FailoverTracker(ControlPlane control) {
-        for (Backend b : control.backends()) {
+    /** The servers taking traffic now are the starting point. */
+    private FailoverTracker(List<Backend> all) {
+        for (Backend b : all) {
             backends.put(b.name(), new PerBackend(b.config().allBackups(), candidates(b)));
         }
-        control.addObserver(this);
+    }
+
+    /**
+     * Creates a tracker for every backend of {@code control} and registers it, both on the control plane's thread, so
+     * no transition falls between reading where traffic goes and listening.
+     */
+    static FailoverTracker attach(ControlPlane control) {
+        AtomicReference<FailoverTracker> made = new AtomicReference<>();
+        control.submit(() -> {
+                    FailoverTracker t = new FailoverTracker(control.backends());
+                    control.addObserver(t);
+                    made.set(t);
+                })
+                .join();
+        return made.get();
     }
 
     /** Failovers of {@code backend} since the tracker started. */

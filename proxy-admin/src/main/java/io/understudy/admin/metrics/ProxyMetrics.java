@@ -56,11 +56,11 @@ public final class ProxyMetrics implements AutoCloseable {
     /** Metrics whose proxy series come from {@code reader}. */
     public ProxyMetrics(AdminContext context, String prefix, StatsReader reader) {
         this.reader = reader;
-        // Prometheus's linter rejects these two names (an abbreviated unit, a gauge ending in _count); CPU usage and
-        // the process's own thread count remain.
+        // Prometheus's linter rejects these two names (an abbreviated unit, a gauge ending in _count); process and
+        // system CPU usage and the load average remain.
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
-        this.failovers = new FailoverTracker(context.engine().control());
+        this.failovers = FailoverTracker.attach(context.engine().control());
         this.collector = new ProxyCollector(prefix, reader, failovers);
         registry.getPrometheusRegistry().register(collector);
         this.checkDurations = new CheckDurations(
