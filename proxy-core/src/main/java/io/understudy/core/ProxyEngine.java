@@ -118,6 +118,16 @@ public final class ProxyEngine implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * HAProxy's proxy id ({@code iid} in {@code show stat}, {@code be_id} in {@code show servers state}) of the
+     * {@code index}-th listen section (0-based). HAProxy numbers proxies from 1 in config order, but a {@code stats
+     * socket} creates its internal {@code GLOBAL} frontend first, which takes 1; our admin sockets stand for it, so
+     * with admin sockets the first listen is 2, as on a real HAProxy configured the same way.
+     */
+    public int proxyId(int index) {
+        return index + (config.admin().sockets().isEmpty() ? 1 : 2);
+    }
+
     /** Where a frontend is actually listening (useful when the config bound port 0). */
     public Optional<InetSocketAddress> boundAddress(String frontendName) {
         return listeners.stream()

@@ -79,9 +79,8 @@ public final class Main implements Callable<Integer> {
         Understudy proxy = new Understudy(cfg);
         try {
             proxy.start();
-        } catch (BindFailedException e) {
+        } catch (BindFailedException | io.understudy.admin.cli.AdminSocketException e) {
             err.println("understudy: " + e.getMessage());
-            proxy.close();
             return ExitCodes.START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);

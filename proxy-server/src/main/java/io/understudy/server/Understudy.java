@@ -1,6 +1,17 @@
 package io.understudy.server;
 
 import io.netty.channel.EventLoopGroup;
+import io.understudy.admin.AdminContext;
+import io.understudy.admin.cli.AdminServer;
+import io.understudy.admin.cli.AdminSocketException;
+import io.understudy.admin.cli.CliLimits;
+import io.understudy.admin.command.CommandRegistry;
+import io.understudy.admin.metrics.MetricsServer;
+import io.understudy.admin.metrics.MetricsSettings;
+import io.understudy.admin.state.StateFileSettings;
+import io.understudy.admin.state.StatePersistence;
+import io.understudy.admin.stats.DowntimeTracker;
+import io.understudy.admin.stats.StatsCsvRenderer;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
 import io.understudy.checks.sql.SqlCheckExecutor;
@@ -9,13 +20,14 @@ import io.understudy.core.config.DurationText;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running proxy process: the forwarding core plus what the launcher wires around it. The composition root; the
- * only place that knows every module.
+ * One running proxy process: the forwarding core plus what the launcher wires around it (health checks, the admin
+ * socket, the admin-state file, metrics). The composition root; the only place that knows every module.
  */
 public final class Understudy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Understudy.class);
@@ -25,6 +37,9 @@ public final class Understudy implements AutoCloseable {
     private final EventLoopGroup checkLoop;
     private final SqlCheckExecutor sqlChecks = new SqlCheckExecutor();
     private final HealthChecker health;
+    private final AdminServer admin;
+    private final Optional<MetricsServer> metrics;
+    private Optional<StatePersistence> state = Optional.empty();
 
     public Understudy(ProxyConfig config) {
         this.config = config;
@@ -33,20 +48,53 @@ public final class Understudy implements AutoCloseable {
         this.checkLoop = engine.transport().newGroup(1, "understudy-check");
         this.health =
                 new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sqlChecks));
+        // Attached before anything can change a server, so show stat's chkdown and downtime miss nothing.
+        DowntimeTracker downtime = DowntimeTracker.attach(engine.control());
+        AdminContext context = new AdminContext(
+                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis());
+        this.admin = new AdminServer(
+                config.admin(),
+                CommandRegistry.standard(context, new StatsCsvRenderer(Optional.of(downtime))),
+                CliLimits.defaults(),
+                engine.transport());
+        this.metrics = config.metrics()
+                .map(m -> new MetricsServer(
+                        new MetricsSettings(
+                                m.bind().resolved(), m.path(), m.prefix(), MetricsSettings.DEFAULT_MAX_CONNECTIONS),
+                        context,
+                        downtime));
     }
 
     /**
-     * Publishes the initial server states and starts the checks, then binds the frontends; on failure nothing stays
-     * bound.
+     * Restores the operators' admin state, starts the checks (publishing initial server states), opens the admin
+     * sockets, then binds the frontends and the metrics endpoint. On any failure nothing stays bound.
      */
-    public void start() throws BindFailedException {
+    public void start() throws BindFailedException, AdminSocketException {
+        state = config.global()
+                .stateFile()
+                .map(p -> StatePersistence.start(engine.control(), new StateFileSettings(p)));
+        if (state.isEmpty()) {
+            LOG.info(
+                    "no global.state-file: admin decisions (maintenance, drain, weights) are not kept across restarts");
+        }
         health.start();
-        engine.start();
+        try {
+            // Admin sockets first: a live socket means another instance runs, and then nothing else may bind.
+            admin.start();
+            engine.start();
+            if (metrics.isPresent()) {
+                metrics.get().start();
+            }
+        } catch (BindFailedException | AdminSocketException | RuntimeException e) {
+            close();
+            throw e;
+        }
         LOG.info(
-                "Understudy {} started from {}: {} frontend(s), transport {}",
+                "Understudy {} started from {}: {} frontend(s), {} admin socket(s), transport {}",
                 Version.current(),
                 config.source(),
                 engine.frontends().size(),
+                config.admin().sockets().size(),
                 engine.transport().name());
     }
 
@@ -58,13 +106,17 @@ public final class Understudy implements AutoCloseable {
         return health;
     }
 
-    /** Stops accepting, lets sessions finish for up to {@code hard-stop-after}, then closes everything. */
+    /**
+     * Stops accepting, lets sessions finish for up to {@code hard-stop-after}, then closes everything. The admin socket
+     * stays open during the grace period, so an operator can watch sessions drain.
+     */
     public void stop() {
         Duration grace = config.global().hardStopAfter();
         LOG.info("stopping: no new connections; sessions have up to {} to finish", DurationText.format(grace));
         // Checks stop first: they report through the control plane, which the engine closes.
         stopChecks();
         engine.stop(grace);
+        closeSidecars();
         LOG.info("stopped");
     }
 
@@ -72,11 +124,19 @@ public final class Understudy implements AutoCloseable {
     public void close() {
         stopChecks();
         engine.stop(Duration.ZERO);
+        closeSidecars();
     }
 
     private void stopChecks() {
         health.close();
         sqlChecks.close();
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void closeSidecars() {
+        metrics.ifPresent(MetricsServer::close);
+        admin.close();
+        // Last: a change made during the grace period is still written.
+        state.ifPresent(StatePersistence::close);
     }
 }

@@ -30,7 +30,11 @@ public final class CliMessages {
     public static final String WEIGHT_REQUIRED = "Require <weight> or <weight%>.\n";
 
     /** HAProxy ({@code server_parse_weight_change_request}): the weight does not start with a number. */
-    public static final String WEIGHT_EMPTY = "Empty weight string empty or preceded by garbage\n";
+    /**
+     * HAProxy 2.6 (Debian 12's, the parity reference) prints this one without a trailing newline, so the answer ends
+     * with a single line feed (the CLI's own), unlike the other errors.
+     */
+    public static final String WEIGHT_EMPTY = "Empty weight string empty or preceded by garbage";
 
     /** HAProxy, reference §2.4. */
     public static final String WEIGHT_RELATIVE_NEGATIVE = "Relative weight must be positive.\n";

@@ -41,8 +41,8 @@ final class ServerLookup {
     }
 
     /** A backend's {@code be_id}/{@code iid}: its 1-based position in the configuration. */
-    static int backendId(ControlPlane control, Backend backend) {
-        return control.backends().indexOf(backend) + 1;
+    static int backendId(io.understudy.core.ProxyEngine engine, Backend backend) {
+        return engine.proxyId(engine.control().backends().indexOf(backend));
     }
 
     private static Optional<Server> server(Backend backend, String name) {

@@ -77,7 +77,7 @@ final class ShowServersStateCommand implements Command {
         ControlPlane control = context.engine().control();
         for (Backend b : control.backends()) {
             if (only.isEmpty() || only.get() == b) {
-                int beId = ServerLookup.backendId(control, b);
+                int beId = ServerLookup.backendId(context.engine(), b);
                 for (Server s : b.servers()) {
                     row(out, beId, b, s, nowMillis);
                 }

@@ -50,8 +50,9 @@ final class UsageMessage {
         if (help) {
             out.append("The following commands are valid at this level:\n");
         } else {
+            // HAProxy 2.6's wording (the parity reference); 2.8+ adds ": '<word>'" after "Unknown command".
             String first = args.isEmpty() ? "" : args.get(0);
-            out.append("Unknown command: '").append(first).append('\'');
+            out.append("Unknown command");
             if (length == 0 && first.isEmpty()) {
                 out.append(". Please enter one of the following commands only:\n");
             } else {

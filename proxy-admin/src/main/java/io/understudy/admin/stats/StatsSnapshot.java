@@ -21,9 +21,8 @@ import java.util.Optional;
  */
 public final class StatsSnapshot {
     /**
-     * The {@code iid} of the first proxy; the others follow in config order. Note: HAProxy with a {@code stats socket}
-     * numbers its first proxy 2, because the socket's internal {@code GLOBAL} frontend takes 1 (observed on 2.6 and
-     * 2.9); without one it starts at 1.
+     * The {@code iid} of the first proxy when no admin socket is configured; with one it is 2, as HAProxy with a
+     * {@code stats socket} numbers it (observed on 2.6 and 2.9): see {@code ProxyEngine.proxyId}.
      */
     public static final int FIRST_PROXY_ID = 1;
 
@@ -55,7 +54,7 @@ public final class StatsSnapshot {
     public static StatsSnapshot capture(AdminContext ctx, Optional<DowntimeTracker> downtime, long nowMillis) {
         HealthChecker health = Objects.requireNonNull(ctx.health(), "health checker");
         List<StatRow> rows = new ArrayList<>();
-        int proxyId = FIRST_PROXY_ID;
+        int proxyId = ctx.engine().proxyId(0);
         for (Frontend fe : ctx.engine().frontends()) {
             Backend be = fe.backend();
             rows.add(ProxyRows.frontend(fe, proxyId));

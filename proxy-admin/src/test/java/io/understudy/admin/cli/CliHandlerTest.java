@@ -196,7 +196,7 @@ class CliHandlerTest {
     void garbageIsAnUnknownCommandNeverAnException() {
         EmbeddedChannel ch = channel(Level.ADMIN);
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 'x', (byte) 0xc3, '\n'}));
-        assertThat(drainUntilClosed(ch)).startsWith("Unknown command: '\ufffd\ufffd', but maybe");
+        assertThat(drainUntilClosed(ch)).startsWith("Unknown command, but maybe");
     }
 
     /** Reads until the channel has closed (bounded), for replies that complete off the event loop. */

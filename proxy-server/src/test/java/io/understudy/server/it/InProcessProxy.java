@@ -1,9 +1,7 @@
 package io.understudy.server.it;
 
 import io.understudy.core.ProxyEngine;
-import io.understudy.core.config.ConfigException;
 import io.understudy.core.config.ConfigLoader;
-import io.understudy.core.frontend.BindFailedException;
 import io.understudy.server.Understudy;
 import io.understudy.testkit.MariaDbServer;
 import java.util.List;
@@ -12,7 +10,7 @@ import java.util.List;
 final class InProcessProxy implements AutoCloseable {
     private final Understudy proxy;
 
-    private InProcessProxy(String hocon) throws ConfigException, BindFailedException {
+    private InProcessProxy(String hocon) throws Exception {
         proxy = new Understudy(ConfigLoader.parse(hocon, "test.conf"));
         proxy.start();
     }
