@@ -1,0 +1,126 @@
+package io.understudy.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.testkit.LeakDetectionExtension;
+import io.understudy.testkit.MariaDbExtension;
+import io.understudy.testkit.Socat;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Garbage on the admin socket (random bytes, a 1 MB line, 1,000 clients at once, commands cut off mid-line) while
+ * clients query MariaDB through the proxy: every query still succeeds and the socket still answers afterwards.
+ */
+@Timeout(180)
+@ExtendWith(LeakDetectionExtension.class)
+class AdminAbuseIT {
+    @RegisterExtension
+    static MariaDbExtension db = MariaDbExtension.single();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trafficKeepsFlowingAndTheSocketKeepsAnswering() throws Exception {
+        Path sock = dir.resolve("admin.sock");
+        try (InProcessProxy proxy = InProcessProxy.of(Hocon.activeBackup(db.servers(), "")
+                + "admin.sockets = [ { path = \"" + sock + "\", level = admin } ]\n")) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong queries = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(40);
+            Future<?> traffic = pool.submit(() -> {
+                while (running.get()) {
+                    if (Jdbc.serverIdVia(proxy.port()) != db.server().serverId()) {
+                        throw new IllegalStateException("wrong server");
+                    }
+                    queries.incrementAndGet();
+                }
+                return null;
+            });
+            try {
+                Random random = new Random(7);
+                // Random bytes and NULs, a 1 MB line, a command cut off mid-line.
+                byte[] garbage = new byte[64 * 1024];
+                random.nextBytes(garbage);
+                send(sock, garbage);
+                byte[] huge = new byte[1024 * 1024];
+                java.util.Arrays.fill(huge, (byte) 'a');
+                send(sock, huge);
+                send(sock, "disable server MyS".getBytes(StandardCharsets.US_ASCII));
+                // 1,000 clients at once, each sending a command (those over the connection limit are told so).
+                List<Future<String>> clients = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    clients.add(pool.submit(() -> send(sock, "show info\n".getBytes(StandardCharsets.US_ASCII))));
+                }
+                int answered = 0;
+                for (Future<String> c : clients) {
+                    String out = c.get(60, TimeUnit.SECONDS);
+                    if (out.contains("Name: ")) {
+                        answered++;
+                    } else {
+                        assertThat(out).startsWith("Too many admin connections");
+                    }
+                }
+                assertThat(answered).isGreaterThan(0);
+            } finally {
+                running.set(false);
+                traffic.get(60, TimeUnit.SECONDS);
+                pool.shutdownNow();
+            }
+            assertThat(queries.get()).isGreaterThan(0);
+            // The cut-off command was never run, and the socket answers as before.
+            assertThat(Socat.command(sock, "show servers state MySQL")).contains(" Primary ");
+            assertThat(Socat.command(sock, "show stat").lines().filter(l -> l.startsWith("MySQL,Primary,")))
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.split(",", -1)[17]).isEqualTo("no check"));
+            System.out.printf("admin abuse: %d queries through the proxy meanwhile, all succeeded%n", queries.get());
+        }
+    }
+
+    /** Writes {@code bytes}, half-closes, reads until the proxy closes; never hangs (the idle limit closes it). */
+    static String send(Path sock, byte[] bytes) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ByteBuffer out = ByteBuffer.wrap(bytes);
+            try {
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                ch.shutdownOutput();
+            } catch (java.io.IOException e) {
+                // The proxy may close a 1 MB line before all of it is written: that is the point.
+            }
+            StringBuilder answer = new StringBuilder();
+            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+            try {
+                while (ch.read(in) >= 0) {
+                    in.flip();
+                    answer.append(StandardCharsets.UTF_8.decode(in));
+                    in.clear();
+                }
+            } catch (java.io.IOException e) {
+                // reset after an over-long line
+            }
+            return answer.toString();
+        }
+    }
+}
