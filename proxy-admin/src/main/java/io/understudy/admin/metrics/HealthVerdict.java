@@ -6,8 +6,10 @@ import io.understudy.admin.stats.StatRow;
 
 /**
  * The answer of {@code GET /health} for keepalived, load balancers and orchestrators: healthy when every frontend is
- * accepting connections ({@code OPEN}) and every backend has a server that can take a new session; otherwise the
- * first thing found wrong, in one line.
+ * accepting connections and every backend has a server that can take a new session; otherwise the first thing found
+ * wrong, in one line. A frontend at its {@code maxconn} ({@code FULL}) counts as accepting: new connections wait in the
+ * kernel's backlog and are served as sessions end, and declaring a merely busy proxy unhealthy would make keepalived
+ * move the virtual IP to its peer, which is no less busy, and cut every session in the move.
  *
  * @param healthy whether to answer 200 (else 503)
  * @param reason {@code OK}, or what is wrong, e.g. {@code backend 'MySQL' has no server available}
@@ -16,7 +18,9 @@ public record HealthVerdict(boolean healthy, String reason) {
     /** Judges one reading (the same rows {@code show stat} would print). */
     public static HealthVerdict of(ProxyReading reading) {
         for (StatRow r : reading.stats().rows()) {
-            if (r.type() == RowType.FRONTEND && !r.status().equals("OPEN")) {
+            if (r.type() == RowType.FRONTEND
+                    && !r.status().equals("OPEN")
+                    && !r.status().equals("FULL")) {
                 return new HealthVerdict(
                         false, "frontend '" + r.proxyName() + "' is not accepting connections (" + r.status() + ")");
             }

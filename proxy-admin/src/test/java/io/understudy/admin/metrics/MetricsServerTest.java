@@ -202,6 +202,36 @@ class MetricsServerTest {
     }
 
     @Test
+    void aFrontendAtItsMaxconnIsBusyNotUnhealthy() throws Exception {
+        // A server that greets and holds the connection, so the one allowed session stays open.
+        try (java.net.ServerSocket db = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (java.net.Socket c = db.accept()) {
+                    c.getOutputStream().write('G');
+                    c.getInputStream().read();
+                } catch (java.io.IOException e) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            proxy = TestProxy.started(TestProxy.activeBackup(List.of(db.getLocalPort()), "maxconn = 1"));
+            server = new MetricsServer(new MetricsSettings(ANY_PORT), proxy.context);
+            server.start();
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", proxy.port())) {
+                client.setSoTimeout(10_000);
+                assertThat(client.getInputStream().read()).isEqualTo('G');
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> proxy.engine.frontends().get(0).status()
+                                == io.understudy.core.frontend.Frontend.Status.FULL);
+                HttpResponse<String> r = Http.get(server.address(), "/health");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("OK\n");
+            }
+        }
+    }
+
+    @Test
     void healthIs503WhenAFrontendIsNotListening() throws Exception {
         start(false, new MetricsSettings(ANY_PORT));
         HttpResponse<String> r = Http.get(server.address(), "/health");
