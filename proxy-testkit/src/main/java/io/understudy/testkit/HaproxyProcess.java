@@ -78,9 +78,8 @@ public final class HaproxyProcess implements AutoCloseable {
     /** The version line, e.g. {@code HAProxy version 2.6.12-1+deb12u4 ...}. */
     public static String version() {
         try {
-            Process p = new ProcessBuilder(binary(), "-v")
-                    .redirectErrorStream(true)
-                    .start();
+            Process p =
+                    new ProcessBuilder(binary(), "-v").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(10, TimeUnit.SECONDS);
             return out.lines().findFirst().orElse("");
