@@ -26,6 +26,7 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
 
     private final ControlPlane control;
     private final Map<Server, ServerChecker> checkers = new LinkedHashMap<>();
+    private final java.util.List<CheckListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "understudy-check-timer");
         t.setDaemon(true);
@@ -37,7 +38,7 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         for (Backend b : control.backends()) {
             for (Server s : b.servers()) {
                 if (s.config().check().enabled()) {
-                    checkers.put(s, new ServerChecker(s, factory.create(s), control, timer));
+                    checkers.put(s, new ServerChecker(s, factory.create(s), control, timer, listeners));
                 }
             }
         }
@@ -55,6 +56,11 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         if (!checkers.isEmpty()) {
             LOG.info("health checks started for {} servers", checkers.size());
         }
+    }
+
+    /** Adds a listener told about every active check that completes from now on. */
+    public void addListener(CheckListener listener) {
+        listeners.add(listener);
     }
 
     /** The check state of a server, or empty when it is not checked ({@code no check}). */

@@ -27,6 +27,7 @@ final class ServerChecker {
     private final Check check;
     private final ControlPlane control;
     private final ScheduledExecutorService timer;
+    private final java.util.List<CheckListener> listeners;
 
     /** Written on the control plane's thread only. */
     private volatile CheckSnapshot snapshot;
@@ -36,8 +37,14 @@ final class ServerChecker {
     private boolean passiveCountedSinceLastCheck;
     private boolean stopped;
 
-    ServerChecker(Server server, Check check, ControlPlane control, ScheduledExecutorService timer) {
+    ServerChecker(
+            Server server,
+            Check check,
+            ControlPlane control,
+            ScheduledExecutorService timer,
+            java.util.List<CheckListener> listeners) {
         this.server = server;
+        this.listeners = listeners;
         this.cfg = server.config().check();
         this.check = check;
         this.control = control;
@@ -156,6 +163,9 @@ final class ServerChecker {
         }
         passiveCountedSinceLastCheck = false;
         apply(r, false);
+        for (CheckListener l : listeners) {
+            l.checkCompleted(server, r);
+        }
         Health h = snapshot.health();
         Duration wait = h.transitional() ? cfg.fastinter() : h.health() == 0 ? cfg.downinter() : cfg.inter();
         schedule(jitter(wait));

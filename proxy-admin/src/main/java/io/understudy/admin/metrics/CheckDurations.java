@@ -2,8 +2,6 @@ package io.understudy.admin.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.understudy.checks.CheckResult;
-import io.understudy.checks.CheckSnapshot;
 import io.understudy.checks.HealthChecker;
 import io.understudy.core.backend.Backend;
 import io.understudy.core.server.Server;
@@ -11,15 +9,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Feeds the check duration histogram ({@code <prefix>_server_check_time_seconds}) by sampling every
- * checked server's published {@link CheckSnapshot}: the health checker has no per-check listener, so a completed check
- * is recognised by its new completion time. Two checks of one server completing within one sampling interval count
- * once, which the defaults (inter 1s, fastinter 250ms) and the 100 ms sampling interval keep from happening; only a
- * check interval under 100 ms would lose some.
+ * Feeds the check duration histogram ({@code <prefix>_server_check_time_seconds}) from the health checker's
+ * check-completion listener: every active check is recorded (live-traffic failures counted as checks are not checks
+ * and are not recorded).
  */
 final class CheckDurations {
     /** From a fast local login to a check that ran into a multi-second timeout. */
@@ -45,62 +42,40 @@ final class CheckDurations {
     static final String HELP = "Duration of the health checks of the server, in seconds (the latest one is"
             + " server_check_duration_seconds)";
 
-    private final HealthChecker health;
-    private final Map<Server, Seen> servers = new LinkedHashMap<>();
+    private final Map<Server, Timer> timers = new LinkedHashMap<>();
+    /** Completed checks, queued by the control plane's thread and recorded by {@link #sample()}. */
+    private final Queue<Completed> completed = new ConcurrentLinkedQueue<>();
+
+    private record Completed(Timer timer, long millis) {}
 
     CheckDurations(MeterRegistry registry, String prefix, HealthChecker health, List<Backend> backends) {
-        this.health = health;
         Duration[] slos = BUCKETS.toArray(new Duration[0]);
         for (Backend b : backends) {
             for (Server s : b.servers()) {
-                Optional<CheckSnapshot> snap = health.snapshot(s);
-                if (snap.isEmpty()) {
+                if (health.snapshot(s).isEmpty()) {
                     continue;
                 }
-                Timer timer = Timer.builder(prefix + ".server.check.time")
-                        .description(HELP)
-                        .tags("proxy", b.name(), "server", s.name())
-                        .serviceLevelObjectives(slos)
-                        .register(registry);
-                servers.put(s, new Seen(timer, snap.get()));
+                timers.put(
+                        s,
+                        Timer.builder(prefix + ".server.check.time")
+                                .description(HELP)
+                                .tags("proxy", b.name(), "server", s.name())
+                                .serviceLevelObjectives(slos)
+                                .register(registry));
             }
         }
+        health.addListener((server, result) -> {
+            Timer t = timers.get(server);
+            if (t != null) {
+                completed.add(new Completed(t, result.durationMillis()));
+            }
+        });
     }
 
     /** Records the checks completed since the previous call. Called from one thread at a time. */
     void sample() {
-        for (Map.Entry<Server, Seen> e : servers.entrySet()) {
-            Optional<CheckSnapshot> now = health.snapshot(e.getKey());
-            if (now.isPresent()) {
-                e.getValue().update(now.get());
-            }
-        }
-    }
-
-    /** What the previous sample saw of one server. */
-    private static final class Seen {
-        final Timer timer;
-        long lastCheckMillis;
-        long passiveFailures;
-
-        Seen(Timer timer, CheckSnapshot initial) {
-            this.timer = timer;
-            this.lastCheckMillis = initial.lastCheckMillis();
-            this.passiveFailures = initial.passiveFailures();
-        }
-
-        void update(CheckSnapshot c) {
-            if (c.lastCheckMillis() == lastCheckMillis) {
-                return;
-            }
-            lastCheckMillis = c.lastCheckMillis();
-            // A live-traffic connect failure counted as a failed check took no check time: it is not a check.
-            boolean passive = c.passiveFailures() != passiveFailures
-                    && c.last().map(CheckResult::durationMillis).orElse(0L) == 0;
-            passiveFailures = c.passiveFailures();
-            if (!passive) {
-                c.last().ifPresent(r -> timer.record(r.durationMillis(), TimeUnit.MILLISECONDS));
-            }
+        for (Completed c = completed.poll(); c != null; c = completed.poll()) {
+            c.timer().record(c.millis(), TimeUnit.MILLISECONDS);
         }
     }
 }

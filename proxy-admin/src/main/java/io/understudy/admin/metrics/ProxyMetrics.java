@@ -94,8 +94,9 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     /**
-     * Feeds the duration histograms from what changed since the previous call; {@link MetricsServer} calls it every
-     * {@link #SAMPLE_INTERVAL}. One thread at a time.
+     * Records the checks and sessions that completed since the previous call into the duration histograms (they are
+     * queued by the control plane and the relay, which never touch a meter). {@link MetricsServer} calls it every
+     * {@link #SAMPLE_INTERVAL}, and every scrape calls it first, so a scrape includes everything finished before it.
      */
     public void sample() {
         checkDurations.sample();
@@ -104,11 +105,13 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Writes the Prometheus text exposition (format 0.0.4) of every metric. */
     public void scrape(Writer out) throws IOException {
+        sample();
         registry.scrape(out);
     }
 
     /** The exposition as a string (tests and tools; the HTTP server streams it with {@link #scrape(Writer)}). */
     public String scrape() {
+        sample();
         return registry.scrape();
     }
 

@@ -22,6 +22,7 @@ public final class SessionRegistry {
     private final AtomicLong ids = new AtomicLong();
     private final Map<TerminationCause, LongAdder> ended = new EnumMap<>(TerminationCause.class);
     private final SessionLog log;
+    private final java.util.List<SessionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object drained = new Object();
 
     public SessionRegistry(SessionLog log) {
@@ -52,12 +53,20 @@ public final class SessionRegistry {
         TerminationCause cause = s.cause().orElse(TerminationCause.CLIENT_CLOSED);
         ended.get(cause).increment();
         log.sessionEnded(s, totalMillis, cause);
+        for (SessionListener l : listeners) {
+            l.sessionEnded(s, totalMillis, cause);
+        }
         live.remove(s.id());
         if (live.isEmpty()) {
             synchronized (drained) {
                 drained.notifyAll();
             }
         }
+    }
+
+    /** Adds a listener told about every session that ends from now on (metrics, for example). */
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
     }
 
     public Collection<ProxySession> sessions() {

@@ -1,0 +1,12 @@
+package io.understudy.checks;
+
+import io.understudy.core.server.Server;
+
+/**
+ * Told about every active check that completed (not live-traffic failures counted as checks). Called on the control
+ * plane's thread: implementations must return at once.
+ */
+@FunctionalInterface
+public interface CheckListener {
+    void checkCompleted(Server server, CheckResult result);
+}
