@@ -153,7 +153,7 @@ class MetricsServerTest {
                             .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             // Not reading: the proxy must give up once the socket buffers are full instead of rendering 1000 scrapes.
-            Thread.sleep(1000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.openConnections() == 0);
             byte[] all = s.getInputStream().readAllBytes();
             int answered = new String(all, StandardCharsets.ISO_8859_1).split("HTTP/1.1 200 OK", -1).length - 1;
             System.out.println("a client pipelining " + asked + " scrapes without reading got " + answered

@@ -80,29 +80,28 @@ final class PrometheusServer implements AutoCloseable {
         PrometheusServer server = new PrometheusServer(dir, port, p);
         try {
             server.awaitReady(Duration.ofSeconds(30));
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
     }
 
-    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited: " + log());
-            }
-            try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            Thread.sleep(100);
+    private void awaitReady(Duration timeout) {
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("prometheus exited: " + log());
+                        }
+                        return get("/-/ready").statusCode() == 200;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("prometheus not ready after " + timeout + ": " + log(), e);
         }
-        throw new IllegalStateException("prometheus not ready after " + timeout + ": " + log());
     }
 
     /** The result of an instant query (PromQL), each element's labels and value. */

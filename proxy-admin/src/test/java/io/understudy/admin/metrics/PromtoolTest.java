@@ -46,9 +46,11 @@ class PromtoolTest {
                         new MetricsSettings(new InetSocketAddress("127.0.0.1", 0), "/metrics", prefix);
                 try (MetricsServer server = new MetricsServer(settings, proxy.context)) {
                     server.start();
-                    // Let the sampler record a few checks so the check histogram has buckets with counts.
-                    Thread.sleep(600);
-                    String body = Http.get(server.address(), "/metrics").body();
+                    // Wait until checks completed since the server started, so the check histogram has counts.
+                    String body = await().atMost(Duration.ofSeconds(10))
+                            .until(() -> Http.get(server.address(), "/metrics").body(), b -> new Scrape(b)
+                                    .find(prefix + "_server_check_time_seconds_count", "server", "Primary").stream()
+                                            .anyMatch(x -> x.value() > 0));
                     Scrape s = new Scrape(body);
                     assertThat(s.get(prefix + "_server_check_status", "server", "Secondary", "state", "L4CON"))
                             .isEqualTo(1);
