@@ -8,10 +8,8 @@ import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -270,13 +268,5 @@ class RelayTest {
 
     static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
-    }
-
-    static void drain(InputStream in, OutputStream sink) throws IOException {
-        in.transferTo(sink);
-    }
-
-    static ByteArrayOutputStream sink() {
-        return new ByteArrayOutputStream();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.testkit.LeakDetectionExtension;
 import io.understudy.testkit.MariaDbCli;
 import io.understudy.testkit.MariaDbExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,13 +173,5 @@ class ThroughProxyIT {
 
     static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
-    }
-
-    static List<String> lines(String s) {
-        return s.lines().toList();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
