@@ -4,6 +4,7 @@ import io.understudy.core.backend.Backend;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.server.Server;
+import io.understudy.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,8 +15,8 @@ import java.time.Duration;
 public final class ProxyHarness implements AutoCloseable {
     private final ProxyEngine engine;
 
-    private ProxyHarness(ProxyConfig config) {
-        engine = new ProxyEngine(config);
+    private ProxyHarness(ProxyConfig config, Transport transport) {
+        engine = new ProxyEngine(config, transport);
         try {
             engine.start();
         } catch (BindFailedException e) {
@@ -24,7 +25,12 @@ public final class ProxyHarness implements AutoCloseable {
     }
 
     public static ProxyHarness start(TestConfigs config) {
-        return new ProxyHarness(config.build());
+        return new ProxyHarness(config.build(), Transport.best());
+    }
+
+    /** With a given transport: NIO is what runs where epoll is not available. */
+    public static ProxyHarness start(TestConfigs config, Transport transport) {
+        return new ProxyHarness(config.build(), transport);
     }
 
     public ProxyEngine engine() {

@@ -98,6 +98,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             client.config().setAutoRead(true);
         }
         server.flush();
+        // Flush the greeting explicitly rather than rely on the server read loop's readComplete, which does it today.
+        client.flush();
         server.config().setAutoRead(true);
     }
 

@@ -8,6 +8,7 @@ import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
+import io.understudy.core.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -23,17 +24,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class RelayTest {
 
-    @Test
-    void relaysEveryByteBothWaysAndCountsThem() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void relaysEveryByteBothWaysAndCountsThem(String transport) throws Exception {
         byte[] payload = new byte[8 * 1024 * 1024];
         new Random(42).nextBytes(payload);
+        Transport t = transport.equals("nio") ? Transport.nio() : Transport.best();
+        assertThat(t.name()).isEqualTo(transport);
         try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO");
                 ProxyHarness proxy =
-                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
+                        ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()), t);
                 Socket client = proxy.connect()) {
             InputStream in = client.getInputStream();
             assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("HELLO");
