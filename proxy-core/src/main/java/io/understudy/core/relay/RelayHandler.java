@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Backpressure: when the peer has more than {@link RelayLimits#HIGH_WATER} bytes queued, this side stops reading;
  * the peer's handler resumes it when the queue drains. Half-close: a FIN from this side is passed on as a FIN to the
  * peer once everything before it was written; the session closes when both directions are shut. Idle: an
- * {@link IdleStateEvent} ends the session with this side's timeout cause, unless this side is paused by backpressure
- * (then the peer is the slow one and its own timeout applies).
+ * {@link IdleStateEvent} ends the session with this side's timeout cause, unless this side is only paused by
+ * backpressure with nothing of its own waiting to be written (then the peer is the slow one and its own timeout
+ * applies); when neither peer reads, both sides have output stuck and the first timeout ends the session.
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
@@ -116,13 +117,21 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            if (ctx.channel().config().isAutoRead()) {
+            // This side was idle for its timeout. If we only paused reading it because its peer is full, and it has
+            // nothing of its own stuck on the way out, it is waiting on the peer, whose own timeout applies. Otherwise
+            // (it was being read, or its output is not draining either) it is the one stuck.
+            if (ctx.channel().config().isAutoRead() || pendingOutput(ctx.channel()) > 0) {
                 LOG.debug("[{}] {} idle timeout", ctx.channel().id(), side);
                 session.terminate(side.timeout, false);
             }
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private static long pendingOutput(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     @Override

@@ -271,6 +271,42 @@ class RelayTest {
         }
     }
 
+    @Test
+    void whenNeitherPeerReadsTheIdleTimeoutsStillEndTheSession() throws Exception {
+        // Both sides write and never read: each side's reading is paused by the other's full buffers. The session must
+        // still end by a timeout rather than hold its buffers forever.
+        byte[] chunk = new byte[64 * 1024];
+        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    out.write('G');
+                    out.flush();
+                    while (true) {
+                        out.write(chunk); // blocks for good once everything is full; the proxy's close ends it
+                    }
+                });
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", db.port())
+                        .timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500)));
+                Socket client = proxy.connect()) {
+            assertThat(client.getInputStream().read()).isEqualTo('G');
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        client.getOutputStream().write(chunk);
+                    }
+                } catch (IOException e) {
+                    // the proxy closed the session: what this test waits for
+                }
+            });
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> proxy.engine().sessions().size() == 0);
+            assertThat(proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_TIMEOUT)
+                            + proxy.engine().sessions().endedTotal(TerminationCause.SERVER_TIMEOUT))
+                    .isEqualTo(1);
+            client.close();
+            writer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }
