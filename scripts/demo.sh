@@ -242,6 +242,7 @@ CREATE USER 'app'@'%' IDENTIFIED BY 'app';
 GRANT ALL PRIVILEGES ON *.* TO 'app'@'%';
 CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl';
 GRANT REPLICATION SLAVE, SLAVE MONITOR ON *.* TO 'repl'@'127.0.0.1';
+CREATE USER 'haproxy'@'%';
 CREATE DATABASE demo;
 SQL
     tail -n 20 "$work/bootstrap.log" >&2
@@ -340,11 +341,14 @@ global {
 listen.MySQL {
   bind = "127.0.0.1:$proxy_port"
   balance = first
+  # Log in as 'haproxy' (no password, no privileges) every second, like a real client.
+  check { type = mysql, user = haproxy }
   servers = [
     { name = Primary,   address = "127.0.0.1:$primary_port" }
     { name = Secondary, address = "127.0.0.1:$secondary_port", backup = true }
   ]
 }
+admin.sockets = [ { path = "$work/admin.sock", mode = "600", level = admin } ]
 EOF
 
 say "starting Understudy on 127.0.0.1:$proxy_port"
@@ -369,7 +373,10 @@ Understudy is up on 127.0.0.1:$proxy_port (started in $((elapsed_ms / 1000)).$(p
 Connect through the proxy (user app, password app, database demo):
   mariadb -h 127.0.0.1 -P $proxy_port -u app -papp -e 'select @@server_id'
 
-See failover: stop the Primary, then run the same command again; the Secondary (server_id 2) answers:
+See what the proxy sees (HAProxy's show stat on the admin socket; socat works too):
+  $repo/bin/understudy admin --socket $work/admin.sock "show stat" | cut -d, -f1,2,18,20,21,37
+
+See failover: stop the Primary; within about a second it is DOWN and the Secondary (server_id 2) answers:
   kill $primary_pid
 
 Press Ctrl-C (or run: kill $$) to stop the proxy and both servers. The proxy's log follows.
