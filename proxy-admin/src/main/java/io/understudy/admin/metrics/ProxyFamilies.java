@@ -5,7 +5,6 @@ import io.understudy.admin.stats.RowType;
 import io.understudy.admin.stats.ServiceState;
 import io.understudy.admin.stats.StatRow;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -21,7 +20,7 @@ final class ProxyFamilies {
     static final String ACTIVE_SERVER_HELP = "Servers new sessions of the backend go to now, 1 each (the balance"
             + " algorithm picks among them when there are several)";
     static final String TERMINATED_HELP =
-            "Total number of sessions ended since the worker process started, per termination cause";
+            "Total number of sessions of the proxy ended since the worker process started, per termination cause";
 
     private static final String PROXY = "proxy";
 
@@ -49,9 +48,9 @@ final class ProxyFamilies {
         f.counter("process", "connections_total", Help.CONNECTIONS_TOTAL).add(total);
         f.gauge("process", "listeners", Help.LISTENERS).add(listening);
         f.gauge("process", "build_info", Help.BUILD_INFO, "version").add(1, p.version());
-        Family ended = f.counter("sessions", "terminated_total", TERMINATED_HELP, "cause");
-        for (Map.Entry<String, Long> e : p.endedByCause()) {
-            ended.add(e.getValue(), e.getKey());
+        Family ended = f.counter("sessions", "terminated_total", TERMINATED_HELP, "proxy", "cause");
+        for (ProxyReading.Ended e : p.ended()) {
+            ended.add(e.total(), e.proxy(), e.cause());
         }
     }
 

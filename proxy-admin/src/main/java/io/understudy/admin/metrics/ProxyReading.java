@@ -31,11 +31,14 @@ public record ProxyReading(StatsSnapshot stats, Process process, Map<String, Set
      * @param version the product version
      * @param startMillis when the process started (wall clock)
      * @param ioThreads event-loop threads ({@code Nbthread})
-     * @param endedByCause sessions ended since start, per termination cause label, in the causes' order
+     * @param ended sessions ended since start, per backend and termination cause, in config and causes' order
      */
-    public record Process(String version, long startMillis, int ioThreads, List<Map.Entry<String, Long>> endedByCause) {
+    public record Process(String version, long startMillis, int ioThreads, List<Ended> ended) {
         public Process {
-            endedByCause = List.copyOf(endedByCause);
+            ended = List.copyOf(ended);
         }
     }
+
+    /** How many sessions of {@code proxy} ended with {@code cause} (a termination cause label). */
+    public record Ended(String proxy, String cause, long total) {}
 }

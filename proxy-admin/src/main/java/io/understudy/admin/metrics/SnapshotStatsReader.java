@@ -41,9 +41,12 @@ public final class SnapshotStatsReader implements StatsReader {
             }
             goTo.put(b.name(), names);
         }
-        List<Map.Entry<String, Long>> ended = new ArrayList<>();
-        for (TerminationCause c : TerminationCause.values()) {
-            ended.add(Map.entry(c.label(), engine.sessions().endedTotal(c)));
+        List<ProxyReading.Ended> ended = new ArrayList<>();
+        for (Backend b : engine.backends()) {
+            for (TerminationCause c : TerminationCause.values()) {
+                ended.add(new ProxyReading.Ended(
+                        b.name(), c.label(), engine.sessions().endedTotal(b.name(), c)));
+            }
         }
         int threads = engine.config().global().ioThreads();
         ProxyReading.Process process = new ProxyReading.Process(

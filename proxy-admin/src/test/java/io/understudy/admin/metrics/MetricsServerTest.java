@@ -74,7 +74,7 @@ class MetricsServerTest {
                 .hasValue(Double.NaN);
         assertThat(s.get("understudy_process_build_info", "version", "0.1.0-test"))
                 .isEqualTo(1);
-        assertThat(s.get("understudy_sessions_terminated_total", "cause", "client_closed"))
+        assertThat(s.get("understudy_sessions_terminated_total", "proxy", "MySQL", "cause", "client_closed"))
                 .isZero();
         assertThat(s.get("understudy_backend_failovers_total", "proxy", "MySQL"))
                 .isZero();

@@ -128,8 +128,8 @@ class RealMariaDbMetricsTest {
             assertThat(s.get("understudy_server_check_time_seconds_count", "server", "Primary"))
                     .isPositive();
             // After COM_QUIT either side may close first: client_closed or server_closed, one session either way.
-            assertThat(s.get("understudy_sessions_terminated_total", "cause", "client_closed")
-                            + s.get("understudy_sessions_terminated_total", "cause", "server_closed"))
+            assertThat(s.get("understudy_sessions_terminated_total", "proxy", "MySQL", "cause", "client_closed")
+                            + s.get("understudy_sessions_terminated_total", "proxy", "MySQL", "cause", "server_closed"))
                     .isEqualTo(1);
             assertThat(s.find("understudy_sessions_terminated_total").stream()
                             .mapToDouble(Scrape.Sample::value)

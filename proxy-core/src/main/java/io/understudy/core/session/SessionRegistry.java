@@ -21,6 +21,10 @@ public final class SessionRegistry {
     private final ConcurrentHashMap<Long, ProxySession> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<TerminationCause, LongAdder> ended = new EnumMap<>(TerminationCause.class);
+    /** Per backend name; each inner map is filled with every cause when created, then only read. */
+    private final ConcurrentHashMap<String, Map<TerminationCause, LongAdder>> endedByBackend =
+            new ConcurrentHashMap<>();
+
     private final SessionLog log;
     private final java.util.List<SessionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object drained = new Object();
@@ -52,6 +56,10 @@ public final class SessionRegistry {
     void finished(ProxySession s, long totalMillis) {
         TerminationCause cause = s.cause().orElse(TerminationCause.CLIENT_CLOSED);
         ended.get(cause).increment();
+        endedByBackend
+                .computeIfAbsent(s.backendName(), b -> adders())
+                .get(cause)
+                .increment();
         log.sessionEnded(s, totalMillis, cause);
         for (SessionListener l : listeners) {
             l.sessionEnded(s, totalMillis, cause);
@@ -121,6 +129,20 @@ public final class SessionRegistry {
             }
             return true;
         }
+    }
+
+    /** How many sessions of {@code backendName} ended with {@code cause} since start. */
+    public long endedTotal(String backendName, TerminationCause cause) {
+        Map<TerminationCause, LongAdder> m = endedByBackend.get(backendName);
+        return m == null ? 0 : m.get(cause).sum();
+    }
+
+    private static Map<TerminationCause, LongAdder> adders() {
+        Map<TerminationCause, LongAdder> m = new EnumMap<>(TerminationCause.class);
+        for (TerminationCause c : TerminationCause.values()) {
+            m.put(c, new LongAdder());
+        }
+        return m;
     }
 
     /** How many sessions ended with {@code cause} since start. */
