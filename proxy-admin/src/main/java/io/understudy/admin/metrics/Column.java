@@ -9,6 +9,7 @@ import static io.understudy.admin.stats.StatField.CHECK_DURATION;
 import static io.understudy.admin.stats.StatField.CHECK_STATUS;
 import static io.understudy.admin.stats.StatField.CHKDOWN;
 import static io.understudy.admin.stats.StatField.CHKFAIL;
+import static io.understudy.admin.stats.StatField.CONN_RATE_MAX;
 import static io.understudy.admin.stats.StatField.CONN_TOT;
 import static io.understudy.admin.stats.StatField.CTIME;
 import static io.understudy.admin.stats.StatField.CTIME_MAX;
@@ -27,6 +28,7 @@ import static io.understudy.admin.stats.StatField.QMAX;
 import static io.understudy.admin.stats.StatField.QTIME;
 import static io.understudy.admin.stats.StatField.QTIME_MAX;
 import static io.understudy.admin.stats.StatField.RATE_LIM;
+import static io.understudy.admin.stats.StatField.RATE_MAX;
 import static io.understudy.admin.stats.StatField.REUSE;
 import static io.understudy.admin.stats.StatField.RTIME;
 import static io.understudy.admin.stats.StatField.RTIME_MAX;
@@ -79,6 +81,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(SMAX, "max_sessions", Kind.GAUGE, Help.MAX_SESSIONS),
             new Column(SLIM, "limit_sessions", Kind.LIMIT, Help.LIMIT_SESSIONS),
             new Column(STOT, "sessions_total", Kind.COUNTER, Help.SESSIONS_TOTAL),
+            new Column(RATE_MAX, "max_session_rate", Kind.GAUGE, Help.MAX_SESSION_RATE),
             new Column(BIN, "bytes_in_total", Kind.COUNTER, Help.BYTES_IN),
             new Column(BOUT, "bytes_out_total", Kind.COUNTER, Help.BYTES_OUT),
             new Column(DREQ, "requests_denied_total", Kind.COUNTER, Help.REQUESTS_DENIED),
@@ -86,6 +89,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(STATUS, "status", Kind.STATE, Help.STATUS),
             new Column(RATE_LIM, "limit_session_rate", Kind.GAUGE, Help.LIMIT_SESSION_RATE),
             new Column(CONN_TOT, "connections_total", Kind.COUNTER, Help.FE_CONNECTIONS_TOTAL),
+            new Column(CONN_RATE_MAX, "connections_rate_max", Kind.GAUGE, Help.CONNECTIONS_RATE_MAX),
             new Column(DCON, "denied_connections_total", Kind.COUNTER, Help.DENIED_CONNECTIONS),
             new Column(DSES, "denied_sessions_total", Kind.COUNTER, Help.DENIED_SESSIONS),
             new Column(WREW, "failed_header_rewriting_total", Kind.COUNTER, Help.FAILED_REWRITES));
@@ -97,6 +101,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(SMAX, "max_sessions", Kind.GAUGE, Help.MAX_SESSIONS),
             new Column(SLIM, "limit_sessions", Kind.LIMIT, Help.LIMIT_SESSIONS),
             new Column(STOT, "sessions_total", Kind.COUNTER, Help.SESSIONS_TOTAL),
+            new Column(RATE_MAX, "max_session_rate", Kind.GAUGE, Help.MAX_SESSION_RATE),
             new Column(BIN, "bytes_in_total", Kind.COUNTER, Help.BYTES_IN),
             new Column(BOUT, "bytes_out_total", Kind.COUNTER, Help.BYTES_OUT),
             new Column(DREQ, "requests_denied_total", Kind.COUNTER, Help.REQUESTS_DENIED),
@@ -132,6 +137,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(SMAX, "max_sessions", Kind.GAUGE, Help.MAX_SESSIONS),
             new Column(SLIM, "limit_sessions", Kind.LIMIT, Help.LIMIT_SESSIONS),
             new Column(STOT, "sessions_total", Kind.COUNTER, Help.SESSIONS_TOTAL),
+            new Column(RATE_MAX, "max_session_rate", Kind.GAUGE, Help.MAX_SESSION_RATE),
             new Column(BIN, "bytes_in_total", Kind.COUNTER, Help.BYTES_IN),
             new Column(BOUT, "bytes_out_total", Kind.COUNTER, Help.BYTES_OUT),
             new Column(DRESP, "responses_denied_total", Kind.COUNTER, Help.RESPONSES_DENIED),

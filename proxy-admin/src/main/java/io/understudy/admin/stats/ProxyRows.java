@@ -32,8 +32,12 @@ final class ProxyRows {
                 .put(SMAX, c.maxSessions())
                 .put(SLIM, fe.config().maxconn());
         b.put(STOT, c.totalSessions()).put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
-        // Every accepted connection becomes a session (no tcp-request connection rules), so conn_tot equals stot.
+        // Every accepted connection becomes a session (no tcp-request connection rules), so conn_tot equals stot and
+        // the connection rate is the session rate.
         b.put(CONN_TOT, c.totalSessions());
+        b.put(RATE, c.sessionRate().rate()).put(RATE_MAX, c.sessionRate().max());
+        b.put(CONN_RATE, c.sessionRate().rate())
+                .put(CONN_RATE_MAX, c.sessionRate().max());
         b.put(STATUS, fe.status().name())
                 .state(fe.status() == Frontend.Status.STOP ? ServiceState.DOWN : ServiceState.UP);
         b.put(MODE, "tcp");
@@ -54,6 +58,7 @@ final class ProxyRows {
         // HAProxy's CSV prints these aggregates as 0 (only its Prometheus exporter counts servers per state).
         b.zero(AGG_SERVER_STATUS, AGG_SERVER_CHECK_STATUS, AGG_CHECK_STATUS);
         b.put(SCUR, c.currentSessions()).put(SMAX, c.maxSessions()).put(STOT, c.totalSessions());
+        b.put(RATE, c.sessionRate().rate()).put(RATE_MAX, c.sessionRate().max());
         // slim is HAProxy's fullconn, which defaults to the feeding frontends' maxconn / 10 rounded up. Understudy has
         // no fullconn (it only scales minconn in HAProxy), so it shows HAProxy's default for the same config.
         b.put(SLIM, (frontendMaxconn + 9L) / 10);

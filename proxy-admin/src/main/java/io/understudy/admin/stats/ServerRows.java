@@ -56,6 +56,7 @@ final class ServerRows {
                 SAFE_CONN_CUR);
         long scur = c.currentSessions();
         b.put(SCUR, scur).put(SMAX, c.maxSessions()).put(STOT, c.totalSessions());
+        b.put(RATE, c.sessionRate().rate()).put(RATE_MAX, c.sessionRate().max());
         if (server.config().maxconn() > 0) {
             b.put(SLIM, server.config().maxconn());
         }

@@ -40,29 +40,14 @@ class HaproxyParityTest {
     /** Cells HAProxy fills and Understudy leaves empty, by row type (documented in ProxyRows and ServerRows). */
     private static final Map<RowType, Set<StatField>> UNMEASURED = Map.of(
             RowType.FRONTEND,
-            EnumSet.of(
-                    StatField.EREQ,
-                    StatField.RATE,
-                    StatField.RATE_MAX,
-                    StatField.CONN_RATE,
-                    StatField.CONN_RATE_MAX,
-                    StatField.EINT),
+            EnumSet.of(StatField.EREQ, StatField.EINT),
             RowType.BACKEND,
-            EnumSet.of(
-                    StatField.ERESP,
-                    StatField.CLI_ABRT,
-                    StatField.SRV_ABRT,
-                    StatField.RATE,
-                    StatField.RATE_MAX,
-                    StatField.CONNECT,
-                    StatField.EINT),
+            EnumSet.of(StatField.ERESP, StatField.CLI_ABRT, StatField.SRV_ABRT, StatField.CONNECT, StatField.EINT),
             RowType.SERVER,
             EnumSet.of(
                     StatField.ERESP,
                     StatField.CLI_ABRT,
                     StatField.SRV_ABRT,
-                    StatField.RATE,
-                    StatField.RATE_MAX,
                     StatField.CONNECT,
                     StatField.EINT,
                     StatField.NEED_CONN_EST));

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The session and byte counters HAProxy keeps for each frontend, backend and server ({@code scur}, {@code smax},
  * {@code stot}, {@code bin}, {@code bout}, {@code econ}, {@code wretr}, {@code wredis}, {@code lbtot}, {@code lastsess},
- * {@code ctime}, {@code ttime}). Written from any event loop; reads never block writers.
+ * {@code ctime}, {@code ttime}, {@code rate}). Written from any event loop; reads never block writers.
  */
 public final class TrafficCounters {
     private final AtomicLong currentSessions = new AtomicLong();
@@ -20,6 +20,7 @@ public final class TrafficCounters {
     private final LongAdder selected = new LongAdder();
     private final SlidingAverage connectTimeMillis = new SlidingAverage();
     private final SlidingAverage totalTimeMillis = new SlidingAverage();
+    private final RateCounter sessionRate = new RateCounter();
     private volatile long lastSessionMillis = -1;
 
     /** A session starts on this object. */
@@ -27,6 +28,7 @@ public final class TrafficCounters {
         long cur = currentSessions.incrementAndGet();
         maxSessions.accumulateAndGet(cur, Math::max);
         totalSessions.increment();
+        sessionRate.increment();
         lastSessionMillis = nowMillis;
     }
 
@@ -99,6 +101,11 @@ public final class TrafficCounters {
 
     public long selectedTotal() {
         return selected.sum();
+    }
+
+    /** New sessions per second ({@code rate}, {@code rate_max}; for a frontend also {@code conn_rate}). */
+    public RateCounter sessionRate() {
+        return sessionRate;
     }
 
     /** Wall-clock millis of the last session assigned, or -1 if none yet. */

@@ -62,6 +62,7 @@ class RelayTest {
             assertThat(fe.bytesOut()).isEqualTo(payload.length + 5);
             assertThat(fe.totalSessions()).isEqualTo(1);
             assertThat(fe.currentSessions()).isZero();
+            assertThat(fe.sessionRate().max()).isEqualTo(1);
             var srv = proxy.server("Primary").counters();
             assertThat(srv.bytesIn()).isEqualTo(payload.length);
             assertThat(srv.bytesOut()).isEqualTo(payload.length + 5);
