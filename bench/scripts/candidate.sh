@@ -6,7 +6,9 @@
 # greeting arrives, and an iperf3 server never speaks first.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-conf="$(mktemp -d)/understudy.conf"
+conf_dir="$(mktemp -d)"
+trap 'rm -rf "$conf_dir"' EXIT
+conf="$conf_dir/understudy.conf"
 cat > "$conf" <<CONF
 global.io-threads = ${UNDERSTUDY_IO_THREADS:-1}
 listen.bench {
@@ -18,4 +20,9 @@ listen.bench {
 }
 CONF
 export JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx256m} -Dunderstudy.session.log=WARN"
-exec "$here/bin/understudy" -c "$conf"
+# Not exec: this shell stays to remove the config when the proxy ends, and passes the harness's TERM on.
+"$here/bin/understudy" -c "$conf" &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT
+wait "$pid" || true
+wait "$pid" 2>/dev/null || true

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Valid configurations and the exact records they produce. */
 class ConfigLoaderTest {
@@ -250,8 +251,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void includedSettingsAreUsed() throws Exception {
-        Path dir = Files.createTempDirectory("understudy-config");
+    void includedSettingsAreUsed(@TempDir Path dir) throws Exception {
         Path main = dir.resolve("main.conf");
         Files.writeString(dir.resolve("servers.conf"), "servers = [ { name = a, address = \"127.0.0.1:3306\" } ]\n");
         Files.writeString(main, "global.io-threads = 3\nlisten.db { include \"servers.conf\"\n bind = \":0\" }\n");
