@@ -133,7 +133,9 @@ final class ServerChecker {
     /** Timer thread: starts a check and routes its result to the control plane's thread. */
     private void launch() {
         control.submit(() -> {
-            if (stopped) {
+            // A burst of live-traffic failures can queue several launches before the first one runs: one check at a
+            // time, and the running check's completion schedules the next.
+            if (stopped || snapshot.inProgress()) {
                 return;
             }
             if (snapshot.paused() || server.state().inMaintenance()) {
@@ -142,14 +144,10 @@ final class ServerChecker {
             }
             snapshot = snapshot.starting();
             long guard = cfg.timeout().toMillis() + 2_000;
-            long started = System.nanoTime();
             check.run()
                     .toCompletableFuture()
                     .completeOnTimeout(
-                            CheckResult.of(
-                                    CheckStatus.L7TOUT,
-                                    "check did not complete",
-                                    (System.nanoTime() - started) / 1_000_000),
+                            CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
                             guard,
                             TimeUnit.MILLISECONDS)
                     .exceptionally(e -> CheckResult.of(CheckStatus.SOCKERR, String.valueOf(e), 0))
@@ -181,19 +179,8 @@ final class ServerChecker {
         }
         boolean wentDown = before.health().up() && !h.up();
         boolean wentUp = !before.health().up() && h.up();
-        CheckSnapshot after = before.completed(r, h, System.currentTimeMillis(), wentDown, passive);
-        if (!passive) {
-            after = new CheckSnapshot(
-                    after.health(),
-                    after.last(),
-                    after.lastCheckMillis(),
-                    false,
-                    after.failedChecks(),
-                    after.downTransitions(),
-                    after.passiveFailures(),
-                    after.paused());
-        }
-        snapshot = after;
+        // completed() keeps inProgress only for a passive failure arriving while a check runs.
+        snapshot = before.completed(r, h, System.currentTimeMillis(), wentDown, passive);
         if (LOG.isDebugEnabled()) {
             LOG.debug(
                     "{} check {}: {} -> {}",

@@ -194,4 +194,56 @@ class HealthCheckerTest {
         assertThat(checker.pause(s("Primary"), false)).isTrue();
         await().until(() -> s("Primary").state().op() == OpState.STOPPED);
     }
+
+    @Test
+    void aBurstOfLiveTrafficFailuresNeverRunsTwoChecksOfAServerAtOnce() throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", 1, new InetSocketAddress("127.0.0.1", 1));
+        backend = new Backend(
+                new BackendConfig(
+                        "MySQL",
+                        Balance.FIRST,
+                        false,
+                        3,
+                        -1,
+                        Duration.ofMillis(10),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        List.of(new ServerConfig(
+                                "Primary", 1, addr, false, 1, 0, false, check(true, Duration.ofSeconds(30)))),
+                        FailoverPolicy.defaults()),
+                0);
+        control = new ControlPlane(List.of(backend), s -> 0);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        java.util.concurrent.ScheduledExecutorService delay =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            // Each check takes 50 ms, long enough for queued launches to overlap if nothing prevents it.
+            checker = new HealthChecker(control, s -> () -> {
+                started.incrementAndGet();
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                CompletableFuture<CheckResult> f = new CompletableFuture<>();
+                delay.schedule(
+                        () -> {
+                            inFlight.decrementAndGet();
+                            f.complete(CheckResult.of(CheckStatus.L4CON, "", 50));
+                        },
+                        50,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                return f;
+            });
+            checker.start();
+            Server p = backend.server("Primary").orElseThrow();
+            for (int i = 0; i < 50; i++) {
+                control.reportConnectFailure(p, new ConnectFailure(ConnectFailure.Kind.REFUSED, "Connection refused"));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> p.state().op() == OpState.STOPPED);
+            // The burst's re-checks have run (the next regular one is 30 s away): never two at once.
+            await().atMost(Duration.ofSeconds(5)).until(() -> started.get() >= 1 && inFlight.get() == 0);
+            assertThat(maxInFlight.get()).isEqualTo(1);
+        } finally {
+            delay.shutdownNow();
+        }
+    }
 }
