@@ -111,7 +111,7 @@ public final class BackendConnector {
             greeting.addListener(g -> {
                 if (g.isSuccess()) {
                     ByteBuf first = (ByteBuf) g.getNow();
-                    if (!promise.trySuccess(new Connected(server, channel, first))) {
+                    if (!promise.trySuccess(new Connected(server, channel, first, java.util.Set.copyOf(failed)))) {
                         first.release();
                         channel.close();
                     }

@@ -56,13 +56,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 client,
                 frontend.counters(),
                 frontend.backend().counters());
+        connect(ctx, true);
+    }
+
+    private void connect(ChannelHandlerContext ctx, boolean mayReconnect) {
         connector.connect(session).addListener((Future<Connected> f) -> {
-            if (f.isSuccess()) {
-                relay(ctx, f.getNow());
-            } else {
+            if (!f.isSuccess()) {
                 refuse(ctx, f.cause());
+            } else if (mayReconnect
+                    && !f.getNow().stillChosen(frontend.backend().snapshot(), allBackups())) {
+                // The server was marked down, or traffic moved, while this session was connecting: a failover
+                // sweep could not see it yet. The client has not seen the greeting, so start it on the server that
+                // takes new sessions now instead (once; a second change during that connect is left to the sweep).
+                Connected stale = f.getNow();
+                stale.greeting().release();
+                stale.channel().close();
+                connect(ctx, false);
+            } else {
+                relay(ctx, f.getNow());
             }
         });
+    }
+
+    private boolean allBackups() {
+        return frontend.backend().config().allBackups();
     }
 
     private void relay(ChannelHandlerContext ctx, Connected connected) {

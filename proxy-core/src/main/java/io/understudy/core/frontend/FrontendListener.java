@@ -112,9 +112,17 @@ public final class FrontendListener {
                 LOG.warn("frontend '{}' reached maxconn {}: accepting paused", frontend.name(), max);
             }
             child.closeFuture().addListener(cf -> {
-                if (open.getAndDecrement() >= max && max > 0 && listener.isOpen()) {
-                    frontend.status(Frontend.Status.OPEN);
-                    listener.config().setAutoRead(true);
+                if (open.decrementAndGet() < max && max > 0) {
+                    // Pausing and resuming both happen on the listener's event loop, so a session closing between the
+                    // count and the pause cannot leave the listener paused for good.
+                    listener.eventLoop().execute(() -> {
+                        if (open.get() < max
+                                && listener.isOpen()
+                                && !listener.config().isAutoRead()) {
+                            frontend.status(Frontend.Status.OPEN);
+                            listener.config().setAutoRead(true);
+                        }
+                    });
                 }
             });
             ctx.fireChannelRead(msg);

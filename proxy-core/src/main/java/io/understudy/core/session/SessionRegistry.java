@@ -60,11 +60,17 @@ public final class SessionRegistry {
                 .computeIfAbsent(s.backendName(), b -> adders())
                 .get(cause)
                 .increment();
+        live.remove(s.id());
         log.sessionEnded(s, totalMillis, cause);
         for (SessionListener l : listeners) {
-            l.sessionEnded(s, totalMillis, cause);
+            try {
+                l.sessionEnded(s, totalMillis, cause);
+            } catch (RuntimeException e) {
+                // A broken listener must not keep the session listed (show sess, the shutdown wait).
+                org.slf4j.LoggerFactory.getLogger(SessionRegistry.class)
+                        .warn("session listener {} failed for session {}", l, s.id(), e);
+            }
         }
-        live.remove(s.id());
         if (live.isEmpty()) {
             synchronized (drained) {
                 drained.notifyAll();

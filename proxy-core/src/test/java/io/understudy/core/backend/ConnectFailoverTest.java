@@ -161,6 +161,57 @@ class ConnectFailoverTest {
         }
     }
 
+    @Test
+    void aSessionStillConnectingWhenItsServerIsMarkedDownStartsOnTheBackupInstead() throws Exception {
+        java.util.concurrent.CountDownLatch greet = new java.util.concurrent.CountDownLatch(1);
+        try (ScriptedServer primary = ScriptedServer.start((s, in, out) -> {
+                    try {
+                        greet.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    out.write("PRIMARY".substring(0, 6).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.transferTo(out);
+                });
+                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("Primary", primary.port())
+                        .backup("Secondary", backup.port()));
+                Socket client = proxy.connect()) {
+            // The proxy is connected to Primary and waits for its greeting when Primary is marked down.
+            await().atMost(Duration.ofSeconds(5)).until(() -> primary.accepted() == 1);
+            proxy.engine()
+                    .control()
+                    .setOperational(proxy.server("Primary"), io.understudy.core.server.OpState.STOPPED, "test")
+                    .get();
+            greet.countDown();
+            assertThat(greeting(client)).isEqualTo("BACKUP");
+            assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
+        }
+    }
+
+    @Test
+    void aFrontendAtMaxconnResumesAcceptingWhenASessionEnds() throws Exception {
+        try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO1");
+                ProxyHarness proxy = ProxyHarness.start(
+                        TestConfigs.listen("MySQL").server("P", db.port()).maxconn(1))) {
+            Socket first = proxy.connect();
+            assertThat(greeting(first)).isEqualTo("HELLO1");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().frontends().get(0).status()
+                            == io.understudy.core.frontend.Frontend.Status.FULL);
+            try (Socket second = proxy.connect()) {
+                // Waits in the kernel's backlog until the first session ends, then gets served.
+                first.close();
+                assertThat(greeting(second)).isEqualTo("HELLO1");
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().frontends().get(0).status()
+                            == io.understudy.core.frontend.Frontend.Status.OPEN);
+        }
+    }
+
     /** A pre-handshake MySQL ERR packet as a client would parse it. */
     record ErrPacket(int errno, String message) {
         static ErrPacket read(InputStream in) throws IOException {
