@@ -25,6 +25,10 @@ public final class Socat {
                 p.destroyForcibly();
                 throw new MariaDbFixtureException("socat on " + socket + " did not finish");
             }
+            if (p.exitValue() != 0) {
+                // An unreachable socket must not read as an empty answer.
+                throw new MariaDbFixtureException("socat on " + socket + " exited with " + p.exitValue());
+            }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package io.understudy.core.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.TestConfigs;
+import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
 import io.understudy.core.control.ControlPlane;
 import io.understudy.core.server.AdminFlag;
@@ -103,10 +104,33 @@ class BackendSnapshotTest {
     }
 
     @Test
-    void firstPicksTheFirstServerWithAFreeSlot() {
-        setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2));
+    void firstPicksTheFirstServerWithAFreeSlotThenTheLeastLoaded() {
+        setUp(TestConfigs.listen("MySQL").server("P1", 1));
+        io.understudy.core.config.HostPort addr =
+                backend.servers().get(0).config().address();
+        Backend b = new Backend(
+                new BackendConfig(
+                        "X",
+                        Balance.FIRST,
+                        false,
+                        3,
+                        -1,
+                        java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(1),
+                        List.of(
+                                new io.understudy.core.config.ServerConfig("A", 1, addr, false, 1, 1, false),
+                                new io.understudy.core.config.ServerConfig("B", 2, addr, false, 1, 2, false))),
+                0);
+        Server a = b.server("A").orElseThrow();
+        Server bb = b.server("B").orElseThrow();
         BalanceStrategy first = BalanceStrategy.of(Balance.FIRST);
-        assertThat(first.pick(backend.servers()).name()).isEqualTo("P1");
+        assertThat(first.pick(b.servers())).isSameAs(a);
+        a.counters().sessionOpened(0); // A is at its maxconn 1
+        assertThat(first.pick(b.servers())).isSameAs(bb);
+        bb.counters().sessionOpened(0);
+        bb.counters().sessionOpened(0); // both full: A has 1, B has 2
+        assertThat(first.pick(b.servers())).isSameAs(a);
     }
 
     @Test

@@ -47,7 +47,10 @@ class BadConfigIT {
         Files.writeString(f, text);
 
         for (String[] args : new String[][] {{"check", "-c", f.toString()}, {"-c", f.toString()}}) {
-            try (ProxyProcess p = ProxyProcess.start(dir, args)) {
+            // The test holds the port the file names: had the proxy tried to bind it, it would fail with exit 3 and
+            // "cannot bind"; refusing the config first, it exits 1 without ever trying.
+            try (ServerSocket held = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                    ProxyProcess p = ProxyProcess.start(dir, args)) {
                 assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
                 String out = p.log();
                 assertThat(out)
@@ -59,12 +62,9 @@ class BadConfigIT {
                         .contains("bad.conf:7: listen.MySQL.servers[1].name = Primary")
                         .contains("bad.conf:7: listen.MySQL.servers[1].address = nosuch.invalid:3306")
                         .contains("listen.Empty.servers")
-                        .doesNotContain("listening on");
+                        .doesNotContain("listening on")
+                        .doesNotContain("cannot bind");
                 assertThat(out.lines().filter(l -> l.contains("expected"))).hasSizeGreaterThanOrEqualTo(7);
-            }
-            // The port in the file was never taken.
-            try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                assertThat(again.isBound()).isTrue();
             }
         }
     }

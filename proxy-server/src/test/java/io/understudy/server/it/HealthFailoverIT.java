@@ -125,6 +125,13 @@ class HealthFailoverIT {
                 // The session held on the primary is closed by the proxy (on-marked-down), not left hanging.
                 long k0 = System.nanoTime();
                 assertThatThrownBy(() -> Jdbc.serverId(held)).isInstanceOf(SQLException.class);
+                if (name.equals("SIGSTOP")) {
+                    // A frozen server closes nothing itself: only on-marked-down can have ended that session.
+                    assertThat(proxy.engine()
+                                    .sessions()
+                                    .endedTotal(io.understudy.core.session.TerminationCause.SERVER_MARKED_DOWN))
+                            .isGreaterThanOrEqualTo(1);
+                }
                 assertThat((System.nanoTime() - k0) / 1_000_000).isLessThan(10_000);
 
                 long onBackup = load.servedBy(db.backup().serverId());
