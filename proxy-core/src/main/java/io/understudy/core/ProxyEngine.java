@@ -71,9 +71,7 @@ public final class ProxyEngine implements AutoCloseable {
         if (workers != null) {
             throw new IllegalStateException("already started");
         }
-        int threads = config.global().ioThreads() > 0
-                ? config.global().ioThreads()
-                : Runtime.getRuntime().availableProcessors();
+        int threads = ioThreads();
         acceptors = transport.newGroup(1, "understudy-accept");
         workers = transport.newGroup(threads, "understudy-io");
         if (!"epoll".equals(transport.name())) {
@@ -92,6 +90,12 @@ public final class ProxyEngine implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /** The event-loop threads serving sessions: {@code global.io-threads}, or one per available core when 0. */
+    public int ioThreads() {
+        int configured = config.global().ioThreads();
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     public ControlPlane control() {

@@ -57,12 +57,7 @@ public final class Understudy implements AutoCloseable {
                 CommandRegistry.standard(context, new StatsCsvRenderer(Optional.of(downtime))),
                 CliLimits.defaults(),
                 engine.transport());
-        this.metrics = config.metrics()
-                .map(m -> new MetricsServer(
-                        new MetricsSettings(
-                                m.bind().resolved(), m.path(), m.prefix(), MetricsSettings.DEFAULT_MAX_CONNECTIONS),
-                        context,
-                        downtime));
+        this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context, downtime));
     }
 
     /**

@@ -57,9 +57,7 @@ final class ShowInfoCommand implements Command {
         ProxyEngine engine = context.engine();
         List<Frontend> frontends = engine.frontends();
         long uptime = Math.max(0, (nowMillis - context.startMillis()) / 1000);
-        int threads = engine.config().global().ioThreads() > 0
-                ? engine.config().global().ioThreads()
-                : Runtime.getRuntime().availableProcessors();
+        int threads = engine.ioThreads();
         long maxconn = frontends.stream().mapToLong(f -> f.config().maxconn()).sum();
         long cumConns =
                 frontends.stream().mapToLong(f -> f.counters().totalSessions()).sum();

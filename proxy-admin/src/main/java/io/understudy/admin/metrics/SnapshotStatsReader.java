@@ -48,12 +48,8 @@ public final class SnapshotStatsReader implements StatsReader {
                         b.name(), c.label(), engine.sessions().endedTotal(b.name(), c)));
             }
         }
-        int threads = engine.config().global().ioThreads();
-        ProxyReading.Process process = new ProxyReading.Process(
-                context.version(),
-                context.startMillis(),
-                threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
-                ended);
+        ProxyReading.Process process =
+                new ProxyReading.Process(context.version(), context.startMillis(), engine.ioThreads(), ended);
         return new ProxyReading(stats, process, goTo);
     }
 }
