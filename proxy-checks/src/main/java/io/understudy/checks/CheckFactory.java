@@ -1,6 +1,6 @@
 package io.understudy.checks;
 
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 
 /** Makes the {@link Check} for a server from its check settings ({@code server.config().check()}). */
 @FunctionalInterface

@@ -1,6 +1,6 @@
 package io.understudy.checks;
 
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 
 /**
  * Told about every active check that completed (not live-traffic failures counted as checks). Called on the control

@@ -1,11 +1,11 @@
 package io.understudy.checks;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.backend.ConnectFailure;
-import io.understudy.core.control.ControlObserver;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.control.ServerTransition;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerTransition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -2,9 +2,9 @@ package io.understudy.checks;
 
 import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.CheckConfig;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.OpState;
+import io.understudy.core.model.Server;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

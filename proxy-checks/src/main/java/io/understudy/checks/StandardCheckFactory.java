@@ -6,7 +6,7 @@ import io.understudy.checks.sql.SqlCheck;
 import io.understudy.checks.sql.SqlCheckExecutor;
 import io.understudy.checks.tcp.TcpCheck;
 import io.understudy.core.config.CheckConfig;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import io.understudy.core.transport.Transport;
 
 /**

@@ -1,18 +1,18 @@
 package io.understudy.core;
 
 import io.netty.channel.EventLoopGroup;
-import io.understudy.core.backend.Backend;
 import io.understudy.core.backend.BackendConnector;
 import io.understudy.core.config.DurationText;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.control.SessionShutdownPolicy;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.frontend.Frontend;
 import io.understudy.core.frontend.FrontendListener;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlPlane;
 import io.understudy.core.session.SessionLog;
 import io.understudy.core.session.SessionRegistry;
+import io.understudy.core.session.SessionShutdownPolicy;
 import io.understudy.core.session.TerminationCause;
 import io.understudy.core.transport.Transport;
 import java.net.InetSocketAddress;

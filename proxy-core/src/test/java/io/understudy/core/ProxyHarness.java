@@ -1,9 +1,9 @@
 package io.understudy.core;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.Server;
 import io.understudy.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;

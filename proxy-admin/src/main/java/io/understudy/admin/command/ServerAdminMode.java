@@ -1,9 +1,9 @@
 package io.understudy.admin.command;
 
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +70,7 @@ enum ServerAdminMode {
             return "DRAIN";
         }
         if (!state.op().takesTraffic()) {
-            return state.op() == io.understudy.core.server.OpState.STOPPING ? "NOLB" : "DOWN";
+            return state.op() == io.understudy.core.model.OpState.STOPPING ? "NOLB" : "DOWN";
         }
         if (state.weight() == 0) {
             return "weight 0";

@@ -1,8 +1,8 @@
 package io.understudy.admin.command;
 
-import io.understudy.core.backend.Backend;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.Optional;
 

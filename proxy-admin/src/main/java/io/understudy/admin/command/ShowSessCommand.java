@@ -2,7 +2,7 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import io.understudy.core.session.ProxySession;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package io.understudy.admin.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.understudy.core.backend.Backend;
+import io.understudy.core.model.Backend;
 import io.understudy.core.session.SessionRegistry;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.understudy.admin.state;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;

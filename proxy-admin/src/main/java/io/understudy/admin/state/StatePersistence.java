@@ -1,11 +1,11 @@
 package io.understudy.admin.state;
 
 import io.understudy.admin.state.AdminState.Note;
-import io.understudy.core.control.ControlObserver;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.control.ServerTransition;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
+import io.understudy.core.model.ServerTransition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

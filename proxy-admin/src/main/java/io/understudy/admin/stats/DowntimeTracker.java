@@ -1,12 +1,12 @@
 package io.understudy.admin.stats;
 
-import io.understudy.core.backend.Backend;
-import io.understudy.core.control.ControlObserver;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.control.ServerTransition;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.OpState;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
+import io.understudy.core.model.ServerTransition;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

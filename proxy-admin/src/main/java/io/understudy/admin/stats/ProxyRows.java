@@ -2,11 +2,11 @@ package io.understudy.admin.stats;
 
 import static io.understudy.admin.stats.StatField.*;
 
-import io.understudy.core.backend.Backend;
-import io.understudy.core.backend.BackendSnapshot;
 import io.understudy.core.counter.TrafficCounters;
 import io.understudy.core.frontend.Frontend;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.BackendSnapshot;
+import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.Optional;
 

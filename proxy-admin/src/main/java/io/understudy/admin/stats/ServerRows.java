@@ -6,8 +6,8 @@ import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckSnapshot;
 import io.understudy.checks.CheckStatus;
 import io.understudy.core.counter.TrafficCounters;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.util.Optional;
 
 /**

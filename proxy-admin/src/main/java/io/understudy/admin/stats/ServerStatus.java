@@ -2,7 +2,7 @@ package io.understudy.admin.stats;
 
 import io.understudy.checks.CheckSnapshot;
 import io.understudy.checks.Health;
-import io.understudy.core.server.ServerState;
+import io.understudy.core.model.ServerState;
 import java.util.Optional;
 
 /**

@@ -2,9 +2,9 @@ package io.understudy.admin.stats;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.checks.HealthChecker;
-import io.understudy.core.backend.Backend;
 import io.understudy.core.frontend.Frontend;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

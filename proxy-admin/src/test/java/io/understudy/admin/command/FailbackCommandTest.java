@@ -2,10 +2,10 @@ package io.understudy.admin.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.AdminSocketConfig.Level;
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.server.OpState;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.OpState;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

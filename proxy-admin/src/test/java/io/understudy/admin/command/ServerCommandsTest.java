@@ -3,8 +3,8 @@ package io.understudy.admin.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.config.AdminSocketConfig.Level;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.Server;
 import io.understudy.testkit.LeakDetectionExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

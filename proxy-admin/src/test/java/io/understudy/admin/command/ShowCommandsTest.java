@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.understudy.core.config.AdminSocketConfig.Level;
-import io.understudy.core.server.AdminFlag;
+import io.understudy.core.model.AdminFlag;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.understudy.admin.stats.StatRow;
 import io.understudy.admin.stats.StatsSnapshot;
-import io.understudy.core.server.AdminFlag;
+import io.understudy.core.model.AdminFlag;
 import io.understudy.testkit.FreePorts;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -8,7 +8,7 @@ import io.understudy.checks.StandardCheckFactory;
 import io.understudy.checks.sql.SqlCheckExecutor;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.config.ConfigLoader;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

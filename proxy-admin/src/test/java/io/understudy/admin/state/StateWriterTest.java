@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.understudy.core.ProxyEngine;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

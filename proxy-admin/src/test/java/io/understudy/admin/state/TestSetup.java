@@ -15,7 +15,7 @@ import io.understudy.core.config.HostPort;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.config.ServerConfig;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

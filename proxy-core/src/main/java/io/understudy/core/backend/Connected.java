@@ -1,7 +1,8 @@
 package io.understudy.core.backend;
 
 import io.netty.channel.Channel;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.BackendSnapshot;
+import io.understudy.core.model.Server;
 
 /**
  * A server connection made for a session: which server, the channel (connected, not reading), the first bytes the

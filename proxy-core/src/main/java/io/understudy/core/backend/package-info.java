@@ -1,5 +1,5 @@
 /**
- * Backends: their immutable {@link io.understudy.core.backend.BackendSnapshot} of usable servers, the balance
+ * Backends: their immutable {@link io.understudy.core.model.BackendSnapshot} of usable servers, the balance
  * strategies that pick among them, and the {@link io.understudy.core.backend.BackendConnector} that connects with
  * retries and redispatch.
  */

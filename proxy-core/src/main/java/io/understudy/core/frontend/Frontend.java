@@ -1,8 +1,8 @@
 package io.understudy.core.frontend;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.counter.TrafficCounters;
+import io.understudy.core.model.Backend;
 
 /** A named listening side and the backend it forwards to, with its counters and listening status. */
 public final class Frontend {

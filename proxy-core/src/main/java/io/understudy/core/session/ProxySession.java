@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.understudy.core.counter.TrafficCounters;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import java.net.SocketAddress;
 import java.util.Optional;
 

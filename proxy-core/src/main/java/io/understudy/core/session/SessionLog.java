@@ -1,6 +1,6 @@
 package io.understudy.core.session;
 
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;

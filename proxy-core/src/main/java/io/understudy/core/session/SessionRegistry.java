@@ -2,7 +2,7 @@ package io.understudy.core.session;
 
 import io.netty.channel.Channel;
 import io.understudy.core.counter.TrafficCounters;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.Server;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;

@@ -7,7 +7,7 @@ import io.understudy.core.ProxyHarness;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.Balance;
-import io.understudy.core.server.AdminFlag;
+import io.understudy.core.model.AdminFlag;
 import io.understudy.core.session.TerminationCause;
 import java.io.IOException;
 import java.io.InputStream;
@@ -183,7 +183,7 @@ class ConnectFailoverTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> primary.accepted() == 1);
             proxy.engine()
                     .control()
-                    .setOperational(proxy.server("Primary"), io.understudy.core.server.OpState.STOPPED, "test")
+                    .setOperational(proxy.server("Primary"), io.understudy.core.model.OpState.STOPPED, "test")
                     .get();
             greet.countDown();
             assertThat(greeting(client)).isEqualTo("BACKUP");

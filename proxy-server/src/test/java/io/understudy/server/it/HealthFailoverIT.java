@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.understudy.core.control.ControlObserver;
-import io.understudy.core.control.ServerTransition;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerTransition;
 import io.understudy.testkit.LeakDetectionExtension;
 import io.understudy.testkit.MariaDbExtension;
 import io.understudy.testkit.MariaDbServer;

@@ -36,7 +36,7 @@ final class InProcessProxy implements AutoCloseable {
         return proxy.health();
     }
 
-    io.understudy.core.server.Server server(String name) {
+    io.understudy.core.model.Server server(String name) {
         return engine().backends().get(0).server(name).orElseThrow();
     }
 

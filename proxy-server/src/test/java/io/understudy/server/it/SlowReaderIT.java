@@ -3,8 +3,8 @@ package io.understudy.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.understudy.core.model.Server;
 import io.understudy.core.relay.RelayLimits;
-import io.understudy.core.server.Server;
 import io.understudy.core.session.ProxySession;
 import io.understudy.testkit.LeakDetectionExtension;
 import io.understudy.testkit.MariaDbExtension;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
+import io.understudy.core.model.OpState;
+import io.understudy.core.model.Server;
 import io.understudy.testkit.LeakDetectionExtension;
 import io.understudy.testkit.MariaDbExtension;
 import java.sql.SQLException;

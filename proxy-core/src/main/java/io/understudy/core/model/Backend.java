@@ -1,10 +1,8 @@
-package io.understudy.core.backend;
+package io.understudy.core.model;
 
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.counter.TrafficCounters;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,8 +1,4 @@
-package io.understudy.core.control;
-
-import io.understudy.core.backend.BackendSnapshot;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
+package io.understudy.core.model;
 
 /**
  * One change of one server's state, as published.

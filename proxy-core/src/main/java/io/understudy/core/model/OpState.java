@@ -1,4 +1,4 @@
-package io.understudy.core.server;
+package io.understudy.core.model;
 
 /**
  * A server's operational state, HAProxy's {@code SRV_ST_*}; the ordinal is the {@code srv_op_state} number printed by

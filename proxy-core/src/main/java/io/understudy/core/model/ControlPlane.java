@@ -1,12 +1,6 @@
-package io.understudy.core.control;
+package io.understudy.core.model;
 
-import io.understudy.core.backend.Backend;
-import io.understudy.core.backend.BackendSnapshot;
 import io.understudy.core.backend.ConnectFailure;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;

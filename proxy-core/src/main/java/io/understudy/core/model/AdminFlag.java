@@ -1,4 +1,4 @@
-package io.understudy.core.server;
+package io.understudy.core.model;
 
 /**
  * An administrative flag on a server, set by an operator or by the config and independent of health. Bit values are

@@ -1,4 +1,4 @@
-package io.understudy.core.server;
+package io.understudy.core.model;
 
 import java.util.Collections;
 import java.util.EnumSet;

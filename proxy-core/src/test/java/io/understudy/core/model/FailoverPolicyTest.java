@@ -1,4 +1,4 @@
-package io.understudy.core.control;
+package io.understudy.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,13 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
 import io.understudy.core.session.TerminationCause;
 import java.io.InputStream;
 import java.net.Socket;

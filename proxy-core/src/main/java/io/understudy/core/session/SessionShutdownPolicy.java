@@ -1,10 +1,11 @@
-package io.understudy.core.control;
+package io.understudy.core.session;
 
-import io.understudy.core.backend.Backend;
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.server.Server;
-import io.understudy.core.session.SessionRegistry;
-import io.understudy.core.session.TerminationCause;
+import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerTransition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
-package io.understudy.core.backend;
+package io.understudy.core.model;
 
-import io.understudy.core.server.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

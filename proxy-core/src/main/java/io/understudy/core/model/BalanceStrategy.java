@@ -1,7 +1,6 @@
-package io.understudy.core.backend;
+package io.understudy.core.model;
 
 import io.understudy.core.config.Balance;
-import io.understudy.core.server.Server;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.understudy.core.server;
+package io.understudy.core.model;
 
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.counter.TrafficCounters;
@@ -57,7 +57,7 @@ public final class Server {
         return state;
     }
 
-    /** Only the control plane calls this; see {@code io.understudy.core.control.ControlPlane}. */
+    /** Only the control plane calls this; see {@code io.understudy.core.model.ControlPlane}. */
     public void publish(ServerState next) {
         this.state = next;
     }

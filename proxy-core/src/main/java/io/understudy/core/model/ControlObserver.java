@@ -1,7 +1,6 @@
-package io.understudy.core.control;
+package io.understudy.core.model;
 
 import io.understudy.core.backend.ConnectFailure;
-import io.understudy.core.server.Server;
 
 /**
  * Told about what the control plane does. Called on the control plane's thread, in order; implementations must return

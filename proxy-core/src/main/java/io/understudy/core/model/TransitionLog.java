@@ -1,10 +1,5 @@
-package io.understudy.core.control;
+package io.understudy.core.model;
 
-import io.understudy.core.backend.BackendSnapshot;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
-import io.understudy.core.server.ServerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

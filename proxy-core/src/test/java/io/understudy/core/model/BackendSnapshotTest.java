@@ -1,14 +1,10 @@
-package io.understudy.core.backend;
+package io.understudy.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
-import io.understudy.core.control.ControlPlane;
-import io.understudy.core.server.AdminFlag;
-import io.understudy.core.server.OpState;
-import io.understudy.core.server.Server;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
