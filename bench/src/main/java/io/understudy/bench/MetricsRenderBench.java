@@ -8,7 +8,6 @@ import io.understudy.admin.AdminContext;
 import io.understudy.admin.metrics.MetricsServer;
 import io.understudy.admin.metrics.MetricsSettings;
 import io.understudy.admin.metrics.ProxyMetrics;
-import io.understudy.admin.stats.DowntimeTracker;
 import io.understudy.admin.stats.StatsSnapshot;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
@@ -60,8 +59,7 @@ public final class MetricsRenderBench {
         AdminContext ctx = new AdminContext(
                 engine, health, "bench", ProcessHandle.current().pid(), engine.startMillis());
         fillCounters(engine);
-        DowntimeTracker downtime = DowntimeTracker.attach(engine.control());
-        try (ProxyMetrics metrics = new ProxyMetrics(ctx, "understudy", downtime)) {
+        try (ProxyMetrics metrics = new ProxyMetrics(ctx, "understudy")) {
             ByteBuf buf = Unpooled.buffer(4 << 20);
             int bytes = render(metrics, buf);
             long lines = buf.toString(StandardCharsets.UTF_8)
@@ -70,7 +68,7 @@ public final class MetricsRenderBench {
                     .count();
             for (int i = 0; i < iterations; i++) {
                 render(metrics, buf);
-                StatsSnapshot.capture(ctx, downtime);
+                StatsSnapshot.capture(ctx);
             }
             long[] renderNanos = new long[iterations];
             long[] snapshotNanos = new long[iterations];
@@ -78,7 +76,7 @@ public final class MetricsRenderBench {
                 long t0 = System.nanoTime();
                 render(metrics, buf);
                 long t1 = System.nanoTime();
-                StatsSnapshot.capture(ctx, downtime);
+                StatsSnapshot.capture(ctx);
                 long t2 = System.nanoTime();
                 renderNanos[i] = t1 - t0;
                 snapshotNanos[i] = t2 - t1;

@@ -3,8 +3,8 @@ package io.understudy.checks;
 import io.understudy.core.model.Server;
 
 /**
- * Told about every active check that completed (not live-traffic failures counted as checks). Called on the control
- * plane's thread: implementations must return at once.
+ * Told about every active check that completed (not live-traffic failures counted as checks). Called on the checkers' timer
+ * thread: implementations must return at once.
  */
 @FunctionalInterface
 public interface CheckListener {

@@ -1,5 +1,6 @@
 package io.understudy.checks;
 
+import io.understudy.core.backend.ConnectFailure;
 import java.util.OptionalInt;
 
 /**
@@ -13,6 +14,12 @@ import java.util.OptionalInt;
 public record CheckResult(CheckStatus status, OptionalInt code, String info, long durationMillis) {
     public static CheckResult of(CheckStatus status, String info, long durationMillis) {
         return new CheckResult(status, OptionalInt.empty(), info, durationMillis);
+    }
+
+    /** A check that could not connect: HAProxy's status for the failure's kind, with the OS's words. */
+    public static CheckResult connectFailed(Throwable cause, long durationMillis) {
+        ConnectFailure f = ConnectFailure.of(cause);
+        return of(CheckStatus.of(f.kind()), f.message(), durationMillis);
     }
 
     public static CheckResult withCode(CheckStatus status, int code, String info, long durationMillis) {

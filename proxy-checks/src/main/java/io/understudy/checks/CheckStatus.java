@@ -1,5 +1,7 @@
 package io.understudy.checks;
 
+import io.understudy.core.backend.ConnectFailure;
+
 /**
  * The outcome class of one check, with HAProxy's codes and words ({@code check_status} in {@code show stat},
  * {@code check_desc}, and the numbers {@code show servers state} prints as {@code srv_check_status}).
@@ -31,6 +33,16 @@ public enum CheckStatus {
         this.number = number;
         this.description = description;
         this.outcome = outcome;
+    }
+
+    /** The status a check gets for a connect failure of this kind. */
+    public static CheckStatus of(ConnectFailure.Kind kind) {
+        return switch (kind) {
+            case CONNECTION -> L4CON;
+            case TIMEOUT -> L4TOUT;
+            case NO_GREETING -> L7TOUT;
+            case LOCAL -> SOCKERR;
+        };
     }
 
     /** HAProxy's enum number ({@code srv_check_status} in {@code show servers state}). */

@@ -1,14 +1,17 @@
 package io.understudy.checks;
 
-import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.ControlObserver;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.ModelEvent;
+import io.understudy.core.model.ModelEvent.ServerChanged;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
-import io.understudy.core.model.ServerTransition;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,17 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the health checks of every checked server and feeds their results to the control plane. Also listens to the
- * control plane: live-traffic connect failures count as failed checks and trigger an immediate re-check (so a dead
- * primary is usually marked down by the first client that finds it), and a server leaving maintenance is checked at
- * once.
+ * Runs the health checks of every checked server and submits their results to the control plane. Also watches the
+ * model's events: a server that live traffic could not reach, that left maintenance or whose checks were turned back on
+ * is checked at once (so a dead primary is usually marked down by the first client that finds it). It never changes
+ * the model but by submitting a check's outcome.
  */
 public final class HealthChecker implements ControlObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
 
     private final ControlPlane control;
     private final Map<Server, ServerChecker> checkers = new LinkedHashMap<>();
-    private final java.util.List<CheckListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "understudy-check-timer");
         t.setDaemon(true);
@@ -44,15 +47,10 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         }
     }
 
-    /**
-     * Publishes initial states and schedules the first checks; returns once initial states are published, so that a
-     * server configured to start down is down before any frontend binds.
-     */
+    /** Schedules the first checks. Servers start in the state the configuration gives them (up, or down). */
     public void start() {
         control.addObserver(this);
-        control.submit(() -> checkers.values().forEach(ServerChecker::start)).join();
-        // Let the initial state changes queued by start() go through before returning.
-        control.submit(() -> {}).join();
+        checkers.values().forEach(ServerChecker::start);
         if (!checkers.isEmpty()) {
             LOG.info("health checks started for {} servers", checkers.size());
         }
@@ -69,40 +67,34 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         return c == null ? Optional.empty() : Optional.of(c.snapshot());
     }
 
-    /** Suspends or resumes the checks of a server ({@code disable health} / {@code enable health}). */
-    public boolean pause(Server server, boolean paused) {
-        ServerChecker c = checkers.get(server);
+    /** Control plane's thread: re-checks at once the servers whose health an event put in doubt. */
+    @Override
+    public void onEvent(ModelEvent event) {
+        if (!(event instanceof ServerChanged s)) {
+            return;
+        }
+        ServerChecker c = checkers.get(s.server());
         if (c == null) {
-            return false;
+            return;
         }
-        control.submit(() -> c.pause(paused)).join();
-        return true;
-    }
-
-    @Override
-    public void onConnectFailure(Server server, ConnectFailure failure) {
-        ServerChecker c = checkers.get(server);
-        if (c != null) {
-            c.passiveFailure(failure);
-        }
-    }
-
-    @Override
-    public void onTransition(ServerTransition t) {
-        ServerChecker c = checkers.get(t.server());
-        if (c != null && t.before().inMaintenance() && !t.after().inMaintenance()) {
-            c.leftMaintenance();
+        boolean checksBackOn =
+                !s.before().check().enabled() && s.after().check().enabled();
+        if (s.origin() == Origin.TRAFFIC || s.leftMaintenance() || checksBackOn) {
+            c.checkNow();
         }
     }
 
     @Override
     public void close() {
-        control.submit(() -> checkers.values().forEach(ServerChecker::stop)).join();
-        timer.shutdownNow();
+        checkers.values().forEach(ServerChecker::stop);
+        timer.shutdown();
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            timer.shutdownNow();
         }
     }
 }

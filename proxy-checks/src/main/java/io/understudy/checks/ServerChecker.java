@@ -1,11 +1,15 @@
 package io.understudy.checks;
 
-import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.CheckConfig;
+import io.understudy.core.model.CheckVerdict;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
-import io.understudy.core.model.OpState;
+import io.understudy.core.model.Health;
 import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,10 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks one server on a schedule and turns results into state: updates the rise/fall counter, publishes a
- * {@link CheckSnapshot}, and asks the control plane to mark the server up or down when the counter crosses
- * {@code rise}. Every result is applied on the control plane's thread, so this object has a single writer; the timer
- * only starts checks.
+ * Checks one server on a schedule and submits each result to the control plane, which moves the rise/fall counter and
+ * marks the server up or down; the next check is scheduled from the counter the commit left. Runs on the checkers'
+ * timer thread (one thread), which owns every field here.
  */
 final class ServerChecker {
     private static final Logger LOG = LoggerFactory.getLogger(ServerChecker.class);
@@ -27,14 +30,13 @@ final class ServerChecker {
     private final Check check;
     private final ControlPlane control;
     private final ScheduledExecutorService timer;
-    private final java.util.List<CheckListener> listeners;
+    private final List<CheckListener> listeners;
 
-    /** Written on the control plane's thread only. */
-    private volatile CheckSnapshot snapshot;
+    /** Written on the timer thread only; read from anywhere. */
+    private volatile LastCheck last = LastCheck.NONE;
 
-    // Control-plane thread only.
+    // Timer thread only.
     private ScheduledFuture<?> next;
-    private boolean passiveCountedSinceLastCheck;
     private boolean stopped;
 
     ServerChecker(
@@ -42,85 +44,49 @@ final class ServerChecker {
             Check check,
             ControlPlane control,
             ScheduledExecutorService timer,
-            java.util.List<CheckListener> listeners) {
+            List<CheckListener> listeners) {
         this.server = server;
         this.listeners = listeners;
         this.cfg = server.config().check();
         this.check = check;
         this.control = control;
         this.timer = timer;
-        this.snapshot = CheckSnapshot.initial(Health.initial(cfg.initialUp(), cfg.rise(), cfg.fall()));
-    }
-
-    Server server() {
-        return server;
     }
 
     CheckSnapshot snapshot() {
-        return snapshot;
+        return CheckSnapshot.of(server.state(), last);
     }
 
-    /** Publishes the initial operational state and schedules the first check. Control-plane thread. */
+    /** Schedules the first check. */
     void start() {
-        if (!cfg.initialUp()) {
-            control.setOperational(
-                    server, OpState.STOPPED, "initial state down: waiting for " + cfg.rise() + " checks");
-        }
-        schedule(jitter(cfg.fastinter()));
+        onTimer(() -> schedule(jitter(cfg.fastinter())));
     }
 
-    /** Stops checking. Control-plane thread. */
+    /** Stops checking. */
     void stop() {
-        stopped = true;
-        if (next != null) {
-            next.cancel(false);
-        }
+        onTimer(() -> {
+            stopped = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        });
     }
 
-    /** Runs a check as soon as possible unless one is already running. Control-plane thread. */
+    /** Runs a check as soon as possible unless one is already running. Any thread. */
     void checkNow() {
-        if (!stopped && !snapshot.inProgress()) {
-            schedule(0);
-        }
+        onTimer(() -> {
+            if (!stopped && !last.inProgress()) {
+                schedule(0);
+            }
+        });
     }
 
-    /** {@code disable health} / {@code enable health}. Control-plane thread. */
-    void pause(boolean paused) {
-        snapshot = snapshot.withPaused(paused);
-        if (!paused) {
-            checkNow();
+    private void onTimer(Runnable r) {
+        try {
+            timer.execute(r);
+        } catch (RejectedExecutionException e) {
+            // The checker is closing: nothing more to run.
         }
-    }
-
-    /**
-     * Live traffic could not connect: counts as one failed check (at most one between two active checks, so a burst of
-     * clients does not take a server down alone) and triggers an immediate active check. Control-plane thread.
-     */
-    void passiveFailure(ConnectFailure failure) {
-        if (stopped || snapshot.paused() || server.state().inMaintenance()) {
-            return;
-        }
-        if (!passiveCountedSinceLastCheck) {
-            passiveCountedSinceLastCheck = true;
-            CheckStatus status =
-                    switch (failure.kind()) {
-                        case REFUSED -> CheckStatus.L4CON;
-                        case TIMEOUT -> CheckStatus.L4TOUT;
-                        case NO_GREETING -> CheckStatus.L7TOUT;
-                        case ERROR -> CheckStatus.SOCKERR;
-                    };
-            apply(CheckResult.of(status, "live traffic: " + failure.message(), 0), true);
-        }
-        checkNow();
-    }
-
-    /** Leaving maintenance: HAProxy restarts the counter at {@code rise} (up, one failure from down), then checks. */
-    void leftMaintenance() {
-        snapshot = snapshot.withHealth(new Health(cfg.rise(), cfg.rise(), cfg.fall()));
-        if (!server.state().op().takesTraffic()) {
-            control.setOperational(server, OpState.RUNNING, "leaving maintenance");
-        }
-        checkNow();
     }
 
     private void schedule(long delayMillis) {
@@ -130,70 +96,58 @@ final class ServerChecker {
         next = timer.schedule(this::launch, delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Timer thread: starts a check and routes its result to the control plane's thread. */
+    /** Timer thread: starts a check unless one runs already, or checks are off or paused by maintenance. */
     private void launch() {
-        control.submit(() -> {
-            // A burst of live-traffic failures can queue several launches before the first one runs: one check at a
-            // time, and the running check's completion schedules the next.
-            if (stopped || snapshot.inProgress()) {
-                return;
-            }
-            if (snapshot.paused() || server.state().inMaintenance()) {
-                schedule(jitter(cfg.inter()));
-                return;
-            }
-            snapshot = snapshot.starting();
-            long guard = cfg.timeout().toMillis() + 2_000;
-            check.run()
-                    .toCompletableFuture()
-                    .completeOnTimeout(
-                            CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
-                            guard,
-                            TimeUnit.MILLISECONDS)
-                    .exceptionally(e -> CheckResult.of(CheckStatus.SOCKERR, String.valueOf(e), 0))
-                    .thenAccept(r -> control.submit(() -> completed(r)));
-        });
+        if (stopped || last.inProgress()) {
+            return;
+        }
+        ServerState st = server.state();
+        if (!st.check().enabled() || st.inMaintenance()) {
+            schedule(jitter(cfg.inter()));
+            return;
+        }
+        last = last.starting();
+        long guard = cfg.timeout().toMillis() + 2_000;
+        check.run()
+                .toCompletableFuture()
+                .completeOnTimeout(
+                        CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
+                        guard,
+                        TimeUnit.MILLISECONDS)
+                .exceptionally(e -> CheckResult.of(CheckStatus.SOCKERR, String.valueOf(e), 0))
+                .thenAccept(r -> onTimer(() -> completed(r)));
     }
 
     private void completed(CheckResult r) {
         if (stopped) {
             return;
         }
-        passiveCountedSinceLastCheck = false;
-        apply(r, false);
+        last = new LastCheck(java.util.Optional.of(r), System.currentTimeMillis(), false);
         for (CheckListener l : listeners) {
             l.checkCompleted(server, r);
         }
-        Health h = snapshot.health();
+        Health before = server.state().check().health();
+        control.apply(new ControlCommand.CheckOutcome(server, verdict(r.status()), r.describe()))
+                .thenRun(() -> onTimer(() -> scheduleNext(r, before)));
+    }
+
+    private void scheduleNext(CheckResult r, Health before) {
+        if (stopped) {
+            return;
+        }
+        Health h = server.state().check().health();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} check {}: {} -> {}", server, r.describe(), before.statusText(), h.statusText());
+        }
         Duration wait = h.transitional() ? cfg.fastinter() : h.health() == 0 ? cfg.downinter() : cfg.inter();
         schedule(jitter(wait));
     }
 
-    private void apply(CheckResult r, boolean passive) {
-        CheckSnapshot before = snapshot;
-        Health h = before.health();
-        if (r.status().passed()) {
-            h = h.onSuccess();
-        } else if (r.status().failed()) {
-            h = h.onFailure();
+    static CheckVerdict verdict(CheckStatus status) {
+        if (status.passed()) {
+            return CheckVerdict.PASSED;
         }
-        boolean wentDown = before.health().up() && !h.up();
-        boolean wentUp = !before.health().up() && h.up();
-        // completed() keeps inProgress only for a passive failure arriving while a check runs.
-        snapshot = before.completed(r, h, System.currentTimeMillis(), wentDown, passive);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug(
-                    "{} check {}: {} -> {}",
-                    server,
-                    r.describe(),
-                    before.health().statusText(),
-                    h.statusText());
-        }
-        if (wentDown) {
-            control.setOperational(server, OpState.STOPPED, r.describe());
-        } else if (wentUp || (h.up() && !server.state().op().takesTraffic())) {
-            control.setOperational(server, OpState.RUNNING, r.describe());
-        }
+        return status.failed() ? CheckVerdict.FAILED : CheckVerdict.NEUTRAL;
     }
 
     private long jitter(Duration d) {

@@ -10,10 +10,12 @@ import io.understudy.core.config.CheckConfig;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.config.HostPort;
 import io.understudy.core.config.ServerConfig;
-import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.OpState;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Timeout;
 /** The scheduler and state machine, driven by scripted check results instead of servers. */
 @Timeout(30)
 class HealthCheckerTest {
+    private static final ConnectFailure REFUSED =
+            new ConnectFailure(ConnectFailure.Kind.CONNECTION, "Connection refused");
+
     private final ConcurrentHashMap<String, AtomicReference<CheckStatus>> answers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private ControlPlane control;
@@ -122,7 +127,7 @@ class HealthCheckerTest {
         assertThat(checker.snapshot(s("Primary")).orElseThrow().failedChecks()).isEqualTo(3);
         assertThat(snap.downTransitions()).isEqualTo(1);
         assertThat(snap.status()).isEqualTo(CheckStatus.L7STS);
-        assertThat(s("Primary").state().reason())
+        assertThat(s("Primary").state().reason().text())
                 .isEqualTo("Layer7 wrong status, code: 1045, info: \"#28000Access denied\", check duration: 3ms");
         assertThat(backend.snapshot().runningOnBackup()).isTrue();
 
@@ -137,7 +142,7 @@ class HealthCheckerTest {
     void aServerConfiguredToStartDownTakesNoTrafficUntilRiseChecksPass() {
         answers.clear();
         start(false, Duration.ofSeconds(30));
-        // start() returns after the initial state is published: nothing is usable yet.
+        // The configuration's initial state: nothing is usable before rise checks pass.
         assertThat(backend.snapshot().noServerAvailable()).isTrue();
         await().until(() -> s("Primary").state().op() == OpState.RUNNING);
         assertThat(runs.get("Primary").get()).isGreaterThanOrEqualTo(2);
@@ -156,8 +161,7 @@ class HealthCheckerTest {
         answers.get("Primary").set(CheckStatus.L4CON);
         // A burst of clients failing at once counts once, then the re-checks (at fastinter) finish the job.
         for (int i = 0; i < 10; i++) {
-            control.reportConnectFailure(
-                    s("Primary"), new ConnectFailure(ConnectFailure.Kind.REFUSED, "Connection refused"));
+            control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> s("Primary").state().op() == OpState.STOPPED);
         CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();
@@ -173,25 +177,33 @@ class HealthCheckerTest {
                 .health()
                 .statusText()
                 .equals("UP"));
-        control.setAdminFlag(s("Primary"), AdminFlag.FMAINT, true, "test").get();
+        control.apply(new ControlCommand.SetAdminMode(s("Primary"), AdminMode.MAINT, Origin.CLI, "test"))
+                .get();
         answers.get("Primary").set(CheckStatus.L4CON);
         int during = runs.get("Primary").get();
         await().during(Duration.ofMillis(200)).until(() -> runs.get("Primary").get() <= during + 1);
         assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
-        control.setAdminFlag(s("Primary"), AdminFlag.FMAINT, false, "test").get();
+        control.apply(new ControlCommand.SetAdminMode(s("Primary"), AdminMode.READY, Origin.CLI, "test"))
+                .get();
         await().until(() -> s("Primary").state().op() == OpState.STOPPED);
     }
 
     @Test
-    void disableHealthStopsChecking() {
+    void disableHealthStopsChecking() throws Exception {
         start(true, Duration.ofMillis(30));
         await().until(() -> runs.get("Primary").get() >= 2);
-        assertThat(checker.pause(s("Primary"), true)).isTrue();
+        assertThat(control.apply(new ControlCommand.SetChecksEnabled(s("Primary"), false, Origin.CLI))
+                        .get()
+                        .events())
+                .hasSize(1);
         answers.get("Primary").set(CheckStatus.L4CON);
         int paused = runs.get("Primary").get();
         await().during(Duration.ofMillis(200)).until(() -> runs.get("Primary").get() <= paused + 1);
         assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
-        assertThat(checker.pause(s("Primary"), false)).isTrue();
+        assertThat(control.apply(new ControlCommand.SetChecksEnabled(s("Primary"), true, Origin.CLI))
+                        .get()
+                        .events())
+                .hasSize(1);
         await().until(() -> s("Primary").state().op() == OpState.STOPPED);
     }
 
@@ -236,7 +248,7 @@ class HealthCheckerTest {
             checker.start();
             Server p = backend.server("Primary").orElseThrow();
             for (int i = 0; i < 50; i++) {
-                control.reportConnectFailure(p, new ConnectFailure(ConnectFailure.Kind.REFUSED, "Connection refused"));
+                control.apply(new ControlCommand.PassiveFailure(p, REFUSED));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> p.state().op() == OpState.STOPPED);
             // The burst's re-checks have run (the next regular one is 30 s away): never two at once.

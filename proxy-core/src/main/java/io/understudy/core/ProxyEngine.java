@@ -56,7 +56,7 @@ public final class ProxyEngine implements AutoCloseable {
         this.control =
                 new ControlPlane(backends, server -> (int) server.counters().currentSessions());
         // Close sessions of a server that lost its role (on-marked-down / on-marked-up), as the policy says.
-        control.addObserver(new SessionShutdownPolicy(control, sessions));
+        control.addObserver(new SessionShutdownPolicy(backends, sessions));
         for (int i = 0; i < config.listens().size(); i++) {
             ListenConfig l = config.listens().get(i);
             Backend backend = backends.get(i);

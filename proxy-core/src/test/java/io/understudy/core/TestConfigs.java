@@ -3,6 +3,7 @@ package io.understudy.core;
 import io.understudy.core.config.AdminConfig;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
+import io.understudy.core.config.CheckConfig;
 import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.HostPort;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds configs for tests without a file: one {@code listen} on 127.0.0.1 port 0. */
 public final class TestConfigs {
@@ -27,6 +29,7 @@ public final class TestConfigs {
     private Duration client = Duration.ofMinutes(1);
     private Duration server = Duration.ofMinutes(1);
     private int maxconn = 10_000;
+    private CheckConfig check = CheckConfig.disabled();
 
     private TestConfigs(String name) {
         this.name = name;
@@ -45,7 +48,38 @@ public final class TestConfigs {
     }
 
     public TestConfigs add(String serverName, int port, boolean backup, int weight) {
-        servers.add(new ServerConfig(serverName, servers.size() + 1, loopback(port), backup, weight, 0, false));
+        return add(serverName, port, backup, weight, 0);
+    }
+
+    /** A server with a {@code maxconn}. */
+    public TestConfigs add(String serverName, int port, boolean backup, int weight, int serverMaxconn) {
+        servers.add(new ServerConfig(
+                serverName, servers.size() + 1, loopback(port), backup, weight, serverMaxconn, false, check));
+        return this;
+    }
+
+    /**
+     * Servers added after this call have a {@code check} with rise 1 and fall 1, so that one check outcome submitted
+     * by the test marks them down or up (no checker runs in core tests: the test plays the health checker).
+     */
+    public TestConfigs checked() {
+        this.check = new CheckConfig(
+                true,
+                CheckConfig.CheckType.MYSQL,
+                "haproxy",
+                "",
+                CheckConfig.MySqlVariant.POST_41,
+                Duration.ofSeconds(1),
+                Duration.ofMillis(250),
+                Duration.ofSeconds(1),
+                1,
+                1,
+                Duration.ofSeconds(1),
+                0,
+                true,
+                "SELECT 1",
+                false,
+                Optional.empty());
         return this;
     }
 

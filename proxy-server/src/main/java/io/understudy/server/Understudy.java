@@ -10,7 +10,6 @@ import io.understudy.admin.metrics.MetricsServer;
 import io.understudy.admin.metrics.MetricsSettings;
 import io.understudy.admin.state.StateFileSettings;
 import io.understudy.admin.state.StatePersistence;
-import io.understudy.admin.stats.DowntimeTracker;
 import io.understudy.admin.stats.StatsCsvRenderer;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
@@ -48,20 +47,18 @@ public final class Understudy implements AutoCloseable {
         this.checkLoop = engine.transport().newGroup(1, "understudy-check");
         this.health =
                 new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sqlChecks));
-        // Attached before anything can change a server, so show stat's chkdown and downtime miss nothing.
-        DowntimeTracker downtime = DowntimeTracker.attach(engine.control());
         AdminContext context = new AdminContext(
                 engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis());
         this.admin = new AdminServer(
                 config.admin(),
-                CommandRegistry.standard(context, new StatsCsvRenderer(Optional.of(downtime))),
+                CommandRegistry.standard(context, new StatsCsvRenderer()),
                 CliLimits.defaults(),
                 engine.transport());
-        this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context, downtime));
+        this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context));
     }
 
     /**
-     * Restores the operators' admin state, starts the checks (publishing initial server states), opens the admin
+     * Restores the operators' admin state, starts the checks, opens the admin
      * sockets, then binds the frontends and the metrics endpoint. On any failure nothing stays bound.
      */
     public void start() throws BindFailedException, AdminSocketException {

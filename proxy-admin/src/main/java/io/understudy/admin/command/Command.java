@@ -26,6 +26,7 @@ public sealed interface Command
                 ShowCliLevelCommand,
                 ShowInfoCommand,
                 ShowServersStateCommand,
+                ShowEventsCommand,
                 ShowSessCommand,
                 ShowStatCommand,
                 ShutdownSessionCommand,

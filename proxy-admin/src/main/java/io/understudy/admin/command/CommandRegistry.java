@@ -6,10 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,25 +40,17 @@ public final class CommandRegistry {
      * @param stats what {@code show stat} prints
      */
     public static CommandRegistry standard(AdminContext context, StatsRenderer stats) {
-        // HealthChecker.pause waits for the control plane; it runs here, never on the socket's event loop. One thread
-        // that exits when idle, so the registry needs no closing.
-        ThreadPoolExecutor blocking =
-                new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "understudy-admin-wait");
-                    t.setDaemon(true);
-                    return t;
-                });
-        blocking.allowCoreThreadTimeOut(true);
-        return new CommandRegistry(standardCommands(context, stats, blocking), context.startMillis());
+        return new CommandRegistry(standardCommands(context, stats), context.startMillis());
     }
 
-    static List<Command> standardCommands(AdminContext context, StatsRenderer stats, Executor blocking) {
+    static List<Command> standardCommands(AdminContext context, StatsRenderer stats) {
         List<Command> list = new ArrayList<>();
         list.add(new ShowStatCommand(context, stats));
         list.add(new ShowInfoCommand(context));
         list.add(new ShowServersStateCommand(context));
         list.add(new ShowBackendCommand(context));
         list.add(new ShowSessCommand(context));
+        list.add(new ShowEventsCommand(context));
         list.add(new ShowCliLevelCommand());
         list.add(new GetWeightCommand(context));
         list.add(new DisableServerCommand(context));
@@ -70,8 +58,8 @@ public final class CommandRegistry {
         list.add(new SetServerCommand(context));
         list.add(new SetWeightCommand(context));
         list.add(new SetBackendCommand(context));
-        list.add(HealthCommand.disable(context, blocking));
-        list.add(HealthCommand.enable(context, blocking));
+        list.add(HealthCommand.disable(context));
+        list.add(HealthCommand.enable(context));
         list.add(new ShutdownSessionCommand(context));
         list.add(new ShutdownSessionsServerCommand(context));
         list.add(LevelCommand.operator());

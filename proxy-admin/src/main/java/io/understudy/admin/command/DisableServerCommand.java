@@ -2,6 +2,9 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.ControlCommand;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,8 @@ final class DisableServerCommand implements Command {
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
         Server s = ServerLookup.server(context.engine().control(), Command.arg(args, 2));
-        return ServerAdminMode.MAINT.apply(context.engine().control(), s);
+        return Commits.silent(context.engine()
+                .control()
+                .apply(new ControlCommand.SetAdminMode(s, AdminMode.MAINT, Origin.CLI, "disable server")));
     }
 }

@@ -2,13 +2,16 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.ControlCommand;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code enable server <b>/<s>}: leaves maintenance and drain, as {@code set server ... state ready}; this also brings
- * up a server the configuration disabled (see {@link ServerAdminMode}). The health checker re-checks it at once.
+ * up a server the configuration disabled (see {@link AdminMode}). The health checker re-checks it at once.
  * Replies with an empty line. Admin only.
  */
 final class EnableServerCommand implements Command {
@@ -36,6 +39,8 @@ final class EnableServerCommand implements Command {
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
         Server s = ServerLookup.server(context.engine().control(), Command.arg(args, 2));
-        return ServerAdminMode.READY.apply(context.engine().control(), s);
+        return Commits.silent(context.engine()
+                .control()
+                .apply(new ControlCommand.SetAdminMode(s, AdminMode.READY, Origin.CLI, "enable server")));
     }
 }

@@ -2,10 +2,11 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.model.ControlCommand;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * {@code disable health <b>/<s>} and {@code enable health <b>/<s>}: suspend or resume a server's health checks; its
@@ -14,21 +15,19 @@ import java.util.concurrent.Executor;
  */
 final class HealthCommand implements Command {
     private final AdminContext context;
-    private final Executor blocking;
     private final boolean enable;
 
-    private HealthCommand(AdminContext context, Executor blocking, boolean enable) {
+    private HealthCommand(AdminContext context, boolean enable) {
         this.context = context;
-        this.blocking = blocking;
         this.enable = enable;
     }
 
-    static HealthCommand enable(AdminContext context, Executor blocking) {
-        return new HealthCommand(context, blocking, true);
+    static HealthCommand enable(AdminContext context) {
+        return new HealthCommand(context, true);
     }
 
-    static HealthCommand disable(AdminContext context, Executor blocking) {
-        return new HealthCommand(context, blocking, false);
+    static HealthCommand disable(AdminContext context) {
+        return new HealthCommand(context, false);
     }
 
     @Override
@@ -51,18 +50,13 @@ final class HealthCommand implements Command {
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
         Server s = ServerLookup.server(context.engine().control(), Command.arg(args, 2));
-        if (context.health().snapshot(s).isEmpty()) {
+        if (!s.config().check().enabled()) {
             if (enable) {
                 throw new CliException(CliMessages.HEALTH_NOT_CONFIGURED);
             }
             return Command.reply("");
         }
-        // pause() waits for the control plane's thread: never on the event loop.
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    context.health().pause(s, !enable);
-                    return "";
-                },
-                blocking);
+        return Commits.silent(
+                context.engine().control().apply(new ControlCommand.SetChecksEnabled(s, enable, Origin.CLI)));
     }
 }

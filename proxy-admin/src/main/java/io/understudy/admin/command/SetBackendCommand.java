@@ -3,12 +3,13 @@ package io.understudy.admin.command;
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Manual failback, which HAProxy has no command for:
@@ -58,26 +59,23 @@ final class SetBackendCommand implements Command {
             throw new CliException(CliMessages.SET_BACKEND_USAGE);
         }
         if ("auto".equals(target)) {
-            return control.moveTraffic(backend, Optional.empty(), "admin socket: active-server auto")
-                    .thenApply(s -> "");
+            return Commits.silent(control.apply(new ControlCommand.MoveTraffic(
+                    backend, Optional.empty(), Origin.CLI, "set backend " + backend.name() + " active-server auto")));
         }
         Server server = ServerLookup.server(control, backend.name() + "/" + target);
-        String why = ServerAdminMode.whyNotUsable(server.state());
+        String why = Commits.whyNotUsable(server.state());
         if (!why.isEmpty()) {
             throw new CliException(CliMessages.notUsable(server.id(), why));
         }
-        return control.moveTraffic(backend, Optional.of(server), "admin socket: active-server " + server.name())
-                .handle((snapshot, failure) -> {
-                    if (failure == null) {
-                        return "";
-                    }
-                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    if (cause instanceof IllegalArgumentException) {
+        String command = "set backend " + backend.name() + " active-server " + server.name();
+        return control.apply(new ControlCommand.MoveTraffic(backend, Optional.of(server), Origin.CLI, command))
+                .thenApply(commit -> {
+                    if (commit.refused()) {
                         // It stopped being usable between our check and the control plane's.
-                        String now = ServerAdminMode.whyNotUsable(server.state());
+                        String now = Commits.whyNotUsable(server.state());
                         throw new CliException(CliMessages.notUsable(server.id(), now.isEmpty() ? "changed" : now));
                     }
-                    throw new CompletionException(cause);
+                    return "";
                 });
     }
 }

@@ -2,7 +2,10 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,16 +44,19 @@ final class SetServerCommand implements Command {
         String value = Command.arg(args, 4);
         switch (Command.arg(args, 3)) {
             case "state" -> {
-                return switch (value) {
-                    case "ready" -> ServerAdminMode.READY.apply(control, s);
-                    case "drain" -> ServerAdminMode.DRAIN.apply(control, s);
-                    case "maint" -> ServerAdminMode.MAINT.apply(control, s);
-                    default -> throw new CliException(CliMessages.SET_SERVER_STATE_EXPECTS);
-                };
+                AdminMode mode =
+                        switch (value) {
+                            case "ready" -> AdminMode.READY;
+                            case "drain" -> AdminMode.DRAIN;
+                            case "maint" -> AdminMode.MAINT;
+                            default -> throw new CliException(CliMessages.SET_SERVER_STATE_EXPECTS);
+                        };
+                return Commits.silent(control.apply(
+                        new ControlCommand.SetAdminMode(s, mode, Origin.CLI, "set server state " + value)));
             }
             case "weight" -> {
                 int w = WeightText.parse(value, s.config().weight());
-                return control.setWeight(s, w).thenApply(t -> "");
+                return Commits.silent(control.apply(new ControlCommand.SetWeight(s, w, Origin.CLI)));
             }
             default -> throw new CliException(CliMessages.SET_SERVER_USAGE);
         }

@@ -2,7 +2,9 @@ package io.understudy.admin.command;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.core.config.AdminSocketConfig.Level;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,6 @@ final class SetWeightCommand implements Command {
         ControlPlane control = context.engine().control();
         Server s = ServerLookup.server(control, Command.arg(args, 2));
         int w = WeightText.parse(Command.arg(args, 3), s.config().weight());
-        return control.setWeight(s, w).thenApply(t -> "");
+        return Commits.silent(control.apply(new ControlCommand.SetWeight(s, w, Origin.CLI)));
     }
 }

@@ -59,7 +59,7 @@ final class ShowBackendCommand implements Command {
         out.append("# be_name active_server pinned_server failback\n")
                 .append(b.name())
                 .append(' ')
-                .append(snap.first(b.config().allBackups()).map(Server::name).orElse("-"))
+                .append(snap.first().map(Server::name).orElse("-"))
                 .append(' ')
                 .append(snap.pinned().map(Server::name).orElse("-"))
                 .append(' ')

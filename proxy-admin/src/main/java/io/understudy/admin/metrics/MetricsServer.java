@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.admin.AdminContext;
-import io.understudy.admin.stats.DowntimeTracker;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.transport.Transport;
 import java.net.InetSocketAddress;
@@ -26,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * loops; the same thread samples the duration histograms every {@link ProxyMetrics#SAMPLE_INTERVAL}.
  *
  * <pre>{@code
- * DowntimeTracker downtime = DowntimeTracker.attach(engine.control());  // before health.start(), shared with show stat
- * MetricsServer metrics = new MetricsServer(MetricsSettings.from(config.metrics().get()), adminContext, downtime);
+ * MetricsServer metrics = new MetricsServer(MetricsSettings.from(config.metrics().get()), adminContext);
  * metrics.start();   // after the health checker and engine are started; binds, or throws
  * ...
  * metrics.close();   // before the engine stops
@@ -49,26 +47,11 @@ public final class MetricsServer implements AutoCloseable {
     private Channel serverChannel;
     private ScheduledFuture<?> sampler;
 
-    /**
-     * A server with its own {@link ProxyMetrics} over {@code context}, named with {@code settings.prefix()}, without
-     * downtime tracking.
-     */
+    /** A server with its own {@link ProxyMetrics} over {@code context}, named with {@code settings.prefix()}. */
     public MetricsServer(MetricsSettings settings, AdminContext context) {
         this(
                 settings,
                 new ProxyMetrics(context, settings.prefix()),
-                true,
-                context.engine().transport());
-    }
-
-    /**
-     * A server with its own {@link ProxyMetrics} over {@code context}, sharing {@code show stat}'s {@code downtime}
-     * tracker so that {@code downtime} and {@code chkdown} agree as well.
-     */
-    public MetricsServer(MetricsSettings settings, AdminContext context, DowntimeTracker downtime) {
-        this(
-                settings,
-                new ProxyMetrics(context, settings.prefix(), downtime),
                 true,
                 context.engine().transport());
     }

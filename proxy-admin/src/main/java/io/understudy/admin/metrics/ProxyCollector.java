@@ -13,12 +13,10 @@ import java.util.List;
 final class ProxyCollector extends Collector implements Collector.Describable {
     private final String prefix;
     private final StatsReader reader;
-    private final FailoverTracker failovers;
 
-    ProxyCollector(String prefix, StatsReader reader, FailoverTracker failovers) {
+    ProxyCollector(String prefix, StatsReader reader) {
         this.prefix = prefix;
         this.reader = reader;
-        this.failovers = failovers;
     }
 
     @Override
@@ -39,7 +37,7 @@ final class ProxyCollector extends Collector implements Collector.Describable {
         ProxyFamilies.addProcess(f, reading);
         RowFamilies.add(f, "frontend", Column.FRONTEND, frontends, false);
         RowFamilies.add(f, "backend", Column.BACKEND, backends, false);
-        ProxyFamilies.addBackendExtras(f, reading, backends, servers, failovers, nowNanos);
+        ProxyFamilies.addBackendExtras(f, reading, backends, servers, nowNanos);
         RowFamilies.add(f, "server", Column.SERVER, servers, true);
         return f.build();
     }

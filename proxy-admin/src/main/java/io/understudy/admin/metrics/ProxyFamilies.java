@@ -5,7 +5,6 @@ import io.understudy.admin.stats.RowType;
 import io.understudy.admin.stats.ServiceState;
 import io.understudy.admin.stats.StatRow;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * The series that are not one {@code show stat} column each: HAProxy's {@code <prefix>_process_*} and
@@ -59,12 +58,7 @@ final class ProxyFamilies {
      * prints 0), then failovers and where new sessions go.
      */
     static void addBackendExtras(
-            Families f,
-            ProxyReading r,
-            List<StatRow> backends,
-            List<StatRow> servers,
-            FailoverTracker failovers,
-            long nowNanos) {
+            Families f, ProxyReading r, List<StatRow> backends, List<StatRow> servers, long nowNanos) {
         Family agg = f.gauge("backend", "agg_server_status", Help.AGG_SERVER_STATUS, PROXY, "state");
         Family count = f.counter("backend", "failovers_total", FAILOVERS_HELP, PROXY);
         Family last = f.gauge("backend", "last_failover_seconds", LAST_FAILOVER_HELP, PROXY);
@@ -80,10 +74,10 @@ final class ProxyFamilies {
             for (String state : StateLabels.SERVER) {
                 agg.add(perState[ServiceState.valueOf(state).ordinal()], px, state);
             }
-            count.add(failovers.failovers(px), px);
-            OptionalLong at = failovers.lastFailoverNanos(px);
-            if (at.isPresent()) {
-                last.add(Math.max(0, nowNanos - at.getAsLong()) / 1e9, px);
+            ProxyReading.Failovers fo = r.failovers(px);
+            count.add(fo.count(), px);
+            if (fo.count() > 0) {
+                last.add(Math.max(0, nowNanos - fo.lastNanos()) / 1e9, px);
             }
             for (String server : r.newSessionsGoTo(px)) {
                 active.add(1, px, server);

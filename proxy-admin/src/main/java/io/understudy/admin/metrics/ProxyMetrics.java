@@ -12,11 +12,9 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.understudy.admin.AdminContext;
-import io.understudy.admin.stats.DowntimeTracker;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Every metric of one proxy process in one Micrometer Prometheus registry: the proxy's own series (HAProxy's names,
@@ -33,24 +31,14 @@ public final class ProxyMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StatsReader reader;
-    private final FailoverTracker failovers;
     private final ProxyCollector collector;
     private final CheckDurations checkDurations;
     private final SessionDurations sessionDurations;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    /**
-     * Metrics over {@code show stat}'s rows without downtime tracking ({@code downtime_seconds_total} and the backend's
-     * {@code check_up_down_total} are left out, as {@code show stat} leaves them empty), series named
-     * {@code <prefix>_...}.
-     */
+    /** Metrics over {@code show stat}'s rows, series named {@code <prefix>_...}. */
     public ProxyMetrics(AdminContext context, String prefix) {
-        this(context, prefix, new SnapshotStatsReader(context, Optional.empty()));
-    }
-
-    /** Metrics over {@code show stat}'s rows, with the {@link DowntimeTracker} {@code show stat} uses. */
-    public ProxyMetrics(AdminContext context, String prefix, DowntimeTracker downtime) {
-        this(context, prefix, new SnapshotStatsReader(context, Optional.of(downtime)));
+        this(context, prefix, new SnapshotStatsReader(context));
     }
 
     /** Metrics whose proxy series come from {@code reader}. */
@@ -60,8 +48,7 @@ public final class ProxyMetrics implements AutoCloseable {
         // system CPU usage and the load average remain.
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
-        this.failovers = FailoverTracker.attach(context.engine().control());
-        this.collector = new ProxyCollector(prefix, reader, failovers);
+        this.collector = new ProxyCollector(prefix, reader);
         registry.getPrometheusRegistry().register(collector);
         this.checkDurations = new CheckDurations(
                 registry, prefix, context.health(), context.engine().backends());
@@ -88,9 +75,9 @@ public final class ProxyMetrics implements AutoCloseable {
         return reader.read();
     }
 
-    /** Failovers of {@code backend} since the metrics started. */
+    /** Failovers of {@code backend} since the proxy started. */
     public long failovers(String backend) {
-        return failovers.failovers(backend);
+        return reader.read().failovers(backend).count();
     }
 
     /**

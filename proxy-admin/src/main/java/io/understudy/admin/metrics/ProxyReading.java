@@ -15,9 +15,29 @@ import java.util.Set;
  * @param newSessionsGoTo per backend, the servers new sessions go to now (the balance candidates: the usable active
  *     servers, else the first usable backup, or the pinned server), read right after {@code stats}
  */
-public record ProxyReading(StatsSnapshot stats, Process process, Map<String, Set<String>> newSessionsGoTo) {
+public record ProxyReading(
+        StatsSnapshot stats,
+        Process process,
+        Map<String, Set<String>> newSessionsGoTo,
+        Map<String, Failovers> failovers) {
     public ProxyReading {
         newSessionsGoTo = Map.copyOf(newSessionsGoTo);
+        failovers = Map.copyOf(failovers);
+    }
+
+    /** The failovers of {@code backend}, as its model snapshot counts them; none for an unknown backend. */
+    public Failovers failovers(String backend) {
+        return failovers.getOrDefault(backend, Failovers.NONE);
+    }
+
+    /**
+     * How often a backend's new sessions started going to servers they were not going to before.
+     *
+     * @param count failovers since start
+     * @param lastNanos {@link System#nanoTime()} of the last one, meaningless while {@code count} is 0
+     */
+    public record Failovers(long count, long lastNanos) {
+        static final Failovers NONE = new Failovers(0, 0);
     }
 
     /** The servers new sessions of {@code backend} go to now; empty when none can take one. */

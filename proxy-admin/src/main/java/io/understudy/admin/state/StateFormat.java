@@ -1,9 +1,10 @@
 package io.understudy.admin.state;
 
-import io.understudy.admin.state.AdminState.BackendAdmin;
-import io.understudy.admin.state.AdminState.Note;
-import io.understudy.admin.state.AdminState.ServerAdmin;
-import io.understudy.admin.state.AdminState.Weight;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.AdminState.BackendAdmin;
+import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.AdminState.ServerAdmin;
+import io.understudy.core.model.AdminState.Weight;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,18 +1,19 @@
 package io.understudy.admin.state;
 
-import io.understudy.admin.state.AdminState.Note;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.Commit;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlObserver;
 import io.understudy.core.model.ControlPlane;
-import io.understudy.core.model.Server;
-import io.understudy.core.model.ServerState;
-import io.understudy.core.model.ServerTransition;
+import io.understudy.core.model.ModelEvent;
+import io.understudy.core.model.Origin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Wiring: {@link #start} (construct, {@link #restore()}, register as observer) before the health checks start and
  * the frontends bind, so that no session reaches a server the operator had taken out; {@link #close()} after the
- * engine stopped, which writes the last change.
+ * engine stopped, which writes the last change. The decisions themselves, with when and why each was taken, are the
+ * model's ({@link ControlPlane#adminState()}); this class only reads them and imports the file through the control
+ * plane, as one {@link ControlCommand.ImportAdminState} command.
  *
  * <p>Rules:
  *
@@ -41,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *       WARN per entry. A server the config marks {@code disabled} stays in maintenance whatever the file says.
  *   <li>A pin is restored only if it names a backup of a {@code failback = manual} backend that is usable once the
  *       server decisions are applied; otherwise WARN and the normal order applies.
- *   <li>Each restored decision is logged at INFO with when and why it was taken. Restoring does not rewrite the file;
- *       the next change does (dropping ignored entries).
+ *   <li>The import is exact: the file's decisions become the running ones.
+ *   <li>Each restored decision is logged at INFO with when and why it was taken. Restoring does not rewrite the file
+ *       (changes that come from the file, or from a peer, are never echoed back); the next change does (dropping
+ *       ignored entries).
  * </ul>
  */
 public final class StatePersistence implements ControlObserver, AutoCloseable {
@@ -63,23 +68,30 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
     }
 
     /**
+     * What an import did, one human-readable line per decision.
+     *
+     * @param restored the decisions applied
+     * @param ignored the decisions skipped, each with why
+     */
+    public record Report(List<String> restored, List<String> ignored) {
+        public Report {
+            restored = List.copyOf(restored);
+            ignored = List.copyOf(ignored);
+        }
+    }
+
+    /**
      * The result of {@link #restore()}.
      *
      * @param outcome what happened to the file
      * @param report the decisions restored and ignored (empty unless {@link Outcome#RESTORED})
      * @param setAside where a corrupt file was moved, if it was
      */
-    public record Restore(Outcome outcome, StateImport.Report report, Optional<Path> setAside) {}
+    public record Restore(Outcome outcome, Report report, Optional<Path> setAside) {}
 
     private final ControlPlane control;
     private final StateFile file;
     private final StateWriter writer;
-
-    /** Control thread only: the decisions last handed to the writer (or restored), with their notes. */
-    private AdminState current = AdminState.EMPTY;
-
-    /** Control thread only: while a restore applies the file, its own changes are not written back. */
-    private boolean restoring;
 
     public StatePersistence(ControlPlane control, StateFileSettings settings) {
         this.control = control;
@@ -101,17 +113,16 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
     }
 
     /**
-     * Reads the file and applies it through the control plane, logging every decision restored or ignored; blocks
+     * Reads the file and imports it through the control plane, logging every decision restored or ignored; blocks
      * until applied. Call once, at start, before health checks run and frontends bind.
      */
     public Restore restore() {
-        StateImport.Report none = new StateImport.Report(List.of(), List.of());
+        Report none = new Report(List.of(), List.of());
         AdminState fromFile;
         try {
             Optional<AdminState> read = file.read();
             if (read.isEmpty()) {
                 LOG.info("state file {} does not exist yet: starting from the config's state", file.path());
-                onControl(() -> current = capture(AdminState.EMPTY, Note.UNRECORDED));
                 return new Restore(Outcome.NO_FILE, none, Optional.empty());
             }
             fromFile = read.get();
@@ -123,30 +134,30 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
                     e.getMessage(),
                     aside.map(p -> "the file is kept as " + p + "; a fresh one is written at the next change")
                             .orElse("it will be overwritten at the next change"));
-            onControl(() -> current = capture(AdminState.EMPTY, Note.UNRECORDED));
             return new Restore(Outcome.CORRUPT, none, aside);
         } catch (IOException e) {
             LOG.warn("state file {} cannot be read ({}): starting from the config's state", file.path(), e.toString());
-            onControl(() -> current = capture(AdminState.EMPTY, Note.UNRECORDED));
             return new Restore(Outcome.UNREADABLE, none, Optional.empty());
         }
-        onControl(() -> restoring = true);
-        StateImport.Report report;
+        String source = file.path().toString();
+        Commit commit;
         try {
-            report = StateImport.apply(fromFile, control, file.path().toString());
-        } finally {
-            // The file's notes carry over, so the next write still says when the operator took each decision.
-            onControl(() -> {
-                restoring = false;
-                current = capture(fromFile, Note.of(Instant.now(), "restored"));
-            });
+            commit = control.apply(new ControlCommand.ImportAdminState(fromFile, Origin.STATE_FILE, source))
+                    .get(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restoring " + source, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the control plane did not apply the state file " + source, e);
         }
+        commit.restored().forEach(line -> LOG.info("restored from {}: {}", source, line));
+        commit.ignored().forEach(line -> LOG.warn("state file {}: {}; ignored", source, line));
         LOG.info(
                 "state file {}: {} decision(s) restored, {} ignored",
-                file.path(),
-                report.restored().size(),
-                report.ignored().size());
-        return new Restore(Outcome.RESTORED, report, Optional.empty());
+                source,
+                commit.restored().size(),
+                commit.ignored().size());
+        return new Restore(Outcome.RESTORED, new Report(commit.restored(), commit.ignored()), Optional.empty());
     }
 
     private Optional<Path> setAside() {
@@ -158,66 +169,34 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
         }
     }
 
-    /** Control thread: snapshot the decisions if this change touched one, and hand the snapshot to the writer. */
+    /**
+     * Control thread: hands the decisions to the writer when this event changed one. Changes that came from the file
+     * itself or from a peer are not written back: the file would only echo what it, or the peer, already holds.
+     */
     @Override
-    public void onTransition(ServerTransition t) {
-        if (restoring || !touchesDecisions(t)) {
+    public void onEvent(ModelEvent event) {
+        if (event.origin() == Origin.STATE_FILE || event.origin() == Origin.PEER || !touchesDecisions(event)) {
             return;
         }
-        String why = reason(t);
-        AdminState next = capture(current, Note.of(Instant.now(), why));
-        // A pin moving on an auto-failback backend, or a flag set and cleared in one go, is no decision to keep.
-        if (next.equals(current)) {
-            return;
-        }
-        current = next;
-        writer.submit(next, Note.of(Instant.now(), t.server().id() + ": " + why));
+        writer.submit(
+                control.adminState(),
+                Note.of(
+                        Instant.ofEpochMilli(event.atMillis()),
+                        event.object() + ": " + event.reason().text()));
     }
 
-    private static boolean touchesDecisions(ServerTransition t) {
-        return !t.before().admin().equals(t.after().admin())
-                || t.before().weight() != t.after().weight()
-                || !t.snapshotBefore().pinned().equals(t.snapshot().pinned());
-    }
-
-    /** Why this change happened, as well as the transition tells: it becomes the note of any new decision. */
-    private static String reason(ServerTransition t) {
-        ServerState a = t.after();
-        if (!t.before().admin().equals(a.admin())) {
-            return a.reason();
-        }
-        if (t.before().weight() != a.weight()) {
-            return "weight changed from " + t.before().weight() + " to " + a.weight();
-        }
-        Optional<Server> pin = t.snapshot().pinned();
-        if (!t.changed()) {
-            // An operator's traffic move: the transition does not carry the operator's reason.
-            return pin.map(s -> "traffic moved to " + s.id()).orElse("traffic moved back to the normal order");
-        }
-        return pin.map(s -> "failover to " + s.id() + " after " + t.server().id() + ": " + a.reason())
-                .orElse("pin dropped after " + t.server().id() + ": " + a.reason());
-    }
-
-    private AdminState capture(AdminState previous, Note fresh) {
-        return AdminState.capture(control.backends(), previous, fresh);
+    private static boolean touchesDecisions(ModelEvent e) {
+        return (e instanceof ModelEvent.ServerChanged s && s.adminChanged())
+                || (e instanceof ModelEvent.TrafficMoved t && t.pinChanged());
     }
 
     /**
-     * Writes every change made so far and returns when it is on disk: first lets the control plane deliver the changes
-     * queued before this call, then waits for the writer. For tests and shutdown.
+     * Writes every change handed over so far and returns when it is on disk. A command's future completes after its
+     * events were handed over, so a caller that waited for it finds its change written. For tests and shutdown.
      *
      * @return whether everything was written
      */
     public boolean flush() {
-        try {
-            control.submit(() -> {}).get(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException e) {
-            // The control plane is closed: nothing more can arrive; write what did.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("state file {}: control plane did not answer the flush: {}", file.path(), e.toString());
-        }
         return writer.flush();
     }
 
@@ -231,15 +210,5 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
     public void close() {
         flush();
         writer.close();
-    }
-
-    private void onControl(Runnable r) {
-        try {
-            control.submit(r).get(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("control plane did not run the state restore step", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.understudy.admin.state;
 
-import io.understudy.admin.state.AdminState.Note;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.AdminState.Note;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

@@ -8,15 +8,13 @@ import io.understudy.core.model.Backend;
 import io.understudy.core.model.BackendSnapshot;
 import io.understudy.core.model.Server;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Builds the FRONTEND and BACKEND rows of a proxy, filling the fields HAProxy 2.6 fills for them in {@code mode tcp}.
  *
  * <p>Left empty because Understudy does not measure them (HAProxy prints numbers there): frontend {@code ereq},
  * {@code rate}, {@code rate_max}, {@code conn_rate}, {@code conn_rate_max}, {@code eint}; backend {@code eresp},
- * {@code cli_abrt}, {@code srv_abrt}, {@code rate}, {@code rate_max}, {@code connect}, {@code eint}, and
- * {@code chkdown}/{@code downtime} when no {@link DowntimeTracker} is given.
+ * {@code cli_abrt}, {@code srv_abrt}, {@code rate}, {@code rate_max}, {@code connect}, {@code eint}.
  */
 final class ProxyRows {
     private ProxyRows() {}
@@ -48,8 +46,7 @@ final class ProxyRows {
      * @param frontendMaxconn the maxconn of the frontend feeding this backend
      * @param downtime the backend's chkdown/downtime tally, empty without a tracker
      */
-    static StatRow backend(
-            Backend be, int proxyId, int frontendMaxconn, Optional<DowntimeTracker.Tally> downtime, long nowMillis) {
+    static StatRow backend(Backend be, int proxyId, int frontendMaxconn, long nowMillis) {
         TrafficCounters c = be.counters();
         BackendSnapshot snap = be.snapshot();
         StatRow.Builder b = new StatRow.Builder(RowType.BACKEND, be.name(), "BACKEND", proxyId, 0);
@@ -70,8 +67,9 @@ final class ProxyRows {
         b.put(STATUS, up ? "UP" : "DOWN").state(up ? ServiceState.UP : ServiceState.DOWN);
         b.put(WEIGHT, weight).put(UWEIGHT, weight);
         b.put(ACT, snap.activeUsable().size()).put(BCK, snap.backupUsable().size());
-        downtime.ifPresent(t -> b.put(CHKDOWN, t.downTransitions()).put(DOWNTIME, t.downtimeSeconds()));
-        b.put(LASTCHG, ServerRows.seconds(nowMillis - be.lastChangeMillis()));
+        b.put(CHKDOWN, snap.downtime().transitions())
+                .put(DOWNTIME, snap.downtime().seconds(nowMillis));
+        b.put(LASTCHG, ServerRows.seconds(nowMillis - snap.lastChangeMillis()));
         // The backend's lbtot counts every time its balancer picked a server: the servers' lbtot summed.
         b.put(
                 LBTOT,

@@ -16,22 +16,16 @@ import java.util.Optional;
  *
  * <p>Left empty because Understudy does not measure them (HAProxy prints numbers there): {@code eresp},
  * {@code cli_abrt}, {@code srv_abrt}, {@code rate}, {@code rate_max}, {@code connect}, {@code eint},
- * {@code need_conn_est}, and {@code downtime} when no {@link DowntimeTracker} is given.
+ * {@code need_conn_est}.
  */
 final class ServerRows {
     private ServerRows() {}
 
     /**
+     * @param st the server's state, read once by the caller so the whole row describes one instant
      * @param check the check state, empty when the server has no {@code check}
-     * @param downtime the server's chkdown/downtime tally, empty without a tracker
      */
-    static StatRow of(
-            Server server,
-            Optional<CheckSnapshot> check,
-            int proxyId,
-            Optional<DowntimeTracker.Tally> downtime,
-            long nowMillis) {
-        ServerState st = server.state();
+    static StatRow of(Server server, ServerState st, Optional<CheckSnapshot> check, int proxyId, long nowMillis) {
         TrafficCounters c = server.counters();
         StatRow.Builder b = new StatRow.Builder(
                 RowType.SERVER,
@@ -81,8 +75,8 @@ final class ServerRows {
         if (ServerStatus.checked(check)) {
             CheckSnapshot cs = check.get();
             b.put(CHKFAIL, cs.failedChecks());
-            b.put(CHKDOWN, downtime.map(DowntimeTracker.Tally::downTransitions).orElse(cs.downTransitions()));
-            downtime.ifPresent(t -> b.put(DOWNTIME, t.downtimeSeconds()));
+            b.put(CHKDOWN, st.downtime().transitions());
+            b.put(DOWNTIME, st.downtime().seconds(nowMillis));
             // Maintenance pauses checks: HAProxy then hides the check's own columns but keeps the counters above.
             if (!st.inMaintenance()) {
                 checkColumns(b, cs);

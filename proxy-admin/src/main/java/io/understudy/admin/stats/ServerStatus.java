@@ -1,7 +1,7 @@
 package io.understudy.admin.stats;
 
 import io.understudy.checks.CheckSnapshot;
-import io.understudy.checks.Health;
+import io.understudy.core.model.Health;
 import io.understudy.core.model.ServerState;
 import java.util.Optional;
 

@@ -4,7 +4,6 @@ import io.understudy.admin.AdminContext;
 import io.understudy.admin.command.CliException;
 import io.understudy.admin.command.StatsRenderer;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The {@code show stat} command's renderer: takes a {@link StatsSnapshot} of the context and writes it as HAProxy's
@@ -13,13 +12,6 @@ import java.util.Optional;
  * <p>{@code typed} and {@code json} are not implemented: the CSV is printed instead.
  */
 public final class StatsCsvRenderer implements StatsRenderer {
-    private final Optional<DowntimeTracker> downtime;
-
-    /** @param downtime the tracker attached at startup, for {@code chkdown} and {@code downtime} */
-    public StatsCsvRenderer(Optional<DowntimeTracker> downtime) {
-        this.downtime = downtime;
-    }
-
     @Override
     public String render(AdminContext context, boolean userLevel) {
         return render(context, userLevel, List.of());
@@ -27,7 +19,7 @@ public final class StatsCsvRenderer implements StatsRenderer {
 
     @Override
     public String render(AdminContext context, boolean userLevel, List<String> options) {
-        StatsSnapshot snapshot = StatsSnapshot.capture(context, downtime, System.currentTimeMillis());
+        StatsSnapshot snapshot = StatsSnapshot.capture(context);
         StatFilter filter = StatFilter.parse(options, snapshot).orElseThrow(() -> new CliException("No such proxy.\n"));
         StatsCsvWriter writer = userLevel ? StatsCsvWriter.forUser() : StatsCsvWriter.forOperator();
         return writer.table(snapshot, filter);

@@ -34,24 +34,16 @@ public final class StatsSnapshot {
         this.rows = List.copyOf(rows);
     }
 
-    /**
-     * Captures the proxy now, without downtime tracking: {@code downtime} and the backend's {@code chkdown} stay empty
-     * and a server's {@code chkdown} counts only check-made transitions.
-     */
+    /** Captures the proxy now. */
     public static StatsSnapshot capture(AdminContext ctx) {
-        return capture(ctx, Optional.empty(), System.currentTimeMillis());
-    }
-
-    /** Captures the proxy now, with {@code chkdown} and {@code downtime} from {@code downtime}. */
-    public static StatsSnapshot capture(AdminContext ctx, DowntimeTracker downtime) {
-        return capture(ctx, Optional.of(downtime), System.currentTimeMillis());
+        return capture(ctx, System.currentTimeMillis());
     }
 
     /**
      * Captures the proxy as of {@code nowMillis} (wall clock, the base of {@code lastchg}, {@code lastsess},
      * {@code downtime}); tests pass a fixed instant.
      */
-    public static StatsSnapshot capture(AdminContext ctx, Optional<DowntimeTracker> downtime, long nowMillis) {
+    public static StatsSnapshot capture(AdminContext ctx, long nowMillis) {
         HealthChecker health = Objects.requireNonNull(ctx.health(), "health checker");
         List<StatRow> rows = new ArrayList<>();
         int proxyId = ctx.engine().proxyId(0);
@@ -59,11 +51,9 @@ public final class StatsSnapshot {
             Backend be = fe.backend();
             rows.add(ProxyRows.frontend(fe, proxyId));
             for (Server s : be.servers()) {
-                rows.add(ServerRows.of(
-                        s, health.snapshot(s), proxyId, downtime.map(d -> d.server(s, nowMillis)), nowMillis));
+                rows.add(ServerRows.of(s, s.state(), health.snapshot(s), proxyId, nowMillis));
             }
-            rows.add(ProxyRows.backend(
-                    be, proxyId, fe.config().maxconn(), downtime.map(d -> d.backend(be, nowMillis)), nowMillis));
+            rows.add(ProxyRows.backend(be, proxyId, fe.config().maxconn(), nowMillis));
             proxyId++;
         }
         return new StatsSnapshot(nowMillis, rows);

@@ -41,9 +41,10 @@ class CliTextsTest {
                         + " server' instead)\n")
                 .contains("  show servers state [<backend>]          : dump volatile server information (all or for"
                         + " a single backend)\n")
-                .contains("  get weight <bk>/<srv>                   : report a server's current weight\n");
+                .contains("  get weight <bk>/<srv>                   : report a server's current weight\n")
+                .contains("  show events [<count>]                   : show the last changes of servers and traffic\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(18);
+        assertThat(listed).isSorted().hasSize(19);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))

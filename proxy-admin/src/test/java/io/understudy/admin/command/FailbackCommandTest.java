@@ -2,9 +2,12 @@ package io.understudy.admin.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.understudy.core.Commands;
 import io.understudy.core.config.AdminSocketConfig.Level;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.CheckVerdict;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.OpState;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.net.Socket;
@@ -59,10 +62,13 @@ class FailbackCommandTest {
             proxy.run(Level.ADMIN, "set weight MySQL/Secondary 0");
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary"))
                     .isEqualTo("Server MySQL/Secondary is not usable (weight 0); traffic not moved.\n");
-            proxy.engine()
-                    .control()
-                    .setOperational(proxy.server("Primary"), OpState.STOPPED, "test")
-                    .get();
+            // Checks off, so the test alone plays the health checker: fall failed checks mark Primary down.
+            proxy.run(Level.ADMIN, "disable health MySQL/Primary");
+            while (proxy.server("Primary").state().op() != OpState.STOPPED) {
+                Commands.submit(
+                        proxy.engine().control(),
+                        new ControlCommand.CheckOutcome(proxy.server("Primary"), CheckVerdict.FAILED, "test"));
+            }
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Primary"))
                     .isEqualTo("Server MySQL/Primary is not usable (DOWN); traffic not moved.\n");
             assertThat(backend.snapshot().pinned()).isEmpty();

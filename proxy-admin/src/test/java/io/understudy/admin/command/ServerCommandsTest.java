@@ -6,6 +6,7 @@ import io.understudy.core.config.AdminSocketConfig.Level;
 import io.understudy.core.model.AdminFlag;
 import io.understudy.core.model.Server;
 import io.understudy.testkit.LeakDetectionExtension;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,11 +61,13 @@ class ServerCommandsTest {
 
     @Test
     void enableServerBringsUpAConfigDisabledServer() throws Exception {
-        Server s = proxy.server("Secondary");
-        proxy.engine().control().setAdminFlag(s, AdminFlag.CMAINT, true, "test").get();
-        assertThat(s.state().inMaintenance()).isTrue();
-        assertThat(admin("enable server MySQL/Secondary")).isEmpty();
-        assertThat(s.state().admin()).isEmpty();
+        try (TestProxy disabled = TestProxy.withDisabledSecondary()) {
+            Server s = disabled.server("Secondary");
+            assertThat(s.state().admin()).containsExactly(AdminFlag.CMAINT);
+            assertThat(disabled.run(Level.ADMIN, "enable server MySQL/Secondary"))
+                    .isEmpty();
+            assertThat(s.state().admin()).isEmpty();
+        }
     }
 
     @Test
@@ -161,5 +164,31 @@ class ServerCommandsTest {
         assertThat(admin("disable health MySQL/Secondary")).isEmpty();
         assertThat(admin("enable health MySQL/Secondary"))
                 .isEqualTo("Health check was not configured on this server, cannot enable.\n");
+    }
+
+    @Test
+    void showEventsSaysWhoChangedWhatAndWhy() throws Exception {
+        assertThat(admin("disable server MySQL/Primary")).isEmpty();
+        assertThat(admin("set weight MySQL/Secondary 7")).isEmpty();
+        String out = proxy.run(Level.OPERATOR, "show events");
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("# time generation origin object change (reason)");
+        // Oldest first; each line: time, generation, origin, object, before -> after, reason.
+        assertThat(lines)
+                .anyMatch(l -> l.matches("\\S+Z #\\d+ cli MySQL/Primary UP -> MAINT \\(disable server\\)"))
+                .anyMatch(l -> l.matches("\\S+Z #\\d+ cli MySQL traffic Primary -> Secondary \\(.*\\)"))
+                .anyMatch(l ->
+                        l.matches("\\S+Z #\\d+ cli MySQL/Secondary weight 1 -> 7 \\(weight changed from 1 to 7\\)"));
+        long last = proxy.engine().control().generation();
+        assertThat(proxy.run(Level.OPERATOR, "show events 1").lines().toList())
+                .hasSize(2)
+                .last()
+                .asString()
+                .contains(" #" + last + " cli MySQL/Secondary weight 1 -> 7");
+        assertThat(proxy.run(Level.OPERATOR, "show events many")).isEqualTo("usage: show events [<count>]\n");
+        assertThat(proxy.run(Level.USER, "show events")).isEqualTo(CliMessages.PERMISSION_DENIED);
+        // The proxy is shared by this class's tests: put things back.
+        assertThat(admin("enable server MySQL/Primary")).isEmpty();
+        assertThat(admin("set weight MySQL/Secondary 1")).isEmpty();
     }
 }

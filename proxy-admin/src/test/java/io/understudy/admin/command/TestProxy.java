@@ -41,11 +41,12 @@ public final class TestProxy implements AutoCloseable {
     private final AdminContext context;
     private final CommandRegistry registry;
 
-    private TestProxy(int primaryPort, int secondaryPort, FailoverPolicy.Failback failback) throws Exception {
+    private TestProxy(int primaryPort, int secondaryPort, FailoverPolicy.Failback failback, boolean secondaryDisabled)
+            throws Exception {
         CheckConfig checked = withCheck(CheckConfig.disabled());
         List<ServerConfig> servers = List.of(
                 new ServerConfig("Primary", 1, loopback(primaryPort), false, 1, 0, false, checked),
-                new ServerConfig("Secondary", 2, loopback(secondaryPort), true, 1, 0, false));
+                new ServerConfig("Secondary", 2, loopback(secondaryPort), true, 1, 0, secondaryDisabled));
         BackendConfig backend = new BackendConfig(
                 "MySQL",
                 Balance.FIRST,
@@ -76,12 +77,17 @@ public final class TestProxy implements AutoCloseable {
 
     /** Servers on closed ports: fine for everything but live sessions. */
     public static TestProxy start() throws Exception {
-        return new TestProxy(closedPort(), closedPort(), FailoverPolicy.Failback.AUTO);
+        return new TestProxy(closedPort(), closedPort(), FailoverPolicy.Failback.AUTO, false);
+    }
+
+    /** As {@link #start()}, with {@code Secondary} marked {@code disabled} in the configuration. */
+    public static TestProxy withDisabledSecondary() throws Exception {
+        return new TestProxy(closedPort(), closedPort(), FailoverPolicy.Failback.AUTO, true);
     }
 
     public static TestProxy start(int primaryPort, int secondaryPort, FailoverPolicy.Failback failback)
             throws Exception {
-        return new TestProxy(primaryPort, secondaryPort, failback);
+        return new TestProxy(primaryPort, secondaryPort, failback, false);
     }
 
     private static CheckConfig withCheck(CheckConfig c) {

@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.understudy.admin.stats.StatRow;
 import io.understudy.admin.stats.StatsSnapshot;
-import io.understudy.core.model.AdminFlag;
+import io.understudy.core.Commands;
+import io.understudy.core.model.AdminMode;
 import io.understudy.testkit.FreePorts;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -289,10 +290,7 @@ class MetricsServerTest {
     }
 
     private void maint(String name, boolean on) {
-        proxy.engine
-                .control()
-                .setAdminFlag(proxy.server(name), AdminFlag.FMAINT, on, "test")
-                .join();
+        Commands.mode(proxy.engine.control(), proxy.server(name), on ? AdminMode.MAINT : AdminMode.READY);
     }
 
     /** Sends one request and reads one response whose body length is given by Content-Length. */

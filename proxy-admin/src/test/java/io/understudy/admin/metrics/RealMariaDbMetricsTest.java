@@ -36,8 +36,7 @@ class RealMariaDbMetricsTest {
     void start() throws Exception {
         proxy = TestProxy.started(TestProxy.activeBackup(
                 List.of(db.primary().port(), db.backup().port()), "check { type = mysql, user = haproxy }"));
-        metrics = new MetricsServer(
-                new MetricsSettings(new InetSocketAddress("127.0.0.1", 0)), proxy.context, proxy.downtime);
+        metrics = new MetricsServer(new MetricsSettings(new InetSocketAddress("127.0.0.1", 0)), proxy.context);
         metrics.start();
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> checkStatus("Primary").equals("L7OK")
@@ -106,9 +105,9 @@ class RealMariaDbMetricsTest {
                                     == 1);
 
             // show stat just before and just after the scrape: every value scraped must be one of the two.
-            StatsSnapshot before = StatsSnapshot.capture(proxy.context, proxy.downtime);
+            StatsSnapshot before = StatsSnapshot.capture(proxy.context);
             Scrape s = new Scrape(Http.get(metrics.address(), "/metrics").body());
-            StatsSnapshot after = StatsSnapshot.capture(proxy.context, proxy.downtime);
+            StatsSnapshot after = StatsSnapshot.capture(proxy.context);
             int compared = 0;
             for (StatRow row : before.rows()) {
                 StatRow later = after.row(row.proxyName(), row.serviceName()).orElseThrow();

@@ -2,7 +2,6 @@ package io.understudy.admin.metrics;
 
 import io.netty.channel.EventLoopGroup;
 import io.understudy.admin.AdminContext;
-import io.understudy.admin.stats.DowntimeTracker;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
 import io.understudy.checks.sql.SqlCheckExecutor;
@@ -23,8 +22,6 @@ final class TestProxy implements AutoCloseable {
     final ProxyEngine engine;
     final HealthChecker health;
     final AdminContext context;
-    /** Attached before the checks start, as the launcher must, so show stat and the metrics share exact downtimes. */
-    final DowntimeTracker downtime;
 
     private final EventLoopGroup checkLoop;
     private final SqlCheckExecutor sql = new SqlCheckExecutor();
@@ -35,7 +32,6 @@ final class TestProxy implements AutoCloseable {
         health = new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sql));
         context = new AdminContext(
                 engine, health, "0.1.0-test", ProcessHandle.current().pid(), engine.startMillis());
-        downtime = DowntimeTracker.attach(engine.control());
         if (start) {
             health.start();
             engine.start();

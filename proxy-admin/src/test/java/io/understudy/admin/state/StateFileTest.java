@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import io.understudy.admin.state.AdminState.Note;
-import io.understudy.admin.state.AdminState.ServerAdmin;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.AdminState.ServerAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,18 +8,19 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.understudy.admin.state.StatePersistence.Outcome;
+import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.config.FailoverPolicy.Failback;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
 import io.understudy.core.model.Backend;
-import io.understudy.core.model.OpState;
+import io.understudy.core.model.CheckVerdict;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,7 @@ class StatePersistenceTest {
         ProxyConfig config = config();
         try (ProxyEngine e = new ProxyEngine(config);
                 StatePersistence p = StatePersistence.start(e.control(), settings)) {
-            e.control()
-                    .setAdminFlags(server(e, "MySQL/Primary"), EnumSet.of(AdminFlag.FMAINT), "disable server")
-                    .get();
+            Commands.mode(e.control(), server(e, "MySQL/Primary"), AdminMode.MAINT, "disable server");
             await().until(() -> text(file).contains("server MySQL/Primary maint set "));
             assertThat(text(file)).contains("\"disable server\"").contains("# last change ");
         }
@@ -65,9 +64,7 @@ class StatePersistenceTest {
             assertThat(logs.at(Level.WARN)).isEmpty();
 
             // Leaving maintenance is a decision too: the line goes.
-            e.control()
-                    .setAdminFlags(server(e, "MySQL/Primary"), Set.of(), "enable server")
-                    .get();
+            Commands.mode(e.control(), server(e, "MySQL/Primary"), AdminMode.READY, "enable server");
             p.flush();
             assertThat(text(file)).doesNotContain("server MySQL/Primary");
         }
@@ -83,7 +80,7 @@ class StatePersistenceTest {
             p.flush();
             assertThat(p.writes()).isZero();
             // The next change writes the file again, with the original note of the restored decision.
-            e.control().setWeight(server(e, "MySQL/Replica"), 5).get();
+            Commands.weight(e.control(), server(e, "MySQL/Replica"), 5);
             p.flush();
             assertThat(text(file))
                     .contains("server MySQL/Primary maint set 2026-11-22T01:02:03Z \"disable server\"")
@@ -96,13 +93,11 @@ class StatePersistenceTest {
         ProxyConfig config = config();
         try (ProxyEngine e = new ProxyEngine(config);
                 StatePersistence p = StatePersistence.start(e.control(), settings)) {
-            e.control().setWeight(server(e, "MySQL/Primary"), 50).get();
-            e.control()
-                    .setAdminFlag(server(e, "MySQL/Replica"), AdminFlag.FDRAIN, true, "set server state drain")
-                    .get();
+            Commands.weight(e.control(), server(e, "MySQL/Primary"), 50);
+            Commands.mode(e.control(), server(e, "MySQL/Replica"), AdminMode.DRAIN, "set server state drain");
             // Back to the config's weight: nothing to keep.
-            e.control().setWeight(server(e, "MySQL/Secondary"), 7).get();
-            e.control().setWeight(server(e, "MySQL/Secondary"), 1).get();
+            Commands.weight(e.control(), server(e, "MySQL/Secondary"), 7);
+            Commands.weight(e.control(), server(e, "MySQL/Secondary"), 1);
             p.flush();
             assertThat(text(file))
                     .contains("server MySQL/Primary weight 50 set ")
@@ -115,7 +110,7 @@ class StatePersistenceTest {
             assertThat(server(e, "MySQL/Primary").state().admin()).isEmpty();
             assertThat(server(e, "MySQL/Replica").state().admin()).containsExactly(AdminFlag.FDRAIN);
             assertThat(server(e, "MySQL/Secondary").state().weight()).isEqualTo(1);
-            assertThat(AdminState.export(e.control()).get().sameDecisions(StateFormat.parse(text(file))))
+            assertThat(e.control().adminState().sameDecisions(StateFormat.parse(text(file))))
                     .isTrue();
         }
     }
@@ -127,15 +122,14 @@ class StatePersistenceTest {
                 StatePersistence p = StatePersistence.start(e.control(), settings)) {
             Server primary = server(e, "MySQL/Primary");
             // Both active servers down: traffic fails over to the backup, and manual failback pins it there.
-            e.control()
-                    .setOperational(server(e, "MySQL/Replica"), OpState.STOPPED, "Layer4 timeout")
-                    .get();
-            e.control()
-                    .setOperational(primary, OpState.STOPPED, "Layer4 connection problem")
-                    .get();
-            e.control()
-                    .setOperational(primary, OpState.RUNNING, "Layer4 check passed")
-                    .get();
+            Commands.submit(
+                    e.control(),
+                    new ControlCommand.CheckOutcome(server(e, "MySQL/Replica"), CheckVerdict.FAILED, "Layer4 timeout"));
+            Commands.submit(
+                    e.control(),
+                    new ControlCommand.CheckOutcome(primary, CheckVerdict.FAILED, "Layer4 connection problem"));
+            Commands.submit(
+                    e.control(), new ControlCommand.CheckOutcome(primary, CheckVerdict.PASSED, "Layer4 check passed"));
             assertThat(e.backends().get(0).snapshot().pinned()).contains(server(e, "MySQL/Secondary"));
             p.flush();
             assertThat(text(file))
@@ -152,7 +146,7 @@ class StatePersistenceTest {
             assertThat(b.snapshot().pinned()).contains(server(e, "MySQL/Secondary"));
 
             // The operator fails back: the pin leaves the file.
-            e.control().moveTraffic(b, Optional.empty(), "operator failback").get();
+            Commands.move(e.control(), b, Optional.empty());
             p.flush();
             assertThat(text(file)).doesNotContain("backend MySQL");
         }
@@ -192,7 +186,7 @@ class StatePersistenceTest {
                 assertThat(files).containsExactly(aside);
             }
 
-            e.control().setWeight(server(e, "MySQL/Replica"), 3).get();
+            Commands.weight(e.control(), server(e, "MySQL/Replica"), 3);
             p.flush();
             assertThat(StateFormat.parse(text(file)).server("MySQL/Replica")).isPresent();
         }

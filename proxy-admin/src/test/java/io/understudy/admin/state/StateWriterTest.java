@@ -6,8 +6,12 @@ import static io.understudy.admin.state.TestSetup.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
-import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.ControlCommand;
+import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +44,7 @@ class StateWriterTest {
                 ProxyEngine e = new ProxyEngine(config());
                 StatePersistence p = StatePersistence.start(e.control(), new StateFileSettings(file, Duration.ZERO))) {
             Server replica = server(e, "MySQL/Replica");
-            e.control().setWeight(replica, 2).get();
+            Commands.weight(e.control(), replica, 2);
             p.flush();
 
             AtomicBoolean done = new AtomicBoolean();
@@ -67,12 +71,14 @@ class StateWriterTest {
 
             for (int i = 0; i < CHANGES; i++) {
                 // One change at a time, so that the changes spread over many writes rather than one.
-                e.control().setWeight(replica, 2 + i % 100).get();
+                Commands.weight(e.control(), replica, 2 + i % 100);
                 if (i % 10 == 0) {
                     // Flag changes in between make files of different lengths replace each other.
-                    e.control()
-                            .setAdminFlag(server(e, "MySQL/Primary"), AdminFlag.FDRAIN, i % 20 == 0, "drain")
-                            .get();
+                    Commands.mode(
+                            e.control(),
+                            server(e, "MySQL/Primary"),
+                            i % 20 == 0 ? AdminMode.DRAIN : AdminMode.READY,
+                            "drain");
                 }
             }
             p.flush();
@@ -95,7 +101,7 @@ class StateWriterTest {
             Server replica = server(e, "MySQL/Replica");
             CompletableFuture<?> last = null;
             for (int i = 1; i <= CHANGES; i++) {
-                last = e.control().setWeight(replica, 2 + i % 200);
+                last = e.control().apply(new ControlCommand.SetWeight(replica, 2 + i % 200, Origin.CLI));
             }
             last.get();
             p.flush();
@@ -109,8 +115,7 @@ class StateWriterTest {
                             .value())
                     .isEqualTo(2 + CHANGES % 200)
                     .isEqualTo(replica.state().weight());
-            assertThat(onDisk.sameDecisions(AdminState.export(e.control()).get()))
-                    .isTrue();
+            assertThat(onDisk.sameDecisions(e.control().adminState())).isTrue();
             assertThat(List.of(dir.toFile().list())).containsExactly("state");
         }
     }

@@ -8,6 +8,7 @@ import io.understudy.core.ProxyEngine;
 import io.understudy.core.config.AdminConfig;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
+import io.understudy.core.config.CheckConfig;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.config.GlobalConfig;
@@ -29,6 +30,25 @@ import org.slf4j.LoggerFactory;
 
 /** Configs, engines and log capture for the state tests: no network, the control plane works without binding. */
 final class TestSetup {
+    /** Checked with rise 1 and fall 1, so one check outcome a test submits marks a server down or up. */
+    private static final CheckConfig CHECKED = new CheckConfig(
+            true,
+            CheckConfig.CheckType.MYSQL,
+            "haproxy",
+            "",
+            CheckConfig.MySqlVariant.POST_41,
+            Duration.ofSeconds(1),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(1),
+            1,
+            1,
+            Duration.ofSeconds(1),
+            0,
+            true,
+            "SELECT 1",
+            false,
+            java.util.Optional.empty());
+
     private TestSetup() {}
 
     /** Backend {@code MySQL}: active {@code Primary} (weight 10), backup {@code Secondary}, active {@code Replica}. */
@@ -62,7 +82,7 @@ final class TestSetup {
     }
 
     private static ServerConfig server(String name, int id, boolean backup, int weight, List<String> disabled) {
-        return new ServerConfig(name, id, loopback(33060 + id), backup, weight, 0, disabled.contains(name));
+        return new ServerConfig(name, id, loopback(33060 + id), backup, weight, 0, disabled.contains(name), CHECKED);
     }
 
     private static HostPort loopback(int port) {

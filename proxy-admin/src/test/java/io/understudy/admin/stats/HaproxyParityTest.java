@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckSnapshot;
 import io.understudy.checks.CheckStatus;
-import io.understudy.checks.Health;
+import io.understudy.core.Commands;
+import io.understudy.core.TestStates;
 import io.understudy.core.config.Balance;
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.frontend.Frontend;
 import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.Health;
 import io.understudy.core.model.OpState;
 import io.understudy.core.model.Server;
 import io.understudy.core.model.ServerState;
@@ -101,56 +105,39 @@ class HaproxyParityTest {
     void serverRowsMatch() throws IOException {
         Map<String, String> captured = capturedRows();
         CheckSnapshot upL4ok = check(4, CheckResult.of(CheckStatus.L4OK, "", 0), 0, false);
-        Optional<DowntimeTracker.Tally> clean = Optional.of(new DowntimeTracker.Tally(0, 0));
 
         assertMatches(
-                serverRow(
-                        "MySQL",
-                        server("Primary", 1, 39991, false, 1, 0, true),
-                        running(4),
-                        Optional.of(upL4ok),
-                        2,
-                        clean),
+                serverRow("MySQL", server("Primary", 1, 39991, false, 1, 0, true), running(4), Optional.of(upL4ok), 2),
                 captured.get("server-up-checked"));
         assertMatches(
-                serverRow(
-                        "MySQL",
-                        server("Secondary", 2, 39992, true, 1, 0, false),
-                        running(4),
-                        Optional.empty(),
-                        2,
-                        clean),
+                serverRow("MySQL", server("Secondary", 2, 39992, true, 1, 0, false), running(4), Optional.empty(), 2),
                 captured.get("server-backup-no-check"));
         assertMatches(
-                serverRow(
-                        "Two", server("A", 1, 39994, false, 2, 7, true), running(4, 2), Optional.of(upL4ok), 3, clean),
+                serverRow("Two", server("A", 1, 39994, false, 2, 7, true), running(4, 2), Optional.of(upL4ok), 3),
                 captured.get("server-up-maxconn"));
         assertMatches(
                 serverRow(
                         "MySQL",
                         server("Primary", 1, 39991, false, 1, 0, true),
-                        new ServerState(OpState.STOPPED, Set.of(), 1, NOW - 1_000, "down"),
+                        state(OpState.STOPPED, Set.of(), 1, NOW - 1_000, 1, 1),
                         Optional.of(check(0, CheckResult.of(CheckStatus.L4CON, "Connection refused", 0), 3, false)),
-                        2,
-                        Optional.of(new DowntimeTracker.Tally(1, 1))),
+                        2),
                 captured.get("server-down-checked"));
         assertMatches(
                 serverRow(
                         "MySQL",
                         server("Third", 3, 39993, true, 1, 0, true),
-                        new ServerState(OpState.RUNNING, Set.of(AdminFlag.FMAINT), 1, NOW, "maint"),
+                        state(OpState.RUNNING, Set.of(AdminFlag.FMAINT), 1, NOW, 1, 0),
                         Optional.of(upL4ok),
-                        2,
-                        Optional.of(new DowntimeTracker.Tally(1, 0))),
+                        2),
                 captured.get("server-maint"));
         assertMatches(
                 serverRow(
                         "Two",
                         server("A", 1, 39994, false, 2, 7, true),
-                        new ServerState(OpState.RUNNING, Set.of(AdminFlag.FDRAIN), 2, NOW, "drain"),
+                        state(OpState.RUNNING, Set.of(AdminFlag.FDRAIN), 2, NOW, 0, 0),
                         Optional.of(upL4ok),
-                        3,
-                        clean),
+                        3),
                 captured.get("server-drain-checked"));
         assertMatches(
                 serverRow(
@@ -158,34 +145,31 @@ class HaproxyParityTest {
                         server("B", 2, 39995, false, 3, 0, true),
                         running(7, 3),
                         Optional.of(check(4, CheckResult.of(CheckStatus.L4OK, "", 0), 0, true)),
-                        3,
-                        clean),
+                        3),
                 captured.get("server-health-disabled"));
         assertMatches(
                 serverRow(
                         "Two",
                         server("C", 3, 39996, false, 5, 0, false),
-                        new ServerState(OpState.RUNNING, Set.of(AdminFlag.FDRAIN), 5, NOW, "drain"),
+                        state(OpState.RUNNING, Set.of(AdminFlag.FDRAIN), 5, NOW, 0, 0),
                         Optional.empty(),
-                        3,
-                        clean),
+                        3),
                 captured.get("server-drain-no-check"));
         assertMatches(
-                serverRow("Two", server("D", 4, 39997, true, 4, 0, false), running(7, 0), Optional.empty(), 3, clean),
+                serverRow("Two", server("D", 4, 39997, true, 4, 0, false), running(7, 0), Optional.empty(), 3),
                 captured.get("server-weight0-no-check"));
         assertMatches(
                 serverRow(
                         "MySQL",
                         server("E", 1, 39998, false, 1, 0, true),
-                        new ServerState(OpState.STOPPED, Set.of(), 1, NOW - 2_000, "down"),
+                        state(OpState.STOPPED, Set.of(), 1, NOW - 2_000, 1, 2),
                         Optional.of(check(
                                 0,
                                 CheckResult.withCode(
                                         CheckStatus.L7STS, 1045, "#28000Access denied, for \"haproxy\"", 0),
                                 1,
                                 false)),
-                        2,
-                        Optional.of(new DowntimeTracker.Tally(1, 2))),
+                        2),
                 captured.get("server-l7sts-quoted"));
     }
 
@@ -201,9 +185,7 @@ class HaproxyParityTest {
                         server("C", 3, 39996, false, 5, 0, false),
                         server("D", 4, 39997, true, 4, 0, false)),
                 NOW - 4_000);
-        assertMatches(
-                ProxyRows.backend(two, 3, 50, Optional.of(new DowntimeTracker.Tally(0, 0)), NOW),
-                captured.get("backend-up"));
+        assertMatches(ProxyRows.backend(two, 3, 50, NOW), captured.get("backend-up"));
 
         Backend mysql = new Backend(
                 backend(
@@ -213,13 +195,12 @@ class HaproxyParityTest {
                         server("Secondary", 2, 39992, true, 1, 0, false),
                         server("Third", 3, 39993, true, 1, 0, true)),
                 NOW - 7_000);
-        List<Server> s = mysql.servers();
-        s.get(0).publish(new ServerState(OpState.STOPPED, Set.of(), 1, NOW - 1_000, "down"));
-        s.get(2).publish(new ServerState(OpState.RUNNING, Set.of(AdminFlag.FMAINT), 1, NOW, "maint"));
-        mysql.republish(NOW);
-        assertMatches(
-                ProxyRows.backend(mysql, 2, 9983, Optional.of(new DowntimeTracker.Tally(0, 0)), NOW),
-                captured.get("backend-on-backup"));
+        // Primary marked down by a failed check, Third put in maintenance: through the control plane, as in production.
+        try (ControlPlane control = new ControlPlane(List.of(mysql), x -> 0)) {
+            Commands.down(control, mysql.server("Primary").orElseThrow());
+            Commands.mode(control, mysql.server("Third").orElseThrow(), AdminMode.MAINT);
+        }
+        assertMatches(ProxyRows.backend(mysql, 2, 9983, NOW), captured.get("backend-on-backup"));
     }
 
     /** Our line must equal HAProxy's once the cells we do not measure are emptied in HAProxy's. */
@@ -253,13 +234,10 @@ class HaproxyParityTest {
     }
 
     private static StatRow serverRow(
-            String backend,
-            ServerConfig cfg,
-            ServerState state,
-            Optional<CheckSnapshot> check,
-            int proxyId,
-            Optional<DowntimeTracker.Tally> tally) {
-        return ServerRows.of(new Server(backend, cfg, state), check, proxyId, tally, NOW);
+            String backend, ServerConfig cfg, ServerState state, Optional<CheckSnapshot> check, int proxyId) {
+        Server server =
+                new Backend(backend(backend, Balance.FIRST, cfg), NOW).servers().get(0);
+        return ServerRows.of(server, state, check, proxyId, NOW);
     }
 
     private static ServerState running(int secondsSinceChange) {
@@ -267,7 +245,12 @@ class HaproxyParityTest {
     }
 
     private static ServerState running(int secondsSinceChange, int weight) {
-        return new ServerState(OpState.RUNNING, Set.of(), weight, NOW - secondsSinceChange * 1_000L, "up");
+        return state(OpState.RUNNING, Set.of(), weight, NOW - secondsSinceChange * 1_000L, 0, 0);
+    }
+
+    private static ServerState state(
+            OpState op, Set<AdminFlag> admin, int weight, long lastChange, long downs, long downSeconds) {
+        return TestStates.of(op, admin, weight, lastChange, downs, downSeconds);
     }
 
     static CheckSnapshot check(int health, CheckResult last, long failed, boolean paused) {

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckSnapshot;
 import io.understudy.checks.CheckStatus;
-import io.understudy.checks.Health;
+import io.understudy.core.TestStates;
 import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.Health;
 import io.understudy.core.model.OpState;
 import io.understudy.core.model.ServerState;
 import java.util.EnumSet;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ServerStatusTest {
     private static ServerState st(OpState op, AdminFlag... flags) {
         Set<AdminFlag> set = flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags);
-        return new ServerState(op, set, 1, 0, "test");
+        return TestStates.of(op, set, 1);
     }
 
     private static Optional<CheckSnapshot> health(int h) {
@@ -55,7 +56,7 @@ class ServerStatusTest {
         assertThat(text(st(OpState.RUNNING), Optional.empty())).isEqualTo("no check");
         assertThat(text(st(OpState.STOPPED), Optional.empty())).isEqualTo("DOWN");
         // weight 0 is not a state: still "no check" (captured from 2.6.12).
-        assertThat(text(new ServerState(OpState.RUNNING, Set.of(), 0, 0, "w0"), Optional.empty()))
+        assertThat(text(TestStates.of(OpState.RUNNING, Set.of(), 0), Optional.empty()))
                 .isEqualTo("no check");
     }
 

@@ -13,6 +13,7 @@ import io.understudy.admin.command.CliException;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.checks.HealthChecker;
+import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.AdminConfig;
@@ -20,7 +21,8 @@ import io.understudy.core.config.Balance;
 import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
-import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.Server;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +47,6 @@ class StatsSnapshotTest {
 
     private ProxyEngine engine;
     private HealthChecker checker;
-    private DowntimeTracker downtime;
     private AdminContext ctx;
 
     @BeforeEach
@@ -65,8 +66,6 @@ class StatsSnapshotTest {
         answer("Primary", CheckResult.withCode(CheckStatus.L7OK, 0, "", 2));
         answer("Secondary", CheckResult.withCode(CheckStatus.L7OK, 0, "", 3));
         checker = new HealthChecker(engine.control(), s -> () -> answers.get(s.name()));
-        // Attached before checks start, as production wiring must, so no down period is missed.
-        downtime = DowntimeTracker.attach(engine.control());
         checker.start();
         engine.start();
         ctx = new AdminContext(engine, checker, "0.1.0", 1, engine.startMillis());
@@ -93,7 +92,7 @@ class StatsSnapshotTest {
     }
 
     private StatsSnapshot snapshot() {
-        return StatsSnapshot.capture(ctx, downtime);
+        return StatsSnapshot.capture(ctx);
     }
 
     private void awaitStatus(String server, String status) {
@@ -104,8 +103,8 @@ class StatsSnapshotTest {
     /** A live connect failure: counts as one failed check and triggers an immediate check. */
     private void connectFails(String server) {
         engine.control()
-                .reportConnectFailure(
-                        srv(server), new ConnectFailure(ConnectFailure.Kind.REFUSED, "Connection refused"));
+                .apply(new ControlCommand.PassiveFailure(
+                        srv(server), new ConnectFailure(ConnectFailure.Kind.CONNECTION, "Connection refused")));
     }
 
     private String render() {
@@ -157,7 +156,7 @@ class StatsSnapshotTest {
 
         // Downtime accumulates while down, for the server only: the backend still has its backup.
         long later = System.currentTimeMillis() + 5_000;
-        StatsSnapshot s = StatsSnapshot.capture(ctx, Optional.of(downtime), later);
+        StatsSnapshot s = StatsSnapshot.capture(ctx, later);
         assertThat(s.row("MySQL", "Primary")
                         .orElseThrow()
                         .number(StatField.DOWNTIME)
@@ -191,9 +190,7 @@ class StatsSnapshotTest {
 
     @Test
     void maintenanceHidesTheCheckColumnsButKeepsTheCounters() {
-        engine.control()
-                .setAdminFlag(srv("Primary"), AdminFlag.FMAINT, true, "test")
-                .join();
+        Commands.mode(engine.control(), srv("Primary"), AdminMode.MAINT);
         StatRow primary = snapshot().row("MySQL", "Primary").orElseThrow();
         assertThat(primary.status()).isEqualTo("MAINT");
         assertThat(primary.state()).isEqualTo(ServiceState.MAINT);
@@ -218,12 +215,8 @@ class StatsSnapshotTest {
 
     @Test
     void drainAndNoServerAtAll() {
-        engine.control()
-                .setAdminFlag(srv("Primary"), AdminFlag.FDRAIN, true, "test")
-                .join();
-        engine.control()
-                .setAdminFlag(srv("Secondary"), AdminFlag.FMAINT, true, "test")
-                .join();
+        Commands.mode(engine.control(), srv("Primary"), AdminMode.DRAIN);
+        Commands.mode(engine.control(), srv("Secondary"), AdminMode.MAINT);
         StatsSnapshot s = snapshot();
         assertThat(s.row("MySQL", "Primary").orElseThrow().status()).isEqualTo("DRAIN");
         StatRow be = s.row("MySQL", "BACKEND").orElseThrow();
@@ -245,9 +238,9 @@ class StatsSnapshotTest {
         primary.counters().addBytesIn(100);
         primary.counters().addBytesOut(250);
         primary.counters().connectError();
-        engine.backends().get(0).select(Set.of());
+        engine.backends().get(0).snapshot().select(Set.of());
 
-        StatsSnapshot s = StatsSnapshot.capture(ctx, Optional.of(downtime), now);
+        StatsSnapshot s = StatsSnapshot.capture(ctx, now);
         StatRow row = s.row("MySQL", "Primary").orElseThrow();
         assertThat(row.currentSessions()).isEqualTo(1);
         assertThat(row.totalSessions()).isEqualTo(1);
@@ -299,7 +292,7 @@ class StatsSnapshotTest {
 
     @Test
     void showStatWordsFilterRowsAsHaproxyDoes() {
-        StatsCsvRenderer renderer = new StatsCsvRenderer(Optional.of(downtime));
+        StatsCsvRenderer renderer = new StatsCsvRenderer();
         // The CLI adds the final empty line itself.
         String all = renderer.render(ctx, false);
         assertThat(all).isEqualTo(StatsCsvWriter.forOperator().table(snapshot(), StatFilter.ALL));
@@ -315,9 +308,7 @@ class StatsSnapshotTest {
                 .isInstanceOf(CliException.class)
                 .hasMessage("No such proxy.\n");
 
-        engine.control()
-                .setAdminFlag(srv("Secondary"), AdminFlag.FMAINT, true, "test")
-                .join();
+        Commands.mode(engine.control(), srv("Secondary"), AdminMode.MAINT);
         answer("Primary", CheckResult.of(CheckStatus.L4CON, "Connection refused", 0));
         connectFails("Primary");
         awaitStatus("Primary", "DOWN");

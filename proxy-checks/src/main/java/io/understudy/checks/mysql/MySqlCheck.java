@@ -10,7 +10,7 @@ import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckConnector;
 import io.understudy.checks.tcp.CheckRun;
-import io.understudy.checks.tcp.ConnectFailure;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.CheckConfig.MySqlVariant;
 import io.understudy.core.transport.Transport;
 import java.net.InetAddress;
@@ -101,7 +101,8 @@ public final class MySqlCheck implements Check {
             });
         } catch (RuntimeException e) {
             if (run.decide()) {
-                run.complete(CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.message(e), run.elapsedMillis()));
+                run.complete(
+                        CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(e).message(), run.elapsedMillis()));
             }
             return;
         }

@@ -8,7 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckRun;
-import io.understudy.checks.tcp.ConnectFailure;
+import io.understudy.core.backend.ConnectFailure;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Optional;
@@ -72,7 +72,7 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     }
 
     void connectFailed(Throwable cause) {
-        finish(CheckResult.of(ConnectFailure.status(cause), ConnectFailure.message(cause), run.elapsedMillis()), false);
+        finish(CheckResult.connectFailed(cause, run.elapsedMillis()), false);
     }
 
     void timedOut() {
@@ -125,7 +125,7 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // An I/O error on an established connection, e.g. a reset: HAProxy's "Socket error".
         log.debug("mysql check {}: socket error", target, cause);
-        fail(CheckStatus.SOCKERR, ConnectFailure.message(cause));
+        fail(CheckStatus.SOCKERR, ConnectFailure.of(cause).message());
     }
 
     private void onPacket(ChannelHandlerContext ctx, MySqlPacket p) throws MalformedPacketException {

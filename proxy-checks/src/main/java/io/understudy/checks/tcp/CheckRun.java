@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
+import io.understudy.core.backend.ConnectFailure;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,7 +40,8 @@ public final class CheckRun {
 
     /** A run that failed before it could start, e.g. because the event loop rejected it. */
     public static CompletionStage<CheckResult> failed(Throwable cause) {
-        return CompletableFuture.completedFuture(CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.message(cause), 0));
+        return CompletableFuture.completedFuture(
+                CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(cause).message(), 0));
     }
 
     public CompletionStage<CheckResult> stage() {

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.understudy.checks.Check;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,7 +69,8 @@ public final class TcpCheck implements Check {
             cf = connector.connect(loop, NoopHandler.INSTANCE);
         } catch (RuntimeException e) {
             if (run.decide()) {
-                run.complete(CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.message(e), run.elapsedMillis()));
+                run.complete(
+                        CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(e).message(), run.elapsedMillis()));
             }
             return;
         }
@@ -82,11 +84,7 @@ public final class TcpCheck implements Check {
                 finish(run, ch, CheckResult.of(CheckStatus.L4OK, "", run.elapsedMillis()));
             } else {
                 Throwable cause = f.cause();
-                finish(
-                        run,
-                        ch,
-                        CheckResult.of(
-                                ConnectFailure.status(cause), ConnectFailure.message(cause), run.elapsedMillis()));
+                finish(run, ch, CheckResult.connectFailed(cause, run.elapsedMillis()));
             }
         });
     }

@@ -7,14 +7,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.BackendSnapshot;
+import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.Server;
+import io.understudy.core.model.Slot;
 import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Connects a session to a server of its backend, on the session's own event loop, with HAProxy's {@code retries} and
  * {@code option redispatch}: a failed connect is retried (after {@code retry-delay} unless it timed out), and the retries
- * chosen by {@code redispatch} go to the next usable server, active first, then backup. Every failure is reported to the
- * control plane as a passive health signal.
+ * chosen by {@code redispatch} go to the next usable server, active first, then backup. Every failure is submitted to
+ * the control plane as a passive health signal (a command: the connector never changes the model itself).
  */
 public final class BackendConnector {
     private final Backend backend;
@@ -55,7 +56,10 @@ public final class BackendConnector {
                 .handler(NoopHandler.INSTANCE);
     }
 
-    /** Connects {@code session}; the future completes on the session's event loop with a connected, not-reading channel. */
+    /**
+     * Connects {@code session}; the future completes on the session's event loop with a connected, not-reading channel
+     * and the slot the session holds on its server (released here on every failure).
+     */
     public Future<Connected> connect(ProxySession session) {
         Promise<Connected> promise = session.eventLoop().newPromise();
         new Attempt(session, promise).next(Optional.empty());
@@ -68,75 +72,106 @@ public final class BackendConnector {
         private final Promise<Connected> promise;
         private final Set<Server> failed = new HashSet<>();
         private int retry;
+        private boolean rechosen;
 
         Attempt(ProxySession session, Promise<Connected> promise) {
             this.session = session;
             this.promise = promise;
         }
 
-        void next(Optional<Server> sameServer) {
+        /** Connects to {@code sameServer} (a retry on it, with its slot still held), or to a newly chosen server. */
+        void next(Optional<Slot> sameServer) {
             if (!session.clientChannel().isActive()) {
+                sameServer.ifPresent(Slot::release);
                 promise.tryFailure(new ConnectFailedException(
                         TerminationCause.CLIENT_ABORTED_CONNECT, "client left while connecting"));
                 return;
             }
-            Optional<Server> target = sameServer.or(() -> backend.select(failed));
+            BackendSnapshot snapshot = backend.snapshot();
+            Optional<Slot> target = sameServer.or(() -> snapshot.select(failed));
             if (target.isEmpty()) {
-                TerminationCause why = failed.isEmpty() ? TerminationCause.NO_SERVER : TerminationCause.CONNECT_FAILED;
-                promise.tryFailure(new ConnectFailedException(
-                        why,
-                        failed.isEmpty()
-                                ? "backend '" + backend.name() + "' has no server available"
-                                : "no server of backend '" + backend.name() + "' could be reached"));
+                promise.tryFailure(noServer(snapshot));
                 return;
             }
-            Server server = target.get();
-            EventLoop loop = session.eventLoop();
+            Slot slot = target.get();
+            Server server = slot.server();
             long started = System.nanoTime();
-            ChannelFuture cf = template.clone(loop).connect(server.address());
+            ChannelFuture cf = template.clone(session.eventLoop()).connect(server.address());
             cf.addListener(f -> {
                 if (f.isSuccess()) {
-                    awaitGreeting(server, cf.channel(), started);
+                    awaitGreeting(slot, cf.channel(), started);
                 } else {
-                    failed(server, f.cause());
+                    failed(slot, f.cause());
                 }
             });
         }
 
+        private ConnectFailedException noServer(BackendSnapshot snapshot) {
+            if (!snapshot.candidates(failed).isEmpty()) {
+                // Candidates exist but every one is at its maxconn. No queue yet: refuse rather than overshoot.
+                return new ConnectFailedException(
+                        TerminationCause.SERVERS_FULL,
+                        "every usable server of backend '" + backend.name() + "' is at its maxconn");
+            }
+            if (failed.isEmpty()) {
+                return new ConnectFailedException(
+                        TerminationCause.NO_SERVER, "backend '" + backend.name() + "' has no server available");
+            }
+            return new ConnectFailedException(
+                    TerminationCause.CONNECT_FAILED, "no server of backend '" + backend.name() + "' could be reached");
+        }
+
         /** TCP is up; the connection counts once the server's greeting arrives, within what is left of the timeout. */
-        private void awaitGreeting(Server server, Channel channel, long startedNanos) {
+        private void awaitGreeting(Slot slot, Channel channel, long startedNanos) {
             long timeout = backend.config().connectTimeout().toMillis();
             long left = Math.max(MIN_GREETING_WAIT_MILLIS, timeout - (System.nanoTime() - startedNanos) / 1_000_000);
             Promise<ByteBuf> greeting = channel.eventLoop().newPromise();
             channel.pipeline().addLast("greeting", new GreetingWait(greeting, left));
             greeting.addListener(g -> {
-                if (g.isSuccess()) {
-                    ByteBuf first = (ByteBuf) g.getNow();
-                    if (!promise.trySuccess(new Connected(server, channel, first, java.util.Set.copyOf(failed)))) {
-                        first.release();
-                        channel.close();
-                    }
-                } else {
+                if (!g.isSuccess()) {
                     channel.close();
-                    failed(server, g.cause());
+                    failed(slot, g.cause());
+                    return;
+                }
+                ByteBuf first = (ByteBuf) g.getNow();
+                BackendSnapshot now = backend.snapshot();
+                if (!rechosen && now.generation() != slot.generation() && !now.routes(slot.server(), failed)) {
+                    // The server was marked down, or traffic moved, while this session was connecting: a failover
+                    // sweep could not see it yet. The client has not seen the greeting, so start it on the server
+                    // that takes new sessions now instead (once; a second change during that connect is left to
+                    // the sweep).
+                    rechosen = true;
+                    first.release();
+                    channel.close();
+                    slot.release();
+                    next(Optional.empty());
+                    return;
+                }
+                if (!promise.trySuccess(new Connected(slot, channel, first))) {
+                    first.release();
+                    channel.close();
+                    slot.release();
                 }
             });
         }
 
-        private void failed(Server server, Throwable cause) {
-            ConnectFailure failure = classify(cause);
-            String reason = failure.message();
+        private void failed(Slot slot, Throwable cause) {
+            Server server = slot.server();
+            ConnectFailure failure = ConnectFailure.of(cause);
             server.counters().connectError();
             backend.counters().connectError();
-            control.reportConnectFailure(server, failure);
+            // A passive health signal: the control plane decides what it means.
+            control.apply(new ControlCommand.PassiveFailure(server, failure));
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
+                slot.release();
                 failed.add(server);
                 // Out of retries: one last look for a server that has not failed yet would break HAProxy's retry
                 // budget, so give up here with the reason.
                 promise.tryFailure(new ConnectFailedException(
                         TerminationCause.CONNECT_FAILED,
-                        "cannot connect to " + server.id() + " after " + (retry + 1) + " attempts: " + reason));
+                        "cannot connect to " + server.id() + " after " + (retry + 1) + " attempts: "
+                                + failure.message()));
                 return;
             }
             retry++;
@@ -148,10 +183,11 @@ public final class BackendConnector {
             boolean moveOn = cfg.redispatchesOnRetry(retry)
                     || !server.state().usable()
                     || (failure.timedOut() && cfg.redispatch() != 0);
-            Optional<Server> same = Optional.of(server);
+            Optional<Slot> same = Optional.of(slot);
             if (moveOn) {
                 failed.add(server);
-                if (!backend.snapshot().candidates(failed, cfg.allBackups()).isEmpty()) {
+                if (!backend.snapshot().candidates(failed).isEmpty()) {
+                    slot.release();
                     same = Optional.empty();
                     server.counters().redispatch();
                     backend.counters().redispatch();
@@ -159,7 +195,7 @@ public final class BackendConnector {
                     failed.remove(server);
                 }
             }
-            Optional<Server> target = same;
+            Optional<Slot> target = same;
             long delay = failure.timedOut() ? 0 : cfg.retryDelay().toMillis();
             if (delay == 0) {
                 next(target);
@@ -173,22 +209,5 @@ public final class BackendConnector {
     @ChannelHandler.Sharable
     private static final class NoopHandler extends ChannelInboundHandlerAdapter {
         static final NoopHandler INSTANCE = new NoopHandler();
-    }
-
-    static ConnectFailure classify(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException) {
-            return new ConnectFailure(ConnectFailure.Kind.TIMEOUT, "connect timeout");
-        }
-        String m = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (cause instanceof GreetingWait.GreetingTimeoutException) {
-            return new ConnectFailure(ConnectFailure.Kind.NO_GREETING, m);
-        }
-        if (cause instanceof java.net.ConnectException) {
-            // Netty's native message ("finishConnect(..) failed with error(-111): Connection refused: /1.2.3.4:3306")
-            // says more than an operator needs; HAProxy's last_chk says "Connection refused".
-            return new ConnectFailure(
-                    ConnectFailure.Kind.REFUSED, m.contains("Connection refused") ? "Connection refused" : m);
-        }
-        return new ConnectFailure(ConnectFailure.Kind.ERROR, m);
     }
 }

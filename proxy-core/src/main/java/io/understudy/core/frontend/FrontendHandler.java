@@ -56,30 +56,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 client,
                 frontend.counters(),
                 frontend.backend().counters());
-        connect(ctx, true);
+        connect(ctx);
     }
 
-    private void connect(ChannelHandlerContext ctx, boolean mayReconnect) {
+    private void connect(ChannelHandlerContext ctx) {
         connector.connect(session).addListener((Future<Connected> f) -> {
-            if (!f.isSuccess()) {
-                refuse(ctx, f.cause());
-            } else if (mayReconnect
-                    && !f.getNow().stillChosen(frontend.backend().snapshot(), allBackups())) {
-                // The server was marked down, or traffic moved, while this session was connecting: a failover
-                // sweep could not see it yet. The client has not seen the greeting, so start it on the server that
-                // takes new sessions now instead (once; a second change during that connect is left to the sweep).
-                Connected stale = f.getNow();
-                stale.greeting().release();
-                stale.channel().close();
-                connect(ctx, false);
-            } else {
+            if (f.isSuccess()) {
                 relay(ctx, f.getNow());
+            } else {
+                refuse(ctx, f.cause());
             }
         });
-    }
-
-    private boolean allBackups() {
-        return frontend.backend().config().allBackups();
     }
 
     private void relay(ChannelHandlerContext ctx, Connected connected) {
@@ -88,10 +75,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!client.isActive()) {
             connected.greeting().release();
             server.close();
+            connected.slot().release();
             session.terminate(TerminationCause.CLIENT_ABORTED_CONNECT, false);
             return;
         }
-        session.connected(connected.server(), server);
+        session.connected(connected.slot(), server);
         session.addBytesOut(connected.greeting().readableBytes());
         client.write(connected.greeting(), client.voidPromise());
         RelayHandler[] relay = RelayHandler.pair(session, client, server);

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A named set of servers with its balance strategy, counters and current {@link BackendSnapshot}. The snapshot is
- * replaced as a whole by the control plane (the only writer) and read lock-free by every event loop.
+ * A named set of servers with its counters and current {@link BackendSnapshot}. The snapshot is replaced as a whole by
+ * the control plane (the only writer) and read lock-free by every event loop.
  */
 public final class Backend {
     private final BackendConfig config;
@@ -22,19 +22,25 @@ public final class Backend {
     /** Written only by the control plane's thread. */
     private volatile BackendSnapshot snapshot;
 
-    /** Written only by the control plane's thread: when the backend last went from having a server to none or back. */
-    private volatile long lastChangeMillis;
-
     public Backend(BackendConfig config, long nowMillis) {
         this.config = config;
         List<Server> list = new ArrayList<>();
-        config.servers()
-                .forEach(sc -> list.add(
-                        new Server(config.name(), sc, ServerState.initial(sc.disabled(), sc.weight(), nowMillis))));
+        config.servers().forEach(sc -> list.add(new Server(config.name(), sc, nowMillis)));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
-        this.snapshot = BackendSnapshot.of(servers, Optional.empty(), 0);
-        this.lastChangeMillis = nowMillis;
+        BackendSnapshot s = compute(0, Optional.empty(), nowMillis, Downtime.initial(false, nowMillis), 0, 0, Set.of());
+        this.snapshot = new BackendSnapshot(
+                0,
+                s.activeUsable(),
+                s.backupUsable(),
+                Optional.empty(),
+                nowMillis,
+                Downtime.initial(s.noServerAvailable(), nowMillis),
+                0,
+                0,
+                Set.copyOf(s.targets()),
+                config.allBackups(),
+                strategy);
     }
 
     public String name() {
@@ -62,55 +68,80 @@ public final class Backend {
         return snapshot;
     }
 
-    public long lastChangeMillis() {
-        return lastChangeMillis;
-    }
-
     /**
-     * Picks the server for a new session, skipping {@code excluded} (servers that already failed for it): usable active
-     * servers by the balance strategy, else backups.
+     * Recomputes and publishes the snapshot from the servers' current states, with its bookkeeping; the commit calls
+     * it once per backend it touched. {@code operatorPin} present is an operator's choice (a server, or empty for the
+     * normal order); absent keeps the current pin while it is usable. With {@code failback = manual}, once traffic has
+     * gone to a backup that backup is pinned, so a primary coming back does not take the traffic without an operator.
      */
-    public Optional<Server> select(Set<Server> excluded) {
-        List<Server> candidates = snapshot.candidates(excluded, config.allBackups());
-        if (candidates.isEmpty()) {
-            return Optional.empty();
-        }
-        Server chosen = strategy.pick(candidates);
-        chosen.counters().selected();
-        return Optional.of(chosen);
-    }
-
-    /**
-     * Recomputes the snapshot from the servers' states. With {@code failback = manual}, once traffic has gone to a
-     * backup that backup is pinned: it keeps the traffic when active servers come back, until it stops being usable or
-     * an operator moves traffic ({@link #republish(long, Optional)}). Control plane only.
-     */
-    public BackendSnapshot republish(long nowMillis) {
+    BackendSnapshot republish(long generation, Optional<Optional<Server>> operatorPin, long nowMillis, long nowNanos) {
         BackendSnapshot before = snapshot;
-        Optional<Server> pin = before.pinned().filter(s -> s.state().usable());
-        if (config.failover().failback() == FailoverPolicy.Failback.MANUAL && pin.isEmpty()) {
-            // Not pinned (or the pinned server just failed): pin whatever takes traffic now if it is a backup, so a
-            // primary coming back later does not take the traffic without an operator.
-            BackendSnapshot plain = BackendSnapshot.of(servers, Optional.empty(), before.version());
-            pin = plain.runningOnBackup() ? plain.first(config.allBackups()) : Optional.empty();
+        Optional<Server> pin =
+                operatorPin.orElse(before.pinned()).filter(s -> s.state().usable());
+        if (operatorPin.isEmpty() && pin.isEmpty() && config.failover().failback() == FailoverPolicy.Failback.MANUAL) {
+            BackendSnapshot plain = compute(generation, Optional.empty(), nowMillis, before.downtime(), 0, 0, Set.of());
+            pin = plain.runningOnBackup() ? plain.first() : Optional.empty();
         }
-        return publish(BackendSnapshot.of(servers, pin, before.version() + 1), before, nowMillis);
+        BackendSnapshot next =
+                compute(generation, pin, before.lastChangeMillis(), before.downtime(), before.failovers(), 0, Set.of());
+        boolean outageFlipped = before.noServerAvailable() != next.noServerAvailable();
+        long lastChange = outageFlipped ? nowMillis : before.lastChangeMillis();
+        Downtime downtime = before.downtime().went(next.noServerAvailable(), nowMillis);
+        // A failover: new sessions now go to servers they were not going to before. Losing the last server is an
+        // outage, not a failover; what comes back after one is compared with what had the traffic before it.
+        List<Server> now = next.targets();
+        long failovers = before.failovers();
+        long lastFailover = before.lastFailoverNanos();
+        Set<Server> lastTraffic = before.lastTraffic();
+        if (!now.isEmpty()) {
+            if (!lastTraffic.isEmpty() && !lastTraffic.containsAll(now)) {
+                failovers++;
+                lastFailover = nowNanos;
+            }
+            lastTraffic = Set.copyOf(now);
+        }
+        BackendSnapshot published = new BackendSnapshot(
+                generation,
+                next.activeUsable(),
+                next.backupUsable(),
+                next.pinned(),
+                lastChange,
+                downtime,
+                failovers,
+                lastFailover,
+                lastTraffic,
+                config.allBackups(),
+                strategy);
+        snapshot = published;
+        return published;
     }
 
-    /**
-     * Recomputes the snapshot with an operator's choice: {@code pin} present makes that (usable) server take all new
-     * sessions; empty clears any pin so the normal order applies again. Control plane only.
-     */
-    public BackendSnapshot republish(long nowMillis, Optional<Server> pin) {
-        BackendSnapshot before = snapshot;
-        return publish(BackendSnapshot.of(servers, pin, before.version() + 1), before, nowMillis);
-    }
-
-    private BackendSnapshot publish(BackendSnapshot after, BackendSnapshot before, long nowMillis) {
-        if (before.noServerAvailable() != after.noServerAvailable()) {
-            lastChangeMillis = nowMillis;
+    private BackendSnapshot compute(
+            long generation,
+            Optional<Server> pinned,
+            long lastChange,
+            Downtime downtime,
+            long failovers,
+            long lastFailover,
+            Set<Server> lastTraffic) {
+        List<Server> active = new ArrayList<>();
+        List<Server> backup = new ArrayList<>();
+        for (Server s : servers) {
+            if (s.state().usable()) {
+                (s.isBackup() ? backup : active).add(s);
+            }
         }
-        snapshot = after;
-        return after;
+        return new BackendSnapshot(
+                generation,
+                active,
+                backup,
+                pinned.filter(s -> s.state().usable()),
+                lastChange,
+                downtime,
+                failovers,
+                lastFailover,
+                lastTraffic,
+                config.allBackups(),
+                strategy);
     }
 }

@@ -6,33 +6,40 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable view of which servers of a backend may take new sessions, recomputed by the control plane after every
- * state change so that picking a server on the hot path is a volatile read and a walk over a short list.
+ * An immutable view of one backend as the last commit left it: which servers may take new sessions, where traffic is
+ * pinned, and the backend's bookkeeping. Picking a server on the hot path is a volatile read of this value and a walk
+ * over a short list; {@link #select} is the only place a server is chosen.
  *
+ * @param generation the model generation of the commit that published it
  * @param activeUsable usable non-backup servers, in declaration order
  * @param backupUsable usable backup servers, in declaration order
- * @param pinned with {@code failback = manual}: the server traffic stays on although an active server is usable
- *     again, until an operator moves it or this server stops being usable
- * @param version increases with every recomputation (for logs and tests)
+ * @param pinned the server all new sessions go to although others may be usable (an operator's {@code set backend ...
+ *     active-server}, or a backup held by {@code failback = manual}), while it stays usable
+ * @param lastChangeMillis when the backend last went from having a usable server to none, or back
+ * @param downtime how often and how long the backend had no usable server
+ * @param failovers how often new sessions started going to servers they were not going to before
+ * @param lastFailoverNanos {@link System#nanoTime()} of the last failover, or 0 before the first
+ * @param lastTraffic the servers that took new sessions at the last commit that had any (what a failover is measured
+ *     against; kept through an outage)
+ * @param allBackups HAProxy's {@code option allbackups}
+ * @param strategy the backend's balance algorithm
  */
 public record BackendSnapshot(
-        List<Server> activeUsable, List<Server> backupUsable, Optional<Server> pinned, long version) {
+        long generation,
+        List<Server> activeUsable,
+        List<Server> backupUsable,
+        Optional<Server> pinned,
+        long lastChangeMillis,
+        Downtime downtime,
+        long failovers,
+        long lastFailoverNanos,
+        Set<Server> lastTraffic,
+        boolean allBackups,
+        BalanceStrategy strategy) {
     public BackendSnapshot {
         activeUsable = List.copyOf(activeUsable);
         backupUsable = List.copyOf(backupUsable);
-    }
-
-    /** Recomputes from the servers' current states, keeping {@code pinned} only while it is usable. */
-    public static BackendSnapshot of(List<Server> servers, Optional<Server> pinned, long version) {
-        List<Server> active = new ArrayList<>();
-        List<Server> backup = new ArrayList<>();
-        for (Server s : servers) {
-            if (s.state().usable()) {
-                (s.isBackup() ? backup : active).add(s);
-            }
-        }
-        Optional<Server> pin = pinned.filter(s -> s.state().usable());
-        return new BackendSnapshot(active, backup, pin, version);
+        lastTraffic = Set.copyOf(lastTraffic);
     }
 
     /** Whether new sessions go to a backup: none of the active servers is usable, or a backup is pinned. */
@@ -54,7 +61,7 @@ public record BackendSnapshot(
      * {@code allbackups}. Servers in {@code excluded} (already failed for this session) are skipped, so a redispatch
      * after a connect failure moves on to the next one even before the failed server is marked down.
      */
-    public List<Server> candidates(Set<Server> excluded, boolean allBackups) {
+    public List<Server> candidates(Set<Server> excluded) {
         if (pinned.isPresent() && !excluded.contains(pinned.get())) {
             return List.of(pinned.get());
         }
@@ -69,10 +76,58 @@ public record BackendSnapshot(
         return backup.subList(0, 1);
     }
 
+    /** The servers new sessions go to now. */
+    public List<Server> targets() {
+        return candidates(Set.of());
+    }
+
     /** The server a new session would go to first (ignoring balance among several actives): for logs and state. */
-    public Optional<Server> first(boolean allBackups) {
-        List<Server> c = candidates(Set.of(), allBackups);
+    public Optional<Server> first() {
+        List<Server> c = targets();
         return c.isEmpty() ? Optional.empty() : Optional.of(c.get(0));
+    }
+
+    /** Whether a session that was sent to {@code server} (and has failed on {@code excluded}) would still go there. */
+    public boolean routes(Server server, Set<Server> excluded) {
+        return candidates(excluded).contains(server);
+    }
+
+    /**
+     * Chooses the server for a new session and takes a slot on it: among {@link #candidates} with a free slot under
+     * their {@code maxconn}, by the balance algorithm. Empty when no candidate has a free slot (or there is none; tell
+     * the two apart with {@link #candidates}). The caller owns the slot and must release it.
+     */
+    public Optional<Slot> select(Set<Server> excluded) {
+        List<Server> candidates = candidates(excluded);
+        // Every failed reservation removes a server that filled up meanwhile, so this ends.
+        while (!candidates.isEmpty()) {
+            List<Server> free = withFreeSlot(candidates);
+            if (free.isEmpty()) {
+                return Optional.empty();
+            }
+            Server chosen = strategy.pick(free);
+            if (chosen.tryTakeSlot()) {
+                chosen.counters().selected();
+                return Optional.of(new Slot(chosen, generation));
+            }
+            candidates = without(free, Set.of(chosen));
+        }
+        return Optional.empty();
+    }
+
+    private static List<Server> withFreeSlot(List<Server> servers) {
+        for (Server s : servers) {
+            if (!s.hasFreeSlot()) {
+                List<Server> free = new ArrayList<>(servers.size());
+                for (Server t : servers) {
+                    if (t.hasFreeSlot()) {
+                        free.add(t);
+                    }
+                }
+                return free;
+            }
+        }
+        return servers;
     }
 
     private static List<Server> without(List<Server> servers, Set<Server> excluded) {

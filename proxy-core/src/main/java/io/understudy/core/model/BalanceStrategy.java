@@ -4,7 +4,7 @@ import io.understudy.core.config.Balance;
 import java.util.List;
 
 /**
- * Picks one server among candidates that are all usable. Implementations are called from any event loop at once and
+ * Picks one server among candidates that are all usable and have a free slot. Implementations are called from any event loop at once and
  * must not lock.
  */
 public interface BalanceStrategy {

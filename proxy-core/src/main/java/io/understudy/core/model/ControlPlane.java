@@ -1,7 +1,18 @@
 package io.understudy.core.model;
 
-import io.understudy.core.backend.ConnectFailure;
-import java.util.EnumSet;
+import io.understudy.core.model.AdminState.BackendAdmin;
+import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.ControlCommand.CheckOutcome;
+import io.understudy.core.model.ControlCommand.ImportAdminState;
+import io.understudy.core.model.ControlCommand.MoveTraffic;
+import io.understudy.core.model.ControlCommand.PassiveFailure;
+import io.understudy.core.model.ControlCommand.SetAdminMode;
+import io.understudy.core.model.ControlCommand.SetChecksEnabled;
+import io.understudy.core.model.ControlCommand.SetWeight;
+import io.understudy.core.model.ModelEvent.ServerChanged;
+import io.understudy.core.model.ModelEvent.TrafficMoved;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +22,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of server state. Every change (health checks, admin commands, imported state) is queued to one
- * thread, which computes the new {@link ServerState}, publishes it, republishes the backend's snapshot, logs the
- * transition and tells the observers. Readers never lock: they read the published immutable values.
+ * The single writer of the runtime model. {@link #apply} is the only way to change it: commands are queued to one
+ * thread, which works out the new server states and backend snapshots, publishes them in one commit (with every piece of
+ * bookkeeping: down transitions, downtime, last change, failovers, the operators' decisions), numbers the commit with
+ * the next generation, logs it HAProxy's way, keeps it for {@code show events} and hands its events to the observers.
+ * Readers never lock: they read the published immutable values.
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -27,8 +40,14 @@ public final class ControlPlane implements AutoCloseable {
     private final List<Backend> backends;
     private final ExecutorService writer;
     private final List<ControlObserver> observers = new CopyOnWriteArrayList<>();
-    private final TransitionLog transitionLog = new TransitionLog();
-    private final SessionCount sessionCount;
+    private final TransitionLog transitionLog;
+    private final EventLog eventLog = new EventLog(EventLog.DEFAULT_CAPACITY);
+
+    /** Written on the writer thread only. */
+    private volatile long generation;
+
+    /** The operators' decisions as of the last commit; written on the writer thread only. */
+    private volatile AdminState admin = AdminState.EMPTY;
 
     /** How many sessions a server has, for the transition log; supplied by whoever owns the session registry. */
     @FunctionalInterface
@@ -38,7 +57,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public ControlPlane(List<Backend> backends, SessionCount sessionCount) {
         this.backends = List.copyOf(backends);
-        this.sessionCount = sessionCount;
+        this.transitionLog = new TransitionLog(sessionCount);
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "understudy-control");
             t.setDaemon(true);
@@ -54,141 +73,302 @@ public final class ControlPlane implements AutoCloseable {
         return backends.stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
-    /** The server addressed {@code backend/server}. */
+    /** The server addressed {@code backend/server} (names, or {@code #id} as {@link ServerRef} reads them). */
     public Optional<Server> server(String backendSlashServer) {
-        int slash = backendSlashServer.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        return backend(backendSlashServer.substring(0, slash))
-                .flatMap(b -> b.server(backendSlashServer.substring(slash + 1)));
+        return ServerRef.parse(backendSlashServer).flatMap(r -> r.find(backends));
     }
 
+    /** Adds an observer told about every event from the next commit on. */
     public void addObserver(ControlObserver observer) {
         observers.add(observer);
     }
 
-    /** Sets the operational state (health checks call this). */
-    public CompletableFuture<ServerTransition> setOperational(Server server, OpState op, String reason) {
-        return change(server, st -> st.op() == op ? st : st.withOp(op, System.currentTimeMillis(), reason));
+    /** The generation of the last commit: 0 at start, then one more for every commit that changed something. */
+    public long generation() {
+        return generation;
     }
 
-    /** Sets or clears one admin flag (admin commands call this). */
-    public CompletableFuture<ServerTransition> setAdminFlag(Server server, AdminFlag flag, boolean on, String reason) {
-        return change(server, st -> {
-            if (st.admin().contains(flag) == on) {
-                return st;
-            }
-            Set<AdminFlag> next = st.admin().isEmpty() ? EnumSet.noneOf(AdminFlag.class) : EnumSet.copyOf(st.admin());
-            if (on) {
-                next.add(flag);
-            } else {
-                next.remove(flag);
-            }
-            return st.withAdmin(next, System.currentTimeMillis(), reason);
-        });
+    /** The operators' decisions as of the last commit: a versioned value, exported without waiting. */
+    public AdminState adminState() {
+        return admin;
     }
 
-    /** Replaces the admin flags as a whole (leaving maintenance clears both FMAINT and CMAINT, as HAProxy does). */
-    public CompletableFuture<ServerTransition> setAdminFlags(Server server, Set<AdminFlag> flags, String reason) {
-        return change(
-                server, st -> st.admin().equals(flags) ? st : st.withAdmin(flags, System.currentTimeMillis(), reason));
-    }
-
-    public CompletableFuture<ServerTransition> setWeight(Server server, int weight) {
-        return change(server, st -> st.weight() == weight ? st : st.withWeight(weight));
-    }
-
-    /** Any change expressed as a function of the current state; runs on the writer thread. */
-    public CompletableFuture<ServerTransition> change(Server server, UnaryOperator<ServerState> f) {
-        return CompletableFuture.supplyAsync(() -> apply(server, f), writer);
-    }
-
-    /** Live traffic failed to connect to {@code server}; observers (the health checker) decide what it means. */
-    public void reportConnectFailure(Server server, ConnectFailure reason) {
-        writer.execute(() -> {
-            for (ControlObserver o : observers) {
-                try {
-                    o.onConnectFailure(server, reason);
-                } catch (RuntimeException e) {
-                    LOG.warn("observer {} failed on connect failure of {}", o, server, e);
-                }
-            }
-        });
-    }
-
-    /** Every server's current state, keyed {@code backend/server}, in configuration order. */
-    public Map<String, ServerState> exportState() {
-        Map<String, ServerState> out = new LinkedHashMap<>();
-        for (Backend b : backends) {
-            for (Server s : b.servers()) {
-                out.put(s.id(), s.state());
-            }
-        }
-        return out;
-    }
-
-    /** Runs {@code task} on the writer thread after every change queued before it. */
-    public CompletableFuture<Void> submit(Runnable task) {
-        return CompletableFuture.runAsync(task, writer);
-    }
-
-    private ServerTransition apply(Server server, UnaryOperator<ServerState> f) {
-        Backend backend = backend(server.backendName()).orElseThrow();
-        ServerState before = server.state();
-        ServerState after = f.apply(before);
-        if (after.equals(before)) {
-            return new ServerTransition(
-                    server, before, before, backend.snapshot(), backend.snapshot(), System.nanoTime());
-        }
-        BackendSnapshot snapBefore = backend.snapshot();
-        server.publish(after);
-        BackendSnapshot snapAfter = backend.republish(System.currentTimeMillis());
-        ServerTransition t = new ServerTransition(server, before, after, snapBefore, snapAfter, System.nanoTime());
-        transitionLog.log(t, snapBefore, sessionCount.of(server));
-        notifyObservers(t);
-        return t;
+    /** The last {@code n} events, oldest first (at most {@link EventLog#DEFAULT_CAPACITY} are kept). */
+    public List<ModelEvent> lastEvents(int n) {
+        return eventLog.last(n);
     }
 
     /**
-     * Moves the traffic of a backend: {@code target} present pins it to that server (which must be usable), empty
-     * clears the pin so the normal order (active servers first) applies again. The operation behind manual failback.
-     * Completes with the new snapshot, or exceptionally with {@link IllegalArgumentException} when the target is not
-     * usable.
+     * Applies {@code command} on the control plane's thread after every command submitted before it. The future
+     * completes once the commit is published and every observer has seen its events; a refused command completes with
+     * a {@link Commit} saying why. After {@link #close()} commands are refused.
      */
-    public CompletableFuture<BackendSnapshot> moveTraffic(Backend backend, Optional<Server> target, String reason) {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    target.ifPresent(s -> {
-                        if (!s.state().usable()) {
-                            throw new IllegalArgumentException(s.id() + " is not usable");
-                        }
-                    });
-                    BackendSnapshot before = backend.snapshot();
-                    BackendSnapshot after = backend.republish(System.currentTimeMillis(), target);
-                    LOG.warn(
-                            "backend '{}': traffic moved to {} ({}).",
-                            backend.name(),
-                            after.first(backend.config().allBackups())
-                                    .map(Server::id)
-                                    .orElse("no server"),
-                            reason);
-                    Server subject = target.orElseGet(
-                            () -> after.first(false).orElse(backend.servers().get(0)));
-                    notifyObservers(new ServerTransition(
-                            subject, subject.state(), subject.state(), before, after, System.nanoTime()));
-                    return after;
-                },
-                writer);
+    public CompletableFuture<Commit> apply(ControlCommand command) {
+        try {
+            return CompletableFuture.supplyAsync(() -> run(command), writer);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Commit.refused(generation, "the control plane is stopped"));
+        }
     }
 
-    private void notifyObservers(ServerTransition t) {
-        for (ControlObserver o : observers) {
-            try {
-                o.onTransition(t);
-            } catch (RuntimeException e) {
-                LOG.warn("observer {} failed on transition of {}", o, t.server(), e);
+    private Commit run(ControlCommand c) {
+        Transaction tx = new Transaction(c.origin());
+        if (c instanceof SetAdminMode m) {
+            ServerState st = tx.current(m.server());
+            setAdmin(tx, m.server(), m.mode().applyTo(st.admin()), Reason.of(Reason.Cause.ADMIN_MODE, m.why()));
+        } else if (c instanceof SetWeight w) {
+            ServerState st = tx.current(w.server());
+            if (st.weight() != w.weight()) {
+                String why = "weight changed from " + st.weight() + " to " + w.weight();
+                tx.put(w.server(), st.withWeight(w.weight()), Reason.of(Reason.Cause.WEIGHT, why));
             }
+        } else if (c instanceof SetChecksEnabled e) {
+            ServerState st = tx.current(e.server());
+            if (!st.check().configured()) {
+                return Commit.refused(generation, e.server().id() + " has no health check configured");
+            }
+            if (st.check().enabled() != e.enabled()) {
+                Reason why = Reason.of(Reason.Cause.CHECKS_TOGGLED, e.enabled() ? "enable health" : "disable health");
+                tx.put(e.server(), st.withCheck(st.check().withEnabled(e.enabled())), why);
+            }
+        } else if (c instanceof CheckOutcome o) {
+            ServerState st = tx.current(o.server());
+            if (!st.check().configured()) {
+                return Commit.refused(generation, o.server().id() + " has no health check configured");
+            }
+            health(tx, o.server(), st.check().afterCheck(o.verdict()), Reason.of(Reason.Cause.CHECK, o.describe()));
+        } else if (c instanceof PassiveFailure p) {
+            ServerState st = tx.current(p.server());
+            // At most one live-traffic failure counts between two active checks, so a burst of clients cannot take a
+            // server down alone; none counts while checks are off or the server is in maintenance.
+            if (st.check().active() && !st.inMaintenance() && !st.check().passiveCounted()) {
+                String why = p.failure().kind().description() + ", info: \"live traffic: "
+                        + p.failure().message() + "\"";
+                health(
+                        tx,
+                        p.server(),
+                        st.check().afterPassiveFailure(p.failure()),
+                        Reason.of(Reason.Cause.LIVE_TRAFFIC, why));
+            }
+        } else if (c instanceof MoveTraffic m) {
+            if (m.target().isPresent() && !tx.current(m.target().get()).usable()) {
+                return Commit.refused(generation, m.target().get().id() + " is not usable");
+            }
+            if (!m.backend().snapshot().pinned().equals(m.target())) {
+                tx.pin(m.backend(), m.target(), Reason.of(Reason.Cause.TRAFFIC_MOVE, m.why()));
+            }
+        } else if (c instanceof ImportAdminState i) {
+            importAdmin(tx, i.state());
+        }
+        return commit(tx);
+    }
+
+    /** Sets a server's admin flags; leaving maintenance restarts a checked server's counter at {@code rise}. */
+    private static void setAdmin(Transaction tx, Server s, Set<AdminFlag> flags, Reason why) {
+        ServerState st = tx.current(s);
+        if (flags.equals(st.admin())) {
+            return;
+        }
+        ServerState next = st.withAdmin(flags, tx.nowMillis, why);
+        if (st.inMaintenance() && !next.inMaintenance() && st.check().configured()) {
+            // HAProxy: up, one failure from down, and checked at once (the health checker sees the event).
+            Health h = st.check().health();
+            next = next.withCheck(next.check().withHealth(new Health(h.rise(), h.rise(), h.fall())));
+            if (!next.op().takesTraffic()) {
+                next = next.withOp(OpState.RUNNING, tx.nowMillis, why);
+            }
+        }
+        tx.put(s, next, why);
+    }
+
+    /** Applies a new health counter, marking the server down or up when it crosses {@code rise}. */
+    private static void health(Transaction tx, Server s, HealthState h, Reason why) {
+        ServerState st = tx.current(s);
+        ServerState next = st.withCheck(h);
+        boolean wasUp = st.check().health().up();
+        if (wasUp && !h.health().up()) {
+            next = next.withOp(OpState.STOPPED, tx.nowMillis, why);
+        } else if (h.health().up() && (!wasUp || !st.op().takesTraffic())) {
+            next = next.withOp(OpState.RUNNING, tx.nowMillis, why);
+        }
+        tx.put(s, next, why);
+    }
+
+    private void importAdmin(Transaction tx, AdminState state) {
+        AdminImport plan = new AdminImport(state, backends);
+        tx.imported = Optional.of(state);
+        plan.servers.forEach((s, target) -> {
+            setAdmin(tx, s, target.admin(), target.reason());
+            ServerState st = tx.current(s);
+            if (st.weight() != target.weight()) {
+                tx.put(s, st.withWeight(target.weight()), target.reason());
+            }
+        });
+        // Pins after the servers: whether a pinned backup is usable depends on its restored admin state.
+        for (Map.Entry<Backend, BackendAdmin> e : plan.pins.entrySet()) {
+            Backend b = e.getKey();
+            Optional<Server> server = b.server(e.getValue().activeServer())
+                    .filter(s -> tx.current(s).usable());
+            plan.pinOutcome(b, e.getValue(), server);
+            Reason why = Reason.of(Reason.Cause.IMPORT, e.getValue().note().reason() + " (restored)");
+            if (server.isPresent() && !b.snapshot().pinned().equals(server)) {
+                tx.pin(b, server, why);
+            }
+        }
+        for (Backend b : plan.unpin) {
+            tx.pin(b, Optional.empty(), Reason.of(Reason.Cause.IMPORT, "no pin in the imported state"));
+        }
+        tx.restored.addAll(plan.restored);
+        tx.ignored.addAll(plan.ignored);
+    }
+
+    /** Publishes what the transaction changed, as one generation, and tells everyone. Writer thread. */
+    private Commit commit(Transaction tx) {
+        Map<Server, ServerState> before = new LinkedHashMap<>();
+        for (Map.Entry<Server, ServerState> e : tx.next.entrySet()) {
+            ServerState was = e.getKey().state();
+            if (!was.equals(e.getValue())) {
+                before.put(e.getKey(), was);
+            }
+        }
+        if (before.isEmpty() && tx.pins.isEmpty()) {
+            return new Commit(generation, List.of(), Optional.empty(), tx.restored, tx.ignored);
+        }
+        long gen = generation + 1;
+        Map<Backend, BackendSnapshot> snapBefore = new LinkedHashMap<>();
+        for (Server s : before.keySet()) {
+            Backend b = backendOf(s);
+            snapBefore.putIfAbsent(b, b.snapshot());
+            ServerState next = tx.next.get(s);
+            s.publish(next.withDowntime(next.downtime().went(next.down(), tx.nowMillis)));
+        }
+        tx.pins.keySet().forEach(b -> snapBefore.putIfAbsent(b, b.snapshot()));
+        Map<Backend, BackendSnapshot> snapAfter = new LinkedHashMap<>();
+        for (Backend b : snapBefore.keySet()) {
+            Optional<Optional<Server>> pin = tx.pins.containsKey(b) ? Optional.of(tx.pins.get(b)) : Optional.empty();
+            snapAfter.put(b, b.republish(gen, pin, tx.nowMillis, tx.nowNanos));
+        }
+        List<ModelEvent> events = new ArrayList<>();
+        // Every change is an event, bookkeeping included, so that each event's before is the previous one's after.
+        for (Map.Entry<Server, ServerState> e : before.entrySet()) {
+            Server s = e.getKey();
+            Backend b = backendOf(s);
+            events.add(new ServerChanged(
+                    gen,
+                    tx.origin,
+                    tx.nowMillis,
+                    tx.reasons.get(s),
+                    s,
+                    e.getValue(),
+                    s.state(),
+                    snapBefore.get(b),
+                    snapAfter.get(b)));
+        }
+        for (Map.Entry<Backend, BackendSnapshot> e : snapBefore.entrySet()) {
+            Backend b = e.getKey();
+            BackendSnapshot was = e.getValue();
+            BackendSnapshot now = snapAfter.get(b);
+            if (!was.targets().equals(now.targets()) || !was.pinned().equals(now.pinned())) {
+                Reason why = tx.pinReasons.getOrDefault(b, firstReason(tx, b));
+                events.add(new TrafficMoved(gen, tx.origin, tx.nowMillis, why, b, was, now));
+            }
+        }
+        generation = gen;
+        if (events.stream().anyMatch(ControlPlane::touchesDecisions)) {
+            Note note = Note.of(Instant.ofEpochMilli(tx.nowMillis), decisionNote(tx, events));
+            // An import brings its own notes: a restored decision still says when the operator took it.
+            admin = AdminState.capture(backends, tx.imported.orElse(admin), note);
+        }
+        for (ModelEvent ev : events) {
+            // Only what an operator can see goes to the log and show events; counters moving alone do not.
+            if (ev.visible()) {
+                transitionLog.log(ev);
+                eventLog.add(ev);
+            }
+        }
+        notifyObservers(events);
+        return new Commit(gen, events, Optional.empty(), tx.restored, tx.ignored);
+    }
+
+    /**
+     * Why the decisions this commit made were made, for the state file: the operator's words, or, for a backup that
+     * {@code failback = manual} pinned after a failure, which server failed and how.
+     */
+    private static String decisionNote(Transaction tx, List<ModelEvent> events) {
+        for (ModelEvent e : events) {
+            if (e instanceof TrafficMoved t && t.pinChanged() && !tx.pinReasons.containsKey(t.backend())) {
+                String pin = t.after().pinned().map(Server::id).orElse("the normal order");
+                return "failover to " + pin + " after " + t.reason().text();
+            }
+        }
+        return events.get(0).reason().text();
+    }
+
+    private static boolean touchesDecisions(ModelEvent e) {
+        return (e instanceof ServerChanged s && s.adminChanged()) || (e instanceof TrafficMoved t && t.pinChanged());
+    }
+
+    /** A traffic move caused by a server's change says which server and why: "MySQL/Primary: Layer4 timeout". */
+    private Reason firstReason(Transaction tx, Backend b) {
+        for (Map.Entry<Server, Reason> e : tx.reasons.entrySet()) {
+            if (e.getKey().backendName().equals(b.name())) {
+                Reason r = e.getValue();
+                return Reason.of(r.cause(), e.getKey().id() + ": " + r.text());
+            }
+        }
+        return Reason.of(Reason.Cause.TRAFFIC_MOVE, "");
+    }
+
+    private Backend backendOf(Server s) {
+        for (Backend b : backends) {
+            if (b.name().equals(s.backendName())) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("server " + s.id() + " is not in this model");
+    }
+
+    private void notifyObservers(List<ModelEvent> events) {
+        for (ModelEvent e : events) {
+            for (ControlObserver o : observers) {
+                try {
+                    o.onEvent(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("observer {} failed on event {}", o, e.line(), ex);
+                }
+            }
+        }
+    }
+
+    /** What one command changes before it is published. Writer thread only. */
+    private static final class Transaction {
+        final Origin origin;
+        final long nowMillis = System.currentTimeMillis();
+        final long nowNanos = System.nanoTime();
+        final Map<Server, ServerState> next = new LinkedHashMap<>();
+        final Map<Server, Reason> reasons = new LinkedHashMap<>();
+        final Map<Backend, Optional<Server>> pins = new LinkedHashMap<>();
+        final Map<Backend, Reason> pinReasons = new LinkedHashMap<>();
+        final List<String> restored = new ArrayList<>();
+        final List<String> ignored = new ArrayList<>();
+        Optional<AdminState> imported = Optional.empty();
+
+        Transaction(Origin origin) {
+            this.origin = origin;
+        }
+
+        ServerState current(Server s) {
+            return next.getOrDefault(s, s.state());
+        }
+
+        void put(Server s, ServerState st, Reason why) {
+            next.put(s, st);
+            reasons.put(s, why);
+        }
+
+        void pin(Backend b, Optional<Server> target, Reason why) {
+            pins.put(b, target);
+            pinReasons.put(b, why);
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * HAProxy's {@code balance leastconn}: the server with the fewest current sessions relative to its weight; among
+ * HAProxy's {@code balance leastconn}: the server with the fewest sessions (connecting ones included) relative to its weight; among
  * equals, turns (the scan starts at a rotating offset).
  */
 final class LeastConnStrategy implements BalanceStrategy {
@@ -18,8 +18,7 @@ final class LeastConnStrategy implements BalanceStrategy {
         double bestLoad = Double.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Server s = candidates.get((start + i) % n);
-            double load =
-                    (s.counters().currentSessions() + 1) / (double) s.state().weight();
+            double load = (s.served() + 1) / (double) s.state().weight();
             if (load < bestLoad) {
                 best = s;
                 bestLoad = load;

@@ -3,10 +3,12 @@ package io.understudy.core.model;
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.counter.TrafficCounters;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One server of a backend, addressed {@code backend/server} everywhere. Its identity and counters are fixed; its
- * {@link ServerState} is replaced as a whole by the control plane, the only writer.
+ * {@link ServerState} is replaced as a whole by the control plane, the only writer; its slots (sessions chosen for it,
+ * connecting or connected) are taken by {@link BackendSnapshot#select} and given back by {@link Slot#release()}.
  */
 public final class Server {
     private final String backendName;
@@ -14,14 +16,17 @@ public final class Server {
     private final String id;
     private final TrafficCounters counters = new TrafficCounters();
 
+    /** HAProxy's {@code served}: slots taken, from the moment a session is sent here until it ends. Any thread. */
+    private final AtomicInteger served = new AtomicInteger();
+
     /** Written only by the control plane's thread; read from anywhere. */
     private volatile ServerState state;
 
-    public Server(String backendName, ServerConfig config, ServerState initial) {
+    Server(String backendName, ServerConfig config, long nowMillis) {
         this.backendName = backendName;
         this.config = config;
         this.id = backendName + "/" + config.name();
-        this.state = initial;
+        this.state = ServerState.initial(config, nowMillis);
     }
 
     /** {@code backend/server}. */
@@ -57,15 +62,42 @@ public final class Server {
         return state;
     }
 
-    /** Only the control plane calls this; see {@code io.understudy.core.model.ControlPlane}. */
-    public void publish(ServerState next) {
+    /** The control plane's commit, and nothing else, publishes a new state. */
+    void publish(ServerState next) {
         this.state = next;
     }
 
-    /** Whether this server still has a free slot under its {@code maxconn} (always, when unlimited). */
+    /** Sessions sent to this server and not ended yet, those still connecting included. */
+    public int served() {
+        return served.get();
+    }
+
+    /** Whether this server has a free slot under its {@code maxconn} (always, when unlimited). */
     public boolean hasFreeSlot() {
         int max = config.maxconn();
-        return max == 0 || counters.currentSessions() < max;
+        return max == 0 || served.get() < max;
+    }
+
+    /** Takes a slot if one is free; never more than {@code maxconn}, whatever the number of threads racing. */
+    boolean tryTakeSlot() {
+        int max = config.maxconn();
+        if (max == 0) {
+            served.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int now = served.get();
+            if (now >= max) {
+                return false;
+            }
+            if (served.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseSlot() {
+        served.decrementAndGet();
     }
 
     @Override

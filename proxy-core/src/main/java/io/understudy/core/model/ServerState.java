@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import io.understudy.core.config.ServerConfig;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -11,17 +12,38 @@ import java.util.Set;
  * @param admin the admin flags (an unmodifiable set)
  * @param weight the current user weight, 0..256 ({@code set server ... weight})
  * @param lastChangeMillis wall-clock time of the last operational or admin change ({@code lastchg})
- * @param reason why the last change happened, for logs and {@code show stat}
+ * @param reason why the last operational or admin change happened
+ * @param check what health checking has established (the rise/fall counter lives here, and only here)
+ * @param downtime how often and how long the server was down ({@code chkdown}, {@code downtime})
  */
-public record ServerState(OpState op, Set<AdminFlag> admin, int weight, long lastChangeMillis, String reason) {
+public record ServerState(
+        OpState op,
+        Set<AdminFlag> admin,
+        int weight,
+        long lastChangeMillis,
+        Reason reason,
+        HealthState check,
+        Downtime downtime) {
     public ServerState {
         admin = admin.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(admin));
     }
 
-    /** The state a server starts in before any check has run: running, unless the config disables it. */
-    public static ServerState initial(boolean disabled, int weight, long nowMillis) {
-        Set<AdminFlag> flags = disabled ? EnumSet.of(AdminFlag.CMAINT) : EnumSet.noneOf(AdminFlag.class);
-        return new ServerState(OpState.RUNNING, flags, weight, nowMillis, disabled ? "disabled in config" : "startup");
+    /**
+     * The state the configuration gives a server before anything happened: in maintenance if {@code disabled}, down
+     * if checked with {@code initial = down}, else running.
+     */
+    public static ServerState initial(ServerConfig config, long nowMillis) {
+        Set<AdminFlag> flags = config.disabled() ? EnumSet.of(AdminFlag.CMAINT) : EnumSet.noneOf(AdminFlag.class);
+        HealthState check = HealthState.initial(config.check());
+        OpState op = check.health().up() ? OpState.RUNNING : OpState.STOPPED;
+        String why = config.disabled()
+                ? "disabled in config"
+                : op == OpState.STOPPED
+                        ? "initial state down: waiting for " + config.check().rise() + " checks"
+                        : "";
+        ServerState s = new ServerState(
+                op, flags, config.weight(), nowMillis, Reason.of(Reason.Cause.INITIAL, why), check, null);
+        return s.withDowntime(Downtime.initial(s.down(), nowMillis));
     }
 
     /** In maintenance, for whatever reason. */
@@ -42,6 +64,11 @@ public record ServerState(OpState op, Set<AdminFlag> admin, int weight, long las
         return op.takesTraffic() && weight > 0 && !inMaintenance() && !draining();
     }
 
+    /** HAProxy's notion of a down server, for {@code chkdown} and {@code downtime}: stopped, or in maintenance. */
+    public boolean down() {
+        return op == OpState.STOPPED || inMaintenance();
+    }
+
     /** HAProxy's {@code srv_admin_state} bit mask. */
     public int adminBits() {
         int bits = 0;
@@ -51,16 +78,29 @@ public record ServerState(OpState op, Set<AdminFlag> admin, int weight, long las
         return bits;
     }
 
-    public ServerState withOp(OpState newOp, long nowMillis, String why) {
-        return new ServerState(newOp, admin, weight, nowMillis, why);
+    /** Whether an operator would see a difference: anything but the bookkeeping. */
+    boolean sameVisible(ServerState o) {
+        return op == o.op && admin.equals(o.admin) && weight == o.weight && check.sameVisible(o.check);
     }
 
-    public ServerState withAdmin(Set<AdminFlag> newAdmin, long nowMillis, String why) {
-        return new ServerState(op, newAdmin, weight, nowMillis, why);
+    ServerState withOp(OpState newOp, long nowMillis, Reason why) {
+        return new ServerState(newOp, admin, weight, nowMillis, why, check, downtime);
+    }
+
+    ServerState withAdmin(Set<AdminFlag> newAdmin, long nowMillis, Reason why) {
+        return new ServerState(op, newAdmin, weight, nowMillis, why, check, downtime);
     }
 
     /** A weight change is not a state change in HAProxy's sense, so {@code lastchg} is kept. */
-    public ServerState withWeight(int newWeight) {
-        return new ServerState(op, admin, newWeight, lastChangeMillis, reason);
+    ServerState withWeight(int newWeight) {
+        return new ServerState(op, admin, newWeight, lastChangeMillis, reason, check, downtime);
+    }
+
+    ServerState withCheck(HealthState h) {
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, h, downtime);
+    }
+
+    ServerState withDowntime(Downtime d) {
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, d);
     }
 }

@@ -1,32 +1,50 @@
 package io.understudy.core.model;
 
+import io.understudy.core.model.ModelEvent.ServerChanged;
+import io.understudy.core.model.ModelEvent.TrafficMoved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs server and backend state changes with HAProxy's sentences, so that existing log alerts keep matching. */
+/**
+ * Logs every commit: the HAProxy sentences for server and backend changes on {@code understudy.state}, so that
+ * existing log alerts keep matching, and every event's {@code show events} line at INFO on {@code understudy.events}.
+ */
 final class TransitionLog {
     private static final Logger LOG = LoggerFactory.getLogger("understudy.state");
+    private static final Logger EVENTS = LoggerFactory.getLogger("understudy.events");
 
-    void log(ServerTransition t, BackendSnapshot before, int activeSessions) {
+    private final ControlPlane.SessionCount sessionCount;
+
+    TransitionLog(ControlPlane.SessionCount sessionCount) {
+        this.sessionCount = sessionCount;
+    }
+
+    void log(ModelEvent e) {
+        EVENTS.info("{}", e.line());
+        if (e instanceof ServerChanged s) {
+            server(s);
+        } else if (e instanceof TrafficMoved t) {
+            traffic(t);
+        }
+    }
+
+    private void server(ServerChanged t) {
         ServerState a = t.before();
         ServerState b = t.after();
         Server s = t.server();
         String who = (s.isBackup() ? "Backup Server " : "Server ") + s.id();
-        BackendSnapshot snap = t.snapshot();
+        BackendSnapshot snap = t.backendAfter();
         String left = snap.activeUsable().size() + " active and "
                 + snap.backupUsable().size() + " backup servers";
         String onBackup = snap.runningOnBackup() ? " Running on backup." : "";
-
-        boolean maintIn = !a.inMaintenance() && b.inMaintenance();
-        boolean maintOut = a.inMaintenance() && !b.inMaintenance();
-        if (maintIn) {
+        if (!a.inMaintenance() && b.inMaintenance()) {
             LOG.warn(
                     "{} is going DOWN for maintenance. {} left.{} {} sessions active, 0 requeued, 0 remaining in queue.",
                     who,
                     left,
                     onBackup,
-                    activeSessions);
-        } else if (maintOut) {
+                    sessionCount.of(s));
+        } else if (a.inMaintenance() && !b.inMaintenance()) {
             LOG.warn(
                     "{} is {} (leaving {}maintenance). {} online.",
                     who,
@@ -38,27 +56,38 @@ final class TransitionLog {
                 LOG.warn(
                         "{} is UP, reason: {}. {} online. 0 sessions requeued, 0 total in queue.",
                         who,
-                        b.reason(),
+                        b.reason().text(),
                         left);
             } else {
                 LOG.warn(
                         "{} is DOWN, reason: {}. {} left.{} {} sessions active, 0 requeued, 0 remaining in queue.",
                         who,
-                        b.reason(),
+                        b.reason().text(),
                         left,
                         onBackup,
-                        activeSessions);
+                        sessionCount.of(s));
             }
         } else if (a.draining() != b.draining()) {
             LOG.warn("{} is {} drain mode. {} online.", who, b.draining() ? "entering" : "leaving", left);
         } else if (a.weight() != b.weight()) {
             LOG.info("{} weight changed from {} to {}.", who, a.weight(), b.weight());
         }
+    }
 
-        if (!before.noServerAvailable() && snap.noServerAvailable()) {
-            LOG.error("backend '{}' has no server available!", s.backendName());
-        } else if (before.noServerAvailable() && !snap.noServerAvailable()) {
-            LOG.warn("backend '{}' has a server available again.", s.backendName());
+    private static void traffic(TrafficMoved t) {
+        BackendSnapshot before = t.before();
+        BackendSnapshot after = t.after();
+        if (!before.noServerAvailable() && after.noServerAvailable()) {
+            LOG.error("backend '{}' has no server available!", t.backend().name());
+        } else if (before.noServerAvailable() && !after.noServerAvailable()) {
+            LOG.warn("backend '{}' has a server available again.", t.backend().name());
+        }
+        if (!after.targets().isEmpty()) {
+            LOG.warn(
+                    "backend '{}': traffic moved to {} ({}).",
+                    t.backend().name(),
+                    after.first().map(Server::id).orElse("no server"),
+                    t.reason().text());
         }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.understudy.core.counter.TrafficCounters;
 import io.understudy.core.model.Server;
+import io.understudy.core.model.Slot;
 import java.net.SocketAddress;
 import java.util.Optional;
 
@@ -24,7 +25,7 @@ public final class ProxySession {
     private final TrafficCounters backendCounters;
 
     // Written on the event loop, read by the admin side.
-    private volatile Server server;
+    private volatile Slot slot;
     private volatile long bytesIn;
     private volatile long bytesOut;
     private volatile TerminationCause cause;
@@ -82,7 +83,8 @@ public final class ProxySession {
 
     /** The server this session is connected to, once connected. */
     public Optional<Server> server() {
-        return Optional.ofNullable(server);
+        Slot s = slot;
+        return s == null ? Optional.empty() : Optional.of(s.server());
     }
 
     public Optional<Channel> serverChannel() {
@@ -141,9 +143,13 @@ public final class ProxySession {
         retries++;
     }
 
-    /** The server connection is up: counts the session on the server. Event loop only. */
-    public void connected(Server chosen, Channel channel) {
-        this.server = chosen;
+    /**
+     * The server connection is up: the session now holds {@code taken} (released when it ends) and is counted on the
+     * server. Event loop only.
+     */
+    public void connected(Slot taken, Channel channel) {
+        Server chosen = taken.server();
+        this.slot = taken;
         this.serverChannel = channel;
         this.connectMillis = ageMillis();
         chosen.counters().sessionOpened(System.currentTimeMillis());
@@ -156,9 +162,9 @@ public final class ProxySession {
         bytesIn += n;
         frontendCounters.addBytesIn(n);
         backendCounters.addBytesIn(n);
-        Server s = server;
+        Slot s = slot;
         if (s != null) {
-            s.counters().addBytesIn(n);
+            s.server().counters().addBytesIn(n);
         }
     }
 
@@ -167,9 +173,9 @@ public final class ProxySession {
         bytesOut += n;
         frontendCounters.addBytesOut(n);
         backendCounters.addBytesOut(n);
-        Server s = server;
+        Slot s = slot;
         if (s != null) {
-            s.counters().addBytesOut(n);
+            s.server().counters().addBytesOut(n);
         }
     }
 
@@ -214,9 +220,10 @@ public final class ProxySession {
             serverChannel.close();
         }
         long total = ageMillis();
-        Server s = server;
+        Slot s = slot;
         if (s != null) {
-            s.counters().sessionClosed(total);
+            s.release();
+            s.server().counters().sessionClosed(total);
         }
         backendCounters.sessionClosed(total);
         frontendCounters.sessionClosed(total);

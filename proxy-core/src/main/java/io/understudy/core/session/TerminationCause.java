@@ -24,6 +24,11 @@ public enum TerminationCause {
     CONNECT_FAILED("SC"),
     /** No server of the backend was usable. */
     NO_SERVER("SC"),
+    /**
+     * Usable servers exist but every one is at its {@code maxconn} (HAProxy would queue the session; Understudy has no
+     * queue yet and refuses it rather than overload a server).
+     */
+    SERVERS_FULL("sQ"),
     /** Closed by an operator ({@code shutdown session}, {@code shutdown sessions server}). */
     KILLED_BY_ADMIN("KD"),
     /** Closed because its server was marked down ({@code on-marked-down shutdown-sessions}). */

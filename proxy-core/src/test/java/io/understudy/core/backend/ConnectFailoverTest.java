@@ -1,19 +1,22 @@
 package io.understudy.core.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
+import io.understudy.core.Commands;
 import io.understudy.core.ProxyHarness;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.Balance;
-import io.understudy.core.model.AdminFlag;
+import io.understudy.core.model.AdminMode;
 import io.understudy.core.session.TerminationCause;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -94,10 +97,7 @@ class ConnectFailoverTest {
         try (ScriptedServer primary = ScriptedServer.greetingEcho("PRIMARY");
                 ProxyHarness proxy =
                         ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", primary.port()))) {
-            proxy.engine()
-                    .control()
-                    .setAdminFlag(proxy.server("Primary"), AdminFlag.FMAINT, true, "test")
-                    .get();
+            Commands.mode(proxy.engine().control(), proxy.server("Primary"), AdminMode.MAINT);
             try (Socket client = proxy.connect()) {
                 ErrPacket err = ErrPacket.read(client.getInputStream());
                 assertThat(err.errno).isEqualTo(1105);
@@ -176,15 +176,13 @@ class ConnectFailoverTest {
                 });
                 ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
                 ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .checked()
                         .server("Primary", primary.port())
                         .backup("Secondary", backup.port()));
                 Socket client = proxy.connect()) {
             // The proxy is connected to Primary and waits for its greeting when Primary is marked down.
             await().atMost(Duration.ofSeconds(5)).until(() -> primary.accepted() == 1);
-            proxy.engine()
-                    .control()
-                    .setOperational(proxy.server("Primary"), io.understudy.core.model.OpState.STOPPED, "test")
-                    .get();
+            Commands.down(proxy.engine().control(), proxy.server("Primary"));
             greet.countDown();
             assertThat(greeting(client)).isEqualTo("BACKUP");
             assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
@@ -202,9 +200,19 @@ class ConnectFailoverTest {
                     .until(() -> proxy.engine().frontends().get(0).status()
                             == io.understudy.core.frontend.Frontend.Status.FULL);
             try (Socket second = proxy.connect()) {
-                // Waits in the kernel's backlog until the first session ends, then gets served.
+                // Accepted by the kernel into the backlog, but not by the proxy while the first session is open. This
+                // waits a bounded time for something that must not happen: a proxy that kept accepting would have
+                // connected the second client to the server and relayed its greeting well within it.
+                second.setSoTimeout(500);
+                assertThatExceptionOfType(SocketTimeoutException.class)
+                        .as("the second client was served while the frontend was at maxconn")
+                        .isThrownBy(() -> second.getInputStream().read());
+                assertThat(db.accepted()).isEqualTo(1);
+
                 first.close();
+                second.setSoTimeout(10_000);
                 assertThat(greeting(second)).isEqualTo("HELLO1");
+                assertThat(db.accepted()).isEqualTo(2);
             }
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> proxy.engine().frontends().get(0).status()

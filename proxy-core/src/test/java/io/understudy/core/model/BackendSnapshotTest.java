@@ -1,15 +1,21 @@
 package io.understudy.core.model;
 
+import static io.understudy.core.Commands.down;
+import static io.understudy.core.Commands.mode;
+import static io.understudy.core.Commands.up;
+import static io.understudy.core.Commands.weight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.TestConfigs;
-import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Which servers a backend's snapshot offers, and how {@link BackendSnapshot#select} takes slots. */
 class BackendSnapshotTest {
     private Backend backend;
     private ControlPlane control;
@@ -29,45 +35,54 @@ class BackendSnapshotTest {
     }
 
     private List<String> candidates(Server... excluded) {
-        return backend.snapshot().candidates(Set.of(excluded), backend.config().allBackups()).stream()
+        return backend.snapshot().candidates(Set.of(excluded)).stream()
                 .map(Server::name)
                 .toList();
     }
 
+    private Optional<String> select() {
+        return backend.snapshot().select(Set.of()).map(slot -> slot.server().name());
+    }
+
     @Test
-    void activesFirstThenTheFirstUsableBackupInDeclarationOrder() throws Exception {
-        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B1", 2).backup("B2", 3));
+    void activesFirstThenTheFirstUsableBackupInDeclarationOrder() {
+        setUp(TestConfigs.listen("MySQL")
+                .checked()
+                .server("P", 1)
+                .backup("B1", 2)
+                .backup("B2", 3));
         assertThat(candidates()).containsExactly("P");
-        control.setOperational(s("P"), OpState.STOPPED, "test").get();
+        down(control, s("P"));
         assertThat(backend.snapshot().runningOnBackup()).isTrue();
         assertThat(candidates()).containsExactly("B1");
-        control.setAdminFlag(s("B1"), AdminFlag.FMAINT, true, "test").get();
+        mode(control, s("B1"), AdminMode.MAINT);
         assertThat(candidates()).containsExactly("B2");
-        control.setOperational(s("B2"), OpState.STOPPED, "test").get();
+        down(control, s("B2"));
         assertThat(candidates()).isEmpty();
         assertThat(backend.snapshot().noServerAvailable()).isTrue();
-        control.setOperational(s("P"), OpState.RUNNING, "test").get();
+        up(control, s("P"));
         assertThat(candidates()).containsExactly("P");
     }
 
     @Test
-    void drainAndWeightZeroAlsoSendTrafficToTheBackup() throws Exception {
+    void drainAndWeightZeroAlsoSendTrafficToTheBackup() {
         setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B1", 2));
-        control.setAdminFlag(s("P"), AdminFlag.FDRAIN, true, "test").get();
+        mode(control, s("P"), AdminMode.DRAIN);
         assertThat(candidates()).containsExactly("B1");
-        control.setAdminFlag(s("P"), AdminFlag.FDRAIN, false, "test").get();
-        control.setWeight(s("P"), 0).get();
+        mode(control, s("P"), AdminMode.READY);
+        weight(control, s("P"), 0);
         assertThat(candidates()).containsExactly("B1");
     }
 
     @Test
-    void allBackupsBalancesOverEveryUsableBackup() throws Exception {
+    void allBackupsBalancesOverEveryUsableBackup() {
         setUp(TestConfigs.listen("MySQL")
+                .checked()
                 .server("P", 1)
                 .backup("B1", 2)
                 .backup("B2", 3)
                 .allBackups());
-        control.setOperational(s("P"), OpState.STOPPED, "test").get();
+        down(control, s("P"));
         assertThat(candidates()).containsExactly("B1", "B2");
     }
 
@@ -100,44 +115,43 @@ class BackendSnapshotTest {
     }
 
     @Test
-    void firstPicksTheFirstServerWithAFreeSlotThenTheLeastLoaded() {
-        setUp(TestConfigs.listen("MySQL").server("P1", 1));
-        io.understudy.core.config.HostPort addr =
-                backend.servers().get(0).config().address();
-        Backend b = new Backend(
-                new BackendConfig(
-                        "X",
-                        Balance.FIRST,
-                        false,
-                        3,
-                        -1,
-                        java.time.Duration.ofMillis(1),
-                        java.time.Duration.ofSeconds(1),
-                        java.time.Duration.ofSeconds(1),
-                        List.of(
-                                new io.understudy.core.config.ServerConfig("A", 1, addr, false, 1, 1, false),
-                                new io.understudy.core.config.ServerConfig("B", 2, addr, false, 1, 2, false))),
-                0);
-        Server a = b.server("A").orElseThrow();
-        Server bb = b.server("B").orElseThrow();
-        BalanceStrategy first = BalanceStrategy.of(Balance.FIRST);
-        assertThat(first.pick(b.servers())).isSameAs(a);
-        a.counters().sessionOpened(0); // A is at its maxconn 1
-        assertThat(first.pick(b.servers())).isSameAs(bb);
-        bb.counters().sessionOpened(0);
-        bb.counters().sessionOpened(0); // both full: A has 1, B has 2
-        assertThat(first.pick(b.servers())).isSameAs(a);
+    void firstTakesTheFirstServerWithAFreeSlotAndNeverOvershootsMaxconn() {
+        setUp(TestConfigs.listen("MySQL").add("A", 1, false, 1, 1).add("B", 2, false, 1, 2));
+        List<Slot> taken = new ArrayList<>();
+        backend.snapshot().select(Set.of()).ifPresent(taken::add);
+        assertThat(taken).extracting(t -> t.server().name()).containsExactly("A");
+        // A is at its maxconn 1: B takes the next two, then both are full and nothing is chosen.
+        assertThat(select()).contains("B");
+        assertThat(select()).contains("B");
+        assertThat(select()).isEmpty();
+        assertThat(s("A").served()).isEqualTo(1);
+        assertThat(s("B").served()).isEqualTo(2);
+        // A slot given back (twice: the second release does nothing) is A's again.
+        taken.get(0).release();
+        taken.get(0).release();
+        assertThat(s("A").served()).isZero();
+        assertThat(select()).contains("A");
     }
 
     @Test
-    void leastConnPrefersTheServerWithFewerSessions() {
-        setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2));
-        s("P1").counters().sessionOpened(0);
-        s("P1").counters().sessionOpened(0);
-        s("P2").counters().sessionOpened(0);
-        BalanceStrategy lc = BalanceStrategy.of(Balance.LEASTCONN);
+    void leastConnCountsSessionsStillConnecting() {
+        setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2).balance(Balance.LEASTCONN));
+        // Two slots on P1 and one on P2, none of them connected yet: the next picks go to P2 until it catches up.
+        backend.snapshot().select(Set.of());
+        backend.snapshot().select(Set.of());
+        backend.snapshot().select(Set.of());
+        int p1 = s("P1").served();
+        int p2 = s("P2").served();
+        assertThat(p1 + p2).isEqualTo(3);
+        assertThat(Math.abs(p1 - p2)).isLessThanOrEqualTo(1);
         for (int i = 0; i < 5; i++) {
-            assertThat(lc.pick(backend.servers()).name()).isEqualTo("P2");
+            String lighter = s("P1").served() <= s("P2").served() ? "P1" : "P2";
+            if (s("P1").served() != s("P2").served()) {
+                assertThat(select()).contains(lighter);
+            } else {
+                select();
+            }
         }
+        assertThat(Math.abs(s("P1").served() - s("P2").served())).isLessThanOrEqualTo(1);
     }
 }

@@ -1,9 +1,12 @@
 package io.understudy.core.model;
 
+import static io.understudy.core.Commands.down;
+import static io.understudy.core.Commands.move;
+import static io.understudy.core.Commands.up;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
@@ -18,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,7 +62,10 @@ class FailoverPolicyTest {
         try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
                 ScriptedServer b = ScriptedServer.greetingEcho("B1");
                 ProxyEngine e = new ProxyEngine(withPolicy(
-                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        TestConfigs.listen("MySQL")
+                                .checked()
+                                .server("Primary", p.port())
+                                .backup("Secondary", b.port()),
                         FailoverPolicy.defaults()))) {
             e.start();
             ControlPlane control = e.control();
@@ -69,14 +74,14 @@ class FailoverPolicyTest {
             Socket onPrimary = connect(e);
             assertThat(greet(onPrimary)).isEqualTo("P1");
 
-            control.setOperational(primary, OpState.STOPPED, "test").get();
+            down(e.control(), primary);
             // The client of the server that lost its role is cut at once.
             assertThat(onPrimary.getInputStream().read()).isEqualTo(-1);
             await().until(() -> e.sessions().endedTotal(TerminationCause.SERVER_MARKED_DOWN) == 1);
 
             Socket onBackup = connect(e);
             assertThat(greet(onBackup)).isEqualTo("B1");
-            control.setOperational(primary, OpState.RUNNING, "test").get();
+            up(e.control(), primary);
             assertThat(onBackup.getInputStream().read()).isEqualTo(-1);
             await().until(() -> e.sessions().endedTotal(TerminationCause.BACKUP_YIELDED) == 1);
             try (Socket again = connect(e)) {
@@ -92,13 +97,16 @@ class FailoverPolicyTest {
         try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
                 ScriptedServer b = ScriptedServer.greetingEcho("B1");
                 ProxyEngine e = new ProxyEngine(withPolicy(
-                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        TestConfigs.listen("MySQL")
+                                .checked()
+                                .server("Primary", p.port())
+                                .backup("Secondary", b.port()),
                         new FailoverPolicy(FailoverPolicy.Failback.AUTO, false, false)))) {
             e.start();
             Server primary = e.backends().get(0).server("Primary").orElseThrow();
             try (Socket onPrimary = connect(e)) {
                 assertThat(greet(onPrimary)).isEqualTo("P1");
-                e.control().setOperational(primary, OpState.STOPPED, "test").get();
+                down(e.control(), primary);
                 // Still relayed: HAProxy's default behaviour when the option is off.
                 onPrimary.getOutputStream().write('x');
                 assertThat(onPrimary.getInputStream().read()).isEqualTo('x');
@@ -111,7 +119,10 @@ class FailoverPolicyTest {
         try (ScriptedServer p = ScriptedServer.greetingEcho("P1");
                 ScriptedServer b = ScriptedServer.greetingEcho("B1");
                 ProxyEngine e = new ProxyEngine(withPolicy(
-                        TestConfigs.listen("MySQL").server("Primary", p.port()).backup("Secondary", b.port()),
+                        TestConfigs.listen("MySQL")
+                                .checked()
+                                .server("Primary", p.port())
+                                .backup("Secondary", b.port()),
                         new FailoverPolicy(FailoverPolicy.Failback.MANUAL, true, true)))) {
             e.start();
             ControlPlane control = e.control();
@@ -119,13 +130,13 @@ class FailoverPolicyTest {
             Server primary = backend.server("Primary").orElseThrow();
             Server secondary = backend.server("Secondary").orElseThrow();
 
-            control.setOperational(primary, OpState.STOPPED, "test").get();
+            down(e.control(), primary);
             assertThat(backend.snapshot().pinned()).contains(secondary);
             Socket onBackup = connect(e);
             assertThat(greet(onBackup)).isEqualTo("B1");
 
             // Primary is back: traffic and the backup's sessions stay where they are.
-            control.setOperational(primary, OpState.RUNNING, "test").get();
+            up(e.control(), primary);
             try (Socket s = connect(e)) {
                 assertThat(greet(s)).isEqualTo("B1");
             }
@@ -133,7 +144,7 @@ class FailoverPolicyTest {
             assertThat(onBackup.getInputStream().read()).isEqualTo('y');
 
             // An operator moves traffic back: new sessions go to Primary, the backup's sessions are closed.
-            control.moveTraffic(backend, Optional.empty(), "operator").get();
+            move(control, backend, Optional.empty());
             assertThat(backend.snapshot().pinned()).isEmpty();
             try (Socket s = connect(e)) {
                 assertThat(greet(s)).isEqualTo("P1");
@@ -151,6 +162,7 @@ class FailoverPolicyTest {
                 ScriptedServer b2 = ScriptedServer.greetingEcho("B2");
                 ProxyEngine e = new ProxyEngine(withPolicy(
                         TestConfigs.listen("MySQL")
+                                .checked()
                                 .server("Primary", p.port())
                                 .backup("Secondary", b1.port())
                                 .backup("Tertiary", b2.port()),
@@ -159,24 +171,26 @@ class FailoverPolicyTest {
             ControlPlane control = e.control();
             Backend backend = e.backends().get(0);
             Server primary = backend.server("Primary").orElseThrow();
-            control.setOperational(primary, OpState.STOPPED, "test").get();
-            control.setOperational(backend.server("Secondary").orElseThrow(), OpState.STOPPED, "test")
-                    .get();
+            down(e.control(), primary);
+            down(e.control(), backend.server("Secondary").orElseThrow());
             assertThat(backend.snapshot().pinned())
                     .contains(backend.server("Tertiary").orElseThrow());
-            control.setOperational(primary, OpState.RUNNING, "test").get();
+            up(e.control(), primary);
             try (Socket s = connect(e)) {
                 assertThat(greet(s)).isEqualTo("B2");
             }
             // Pinning to a server that is not usable is refused.
-            assertThatThrownBy(() -> control.moveTraffic(
-                                    backend,
-                                    Optional.of(backend.server("Secondary").orElseThrow()),
-                                    "operator")
-                            .get())
-                    .isInstanceOf(ExecutionException.class)
-                    .hasCauseInstanceOf(IllegalArgumentException.class);
-            control.moveTraffic(backend, Optional.of(primary), "operator").get();
+            assertThat(Commands.submit(
+                                    control,
+                                    new ControlCommand.MoveTraffic(
+                                            backend,
+                                            Optional.of(
+                                                    backend.server("Secondary").orElseThrow()),
+                                            Origin.CLI,
+                                            "operator"))
+                            .refusal())
+                    .contains("MySQL/Secondary is not usable");
+            move(control, backend, Optional.of(primary));
             try (Socket s = connect(e)) {
                 assertThat(greet(s)).isEqualTo("P1");
             }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ModelEvent;
 import io.understudy.core.model.Server;
-import io.understudy.core.model.ServerTransition;
 import io.understudy.testkit.LeakDetectionExtension;
 import io.understudy.testkit.MariaDbExtension;
 import io.understudy.testkit.MariaDbServer;
@@ -86,18 +85,16 @@ class HealthFailoverIT {
         MariaDbServer primary = db.primary();
         try (InProcessProxy proxy = InProcessProxy.activeBackup(db.servers(), CHECKS + "\nfailback = " + failback)) {
             Server p = proxy.server("Primary");
-            // The instants the control plane published Primary's changes: exact, unlike polling.
+            // The instants the control plane published Primary's changes (observers run right after the publish, on
+            // the control plane's thread): exact, unlike polling.
             AtomicLong downAt = new AtomicLong();
             AtomicLong upAt = new AtomicLong();
-            proxy.engine().control().addObserver(new ControlObserver() {
-                @Override
-                public void onTransition(ServerTransition t) {
-                    if (t.server() == p && t.markedDown()) {
-                        downAt.set(t.atNanos());
-                    } else if (t.server() == p
-                            && !t.before().op().takesTraffic()
-                            && t.after().op().takesTraffic()) {
-                        upAt.set(t.atNanos());
+            proxy.engine().control().addObserver(event -> {
+                if (event instanceof ModelEvent.ServerChanged t && t.server() == p) {
+                    if (t.markedDown()) {
+                        downAt.set(System.nanoTime());
+                    } else if (!t.before().op().takesTraffic() && t.after().op().takesTraffic()) {
+                        upAt.set(System.nanoTime());
                     }
                 }
             });

@@ -45,7 +45,7 @@ class SqlGateIT {
                 db.primary().execute("SET GLOBAL read_only = ON");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> primary.state().op() == OpState.STOPPED);
-                assertThat(primary.state().reason()).contains("read_only=1: not writable");
+                assertThat(primary.state().reason().text()).contains("read_only=1: not writable");
                 assertThat(Jdbc.serverIdVia(proxy.port())).isEqualTo(db.backup().serverId());
             } finally {
                 db.primary().execute("SET GLOBAL read_only = OFF");
@@ -66,7 +66,7 @@ class SqlGateIT {
                 db.backup().execute("STOP SLAVE");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> backup.state().op() == OpState.STOPPED);
-                assertThat(backup.state().reason()).contains("replication not running");
+                assertThat(backup.state().reason().text()).contains("replication not running");
                 db.primary().execute("SET GLOBAL read_only = ON");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> primary.state().op() == OpState.STOPPED);
@@ -94,7 +94,7 @@ class SqlGateIT {
                 // The lag is real: the backup applies events 30 s late; past 2 s it must lose eligibility.
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> backup.state().op() == OpState.STOPPED);
-                assertThat(backup.state().reason()).containsPattern("replication lag \\d+s > max-lag 2s");
+                assertThat(backup.state().reason().text()).containsPattern("replication lag \\d+s > max-lag 2s");
                 db.primary().execute("SET GLOBAL read_only = ON");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> primary.state().op() == OpState.STOPPED);

@@ -1,11 +1,6 @@
-package io.understudy.admin.state;
+package io.understudy.core.model;
 
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.model.AdminFlag;
-import io.understudy.core.model.Backend;
-import io.understudy.core.model.ControlPlane;
-import io.understudy.core.model.Server;
-import io.understudy.core.model.ServerState;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -14,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What operators decided at runtime and what should survive a restart: per server, forced maintenance, drain and a
@@ -134,27 +127,23 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
     }
 
     /**
-     * Reads the decisions off the published server states and snapshots. Call on the control plane's thread so the cut
-     * is consistent; {@link #export(ControlPlane)} does that.
-     *
-     * <p>A decision also present in {@code previous} keeps its note there (so a restored maintenance still says when
-     * the operator took it, not when the process restarted). A new maintenance or drain takes the server state's
-     * last-change time and reason, which the admin change just set; a new weight or pin takes {@code fresh}, because
-     * the server state does not record why those changed.
+     * Reads the decisions off the published server states and snapshots; the commit calls it, so the cut is
+     * consistent. A decision also present in {@code previous} keeps its note there (so a restored maintenance still
+     * says when the operator took it, not when the process restarted); a new one takes {@code fresh}, the commit that
+     * made it.
      */
-    public static AdminState capture(List<Backend> backends, AdminState previous, Note fresh) {
+    static AdminState capture(List<Backend> backends, AdminState previous, Note fresh) {
         Map<String, ServerAdmin> servers = new LinkedHashMap<>();
         Map<String, BackendAdmin> pins = new LinkedHashMap<>();
         for (Backend b : backends) {
             for (Server s : b.servers()) {
                 ServerState st = s.state();
                 Optional<ServerAdmin> before = previous.server(s.id());
-                Note stateNote = Note.of(Instant.ofEpochMilli(st.lastChangeMillis()), st.reason());
                 Optional<Note> maint = st.admin().contains(AdminFlag.FMAINT)
-                        ? Optional.of(before.flatMap(ServerAdmin::maintenance).orElse(stateNote))
+                        ? Optional.of(before.flatMap(ServerAdmin::maintenance).orElse(fresh))
                         : Optional.empty();
                 Optional<Note> drain = st.admin().contains(AdminFlag.FDRAIN)
-                        ? Optional.of(before.flatMap(ServerAdmin::drain).orElse(stateNote))
+                        ? Optional.of(before.flatMap(ServerAdmin::drain).orElse(fresh))
                         : Optional.empty();
                 Optional<Weight> weight = Optional.empty();
                 if (st.weight() != s.config().weight()) {
@@ -175,16 +164,6 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                                     .orElse(new BackendAdmin(pinned.name(), fresh))));
         }
         return new AdminState(servers, pins);
-    }
-
-    /**
-     * Exports the running decisions, read on the control plane's thread after every change queued before this call.
-     * Notes come from the server states (best effort: a later health change overwrites a maintenance's reason).
-     */
-    public static CompletableFuture<AdminState> export(ControlPlane control) {
-        AtomicReference<AdminState> cut = new AtomicReference<>();
-        return control.submit(() -> cut.set(capture(control.backends(), EMPTY, Note.UNRECORDED)))
-                .thenApply(v -> cut.get());
     }
 
     /**

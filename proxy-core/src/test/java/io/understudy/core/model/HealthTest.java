@@ -1,4 +1,4 @@
-package io.understudy.checks;
+package io.understudy.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.understudy.checks;
+package io.understudy.core.model;
 
 /**
  * HAProxy's health counter ({@code check_health}, reference §4.2), immutable. {@code health} runs from 0 to

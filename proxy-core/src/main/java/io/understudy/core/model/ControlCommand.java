@@ -1,0 +1,68 @@
+package io.understudy.core.model;
+
+import io.understudy.core.backend.ConnectFailure;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request to change the model, the only way to change it: handed to {@link ControlPlane#apply}, which runs commands
+ * one at a time on its thread and answers each with a {@link Commit}.
+ */
+public sealed interface ControlCommand {
+    /** Who asks. */
+    Origin origin();
+
+    /** An operator sets a server ready, draining or in maintenance. */
+    record SetAdminMode(Server server, AdminMode mode, Origin origin, String why) implements ControlCommand {
+        public SetAdminMode {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(mode, "mode");
+        }
+    }
+
+    /** An operator sets a server's weight, 0..256. */
+    record SetWeight(Server server, int weight, Origin origin) implements ControlCommand {
+        public SetWeight {
+            if (weight < 0 || weight > 256) {
+                throw new IllegalArgumentException("weight must be 0..256: " + weight);
+            }
+        }
+    }
+
+    /** {@code enable health} / {@code disable health}: turns a checked server's health checks on or off. */
+    record SetChecksEnabled(Server server, boolean enabled, Origin origin) implements ControlCommand {}
+
+    /**
+     * An active health check completed.
+     *
+     * @param describe the result in HAProxy's words, for the log and {@code show events}
+     */
+    record CheckOutcome(Server server, CheckVerdict verdict, String describe) implements ControlCommand {
+        @Override
+        public Origin origin() {
+            return Origin.HEALTH;
+        }
+    }
+
+    /** Live traffic could not connect to a server: counts as one failed check between two active checks. */
+    record PassiveFailure(Server server, ConnectFailure failure) implements ControlCommand {
+        @Override
+        public Origin origin() {
+            return Origin.TRAFFIC;
+        }
+    }
+
+    /**
+     * Moves a backend's new sessions: {@code target} present pins them to that server, which must be usable (the
+     * command is refused otherwise); empty clears the pin so that the normal order applies again.
+     */
+    record MoveTraffic(Backend backend, Optional<Server> target, Origin origin, String why) implements ControlCommand {}
+
+    /**
+     * Makes the operators' decisions exactly {@code state}: what it lacks is cleared. See {@link AdminState} for the
+     * restore rules.
+     *
+     * @param source where the state came from, for the log lines (a file's path, a peer's name)
+     */
+    record ImportAdminState(AdminState state, Origin origin, String source) implements ControlCommand {}
+}

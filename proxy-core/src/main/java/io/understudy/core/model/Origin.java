@@ -1,0 +1,26 @@
+package io.understudy.core.model;
+
+import java.util.Locale;
+
+/** Where a change of the model came from; every event carries one, so an operator can tell who moved traffic. */
+public enum Origin {
+    /** The initial state computed from the configuration. */
+    STARTUP,
+    /** An active health check. */
+    HEALTH,
+    /** Live traffic: a client's connect to a server failed (a passive health signal). */
+    TRAFFIC,
+    /** An operator, on the admin socket. */
+    CLI,
+    /** The admin-state file, restored at start. */
+    STATE_FILE,
+    /** The other proxy of a pair. */
+    PEER,
+    /** A configuration reload. */
+    RELOAD;
+
+    /** The lower-case word {@code show events} and the logs print. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,228 @@
+package io.understudy.core.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GreetingWait} on an embedded server channel: what counts as a greeting, every way the wait can fail, and that
+ * no timer or buffer outlives it. Time is the channel's frozen clock, moved by hand; nothing waits for real.
+ */
+class GreetingWaitEmbeddedTest {
+    private static final long TIMEOUT_MILLIS = 300;
+    private static final String SERVER_CLOSED = "server closed the connection before its greeting";
+
+    /** Every buffer a test fed in, checked for release at the end. */
+    private final List<ByteBuf> fed = new ArrayList<>();
+
+    private final ReadCounter reads = new ReadCounter();
+    private final EventRecorder after = new EventRecorder();
+    private EmbeddedChannel channel;
+    private Promise<ByteBuf> greeting;
+
+    @BeforeEach
+    void connectToAServer() {
+        channel = new EmbeddedChannel();
+        // Frozen before the timer is scheduled, so that its deadline is exactly TIMEOUT_MILLIS on the test's clock.
+        channel.freezeTime();
+        // Like the connector's channels: nothing is read unless asked for.
+        channel.config().setAutoRead(false);
+        greeting = channel.eventLoop().newPromise();
+        channel.pipeline().addLast("reads", reads);
+        channel.pipeline().addLast("greeting", new GreetingWait(greeting, TIMEOUT_MILLIS));
+        channel.pipeline().addLast("after", after);
+    }
+
+    @AfterEach
+    void everyBufferIsReleased() {
+        if (greeting.isSuccess()) {
+            greeting.getNow().release();
+        }
+        // finishAndReleaseAll also rethrows any exception that reached the end of the pipeline unhandled.
+        channel.finishAndReleaseAll();
+        assertThat(fed).allSatisfy(b -> assertThat(b.refCnt())
+                .as("a buffer GreetingWait was given")
+                .isZero());
+    }
+
+    @Test
+    void asksForTheFirstReadAsSoonAsItIsAdded() {
+        assertThat(reads.count).isEqualTo(1);
+        assertThat(greeting.isDone()).isFalse();
+    }
+
+    @Test
+    void theFirstBytesCompleteThePromiseAndTheHandlerGetsOutOfTheWay() {
+        ByteBuf hello = bytes("HELLO");
+        channel.writeInbound(hello);
+
+        assertThat(greeting.isSuccess()).isTrue();
+        assertThat(greeting.getNow()).isSameAs(hello);
+        assertThat(hello.refCnt()).as("the receiver owns the greeting now").isEqualTo(1);
+        assertThat(channel.pipeline().get("greeting")).isNull();
+        assertThat(after.reads)
+                .as("the greeting went on down the pipeline as well")
+                .isEmpty();
+        assertThat(noTimerLeft()).isTrue();
+
+        // Whatever the server sends next is the relay's business, no longer intercepted.
+        channel.writeInbound(bytes("more"));
+        assertThat(after.reads).containsExactly("more");
+        channel.advanceTimeBy(TIMEOUT_MILLIS * 2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void emptyBuffersAreReleasedAndAnotherReadIsRequested() {
+        ByteBuf empty = bytes("");
+        channel.writeInbound(empty);
+
+        assertThat(empty.refCnt()).isZero();
+        assertThat(greeting.isDone()).isFalse();
+        assertThat(reads.count).isEqualTo(2);
+        assertThat(channel.pipeline().get("greeting")).isNotNull();
+
+        channel.writeInbound(bytes("HELLO"));
+        assertThat(greeting.getNow().toString(StandardCharsets.US_ASCII)).isEqualTo("HELLO");
+    }
+
+    @Test
+    void aMessageThatIsNotABufferIsReleasedAndSkipped() {
+        ByteBuf inside = bytes("held");
+        channel.writeInbound(new DefaultByteBufHolder(inside));
+
+        assertThat(inside.refCnt()).isZero();
+        assertThat(greeting.isDone()).isFalse();
+        assertThat(reads.count).isEqualTo(2);
+        assertThat(after.reads).isEmpty();
+    }
+
+    @Test
+    void aGreetingNobodyWaitsForAnyMoreIsReleased() {
+        // The connector gave up on this connection (its own promise completed another way).
+        greeting.cancel(false);
+        ByteBuf hello = bytes("HELLO");
+        channel.writeInbound(hello);
+        assertThat(hello.refCnt()).isZero();
+        assertThat(after.reads).isEmpty();
+    }
+
+    @Test
+    void aServerThatClosesBeforeItsGreetingFailsTheWait() {
+        channel.close();
+
+        assertThat(greeting.cause()).isInstanceOf(IOException.class).hasMessage(SERVER_CLOSED);
+    }
+
+    @Test
+    void theTimerIsCancelledWhenTheChannelGoesInactive() {
+        // Fired by hand: closing an EmbeddedChannel cancels its scheduled tasks itself, which would hide a timer left
+        // behind (on a real event loop it would hold the channel until it fired).
+        channel.pipeline().fireChannelInactive();
+
+        assertThat(greeting.cause()).hasMessage(SERVER_CLOSED);
+        assertThat(noTimerLeft()).isTrue();
+    }
+
+    @Test
+    void aFinBeforeTheGreetingFailsTheWaitAndClosesTheChannel() {
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        assertThat(greeting.cause()).isInstanceOf(IOException.class).hasMessage(SERVER_CLOSED);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(after.events).as("the FIN was handled here").isEmpty();
+    }
+
+    @Test
+    void otherUserEventsPassThrough() {
+        Object other = new Object();
+        channel.pipeline().fireUserEventTriggered(other);
+        assertThat(after.events).containsExactly(other);
+        assertThat(greeting.isDone()).isFalse();
+    }
+
+    @Test
+    void noGreetingWithinTheTimeoutFailsTheWaitAndClosesTheChannel() {
+        channel.advanceTimeBy(TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(greeting.isDone()).as("timed out early").isFalse();
+        assertThat(channel.isOpen()).isTrue();
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(greeting.cause())
+                .isInstanceOf(GreetingWait.GreetingTimeoutException.class)
+                .hasMessage("no greeting from the server within " + TIMEOUT_MILLIS + "ms");
+        assertThat(ConnectFailure.of(greeting.cause()).kind()).isEqualTo(ConnectFailure.Kind.NO_GREETING);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anExceptionFailsTheWaitWithItAndClosesTheChannel() {
+        IOException reset = new IOException("Connection reset by peer");
+        channel.pipeline().fireExceptionCaught(reset);
+
+        assertThat(greeting.cause()).isSameAs(reset);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private boolean noTimerLeft() {
+        // The next scheduled deadline, or -1 when nothing is scheduled.
+        return channel.runScheduledPendingTasks() == -1;
+    }
+
+    private ByteBuf bytes(String text) {
+        // Pooled, so that paranoid leak detection tracks it as well.
+        ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
+        buf.writeCharSequence(text, StandardCharsets.US_ASCII);
+        fed.add(buf);
+        return buf;
+    }
+
+    /** Counts read requests: with auto-read off, a handler that forgets to ask would wait for good. */
+    private static final class ReadCounter extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            count++;
+            ctx.read();
+        }
+    }
+
+    /** Stands where the relay will be: records what reaches it, and releases it. */
+    private static final class EventRecorder extends ChannelInboundHandlerAdapter {
+        final List<String> reads = new ArrayList<>();
+        final List<Object> events = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            reads.add(buf.toString(StandardCharsets.US_ASCII));
+            buf.release();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            events.add(evt);
+        }
+    }
+}
