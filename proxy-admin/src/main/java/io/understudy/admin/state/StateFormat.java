@@ -5,6 +5,7 @@ import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
 import io.understudy.core.model.AdminState.Weight;
+import io.understudy.core.model.ServerRef;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -131,8 +132,7 @@ public final class StateFormat {
                     "line " + lineNo + ": expected server <backend/server> maint|drain|weight <n>");
         }
         String id = w.get(1);
-        int slash = id.indexOf('/');
-        if (slash <= 0 || slash == id.length() - 1) {
+        if (ServerRef.parse(id).isEmpty()) {
             throw new StateFileException("line " + lineNo + ": '" + id + "' is not <backend>/<server>");
         }
         String what = w.get(2);

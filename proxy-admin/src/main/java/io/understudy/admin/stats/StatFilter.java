@@ -1,5 +1,6 @@
 package io.understudy.admin.stats;
 
+import io.understudy.core.config.Atoi;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -40,12 +41,12 @@ public record StatFilter(
                     .filter(r -> r.proxyName().equals(px))
                     .mapToInt(StatRow::proxyId)
                     .findFirst()
-                    .orElse(atoi(px));
+                    .orElse(Atoi.parse(px));
             if (proxyId == 0) {
                 return Optional.empty();
             }
-            typeMask = atoi(words.get(1));
-            serverId = atoi(words.get(2));
+            typeMask = Atoi.parse(words.get(1));
+            serverId = Atoi.parse(words.get(2));
             next = 3;
         }
         boolean up = false;
@@ -84,21 +85,5 @@ public record StatFilter(
         }
         // "DOWN" exactly is a stopped server that is unchecked or whose counter is at 0: down and not changing.
         return !(upOnly && (maint || row.status().equals("DOWN")));
-    }
-
-    /** C's {@code atoi}, which HAProxy uses here: the leading integer, 0 when there is none. */
-    static int atoi(String s) {
-        int i = 0;
-        boolean negative = false;
-        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-            negative = s.charAt(i) == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < s.length() && Character.isDigit(s.charAt(i)) && v <= Integer.MAX_VALUE) {
-            v = v * 10 + (s.charAt(i) - '0');
-            i++;
-        }
-        return (int) (negative ? -v : v);
     }
 }
