@@ -63,7 +63,13 @@ public final class TestConfigs {
      * by the test marks them down or up (no checker runs in core tests: the test plays the health checker).
      */
     public TestConfigs checked() {
-        this.check = new CheckConfig(
+        this.check = check(1, 1);
+        return this;
+    }
+
+    /** A {@code check} with {@code rise} and {@code fall}, for models that no checker runs (tests submit outcomes). */
+    public static CheckConfig check(int rise, int fall) {
+        return new CheckConfig(
                 true,
                 CheckConfig.CheckType.MYSQL,
                 "haproxy",
@@ -72,15 +78,14 @@ public final class TestConfigs {
                 Duration.ofSeconds(1),
                 Duration.ofMillis(250),
                 Duration.ofSeconds(1),
-                1,
-                1,
+                rise,
+                fall,
                 Duration.ofSeconds(1),
                 0,
                 true,
                 "SELECT 1",
                 false,
                 Optional.empty());
-        return this;
     }
 
     public TestConfigs balance(Balance b) {

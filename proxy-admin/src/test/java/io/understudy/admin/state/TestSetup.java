@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.understudy.core.ProxyEngine;
+import io.understudy.core.TestConfigs;
 import io.understudy.core.config.AdminConfig;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
@@ -31,23 +32,7 @@ import org.slf4j.LoggerFactory;
 /** Configs, engines and log capture for the state tests: no network, the control plane works without binding. */
 final class TestSetup {
     /** Checked with rise 1 and fall 1, so one check outcome a test submits marks a server down or up. */
-    private static final CheckConfig CHECKED = new CheckConfig(
-            true,
-            CheckConfig.CheckType.MYSQL,
-            "haproxy",
-            "",
-            CheckConfig.MySqlVariant.POST_41,
-            Duration.ofSeconds(1),
-            Duration.ofMillis(250),
-            Duration.ofSeconds(1),
-            1,
-            1,
-            Duration.ofSeconds(1),
-            0,
-            true,
-            "SELECT 1",
-            false,
-            java.util.Optional.empty());
+    private static final CheckConfig CHECKED = TestConfigs.check(1, 1);
 
     private TestSetup() {}
 

@@ -28,19 +28,9 @@ public final class Backend {
         config.servers().forEach(sc -> list.add(new Server(config.name(), sc, nowMillis)));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
-        BackendSnapshot s = compute(0, Optional.empty(), nowMillis, Downtime.initial(false, nowMillis), 0, 0, Set.of());
-        this.snapshot = new BackendSnapshot(
-                0,
-                s.activeUsable(),
-                s.backupUsable(),
-                Optional.empty(),
-                nowMillis,
-                Downtime.initial(s.noServerAvailable(), nowMillis),
-                0,
-                0,
-                Set.copyOf(s.targets()),
-                config.allBackups(),
-                strategy);
+        BackendSnapshot first = routing(0, Optional.empty());
+        this.snapshot = first.withBookkeeping(
+                nowMillis, Downtime.initial(first.noServerAvailable(), nowMillis), 0, 0, Set.copyOf(first.targets()));
     }
 
     public String name() {
@@ -79,11 +69,10 @@ public final class Backend {
         Optional<Server> pin =
                 operatorPin.orElse(before.pinned()).filter(s -> s.state().usable());
         if (operatorPin.isEmpty() && pin.isEmpty() && config.failover().failback() == FailoverPolicy.Failback.MANUAL) {
-            BackendSnapshot plain = compute(generation, Optional.empty(), nowMillis, before.downtime(), 0, 0, Set.of());
+            BackendSnapshot plain = routing(generation, Optional.empty());
             pin = plain.runningOnBackup() ? plain.first() : Optional.empty();
         }
-        BackendSnapshot next =
-                compute(generation, pin, before.lastChangeMillis(), before.downtime(), before.failovers(), 0, Set.of());
+        BackendSnapshot next = routing(generation, pin);
         boolean outageFlipped = before.noServerAvailable() != next.noServerAvailable();
         long lastChange = outageFlipped ? nowMillis : before.lastChangeMillis();
         Downtime downtime = before.downtime().went(next.noServerAvailable(), nowMillis);
@@ -100,30 +89,12 @@ public final class Backend {
             }
             lastTraffic = Set.copyOf(now);
         }
-        BackendSnapshot published = new BackendSnapshot(
-                generation,
-                next.activeUsable(),
-                next.backupUsable(),
-                next.pinned(),
-                lastChange,
-                downtime,
-                failovers,
-                lastFailover,
-                lastTraffic,
-                config.allBackups(),
-                strategy);
-        snapshot = published;
-        return published;
+        snapshot = next.withBookkeeping(lastChange, downtime, failovers, lastFailover, lastTraffic);
+        return snapshot;
     }
 
-    private BackendSnapshot compute(
-            long generation,
-            Optional<Server> pinned,
-            long lastChange,
-            Downtime downtime,
-            long failovers,
-            long lastFailover,
-            Set<Server> lastTraffic) {
+    /** Where new sessions may go, from the servers' published states; the bookkeeping is left for the caller. */
+    private BackendSnapshot routing(long generation, Optional<Server> pinned) {
         List<Server> active = new ArrayList<>();
         List<Server> backup = new ArrayList<>();
         for (Server s : servers) {
@@ -136,11 +107,11 @@ public final class Backend {
                 active,
                 backup,
                 pinned.filter(s -> s.state().usable()),
-                lastChange,
-                downtime,
-                failovers,
-                lastFailover,
-                lastTraffic,
+                0,
+                Downtime.initial(false, 0),
+                0,
+                0,
+                Set.of(),
                 config.allBackups(),
                 strategy);
     }

@@ -42,6 +42,23 @@ public record BackendSnapshot(
         lastTraffic = Set.copyOf(lastTraffic);
     }
 
+    /** The same routing with the backend's bookkeeping, as the commit computed it. */
+    BackendSnapshot withBookkeeping(
+            long lastChange, Downtime down, long failoverCount, long lastFailover, Set<Server> traffic) {
+        return new BackendSnapshot(
+                generation,
+                activeUsable,
+                backupUsable,
+                pinned,
+                lastChange,
+                down,
+                failoverCount,
+                lastFailover,
+                traffic,
+                allBackups,
+                strategy);
+    }
+
     /** Whether new sessions go to a backup: none of the active servers is usable, or a backup is pinned. */
     public boolean runningOnBackup() {
         if (pinned.isPresent()) {

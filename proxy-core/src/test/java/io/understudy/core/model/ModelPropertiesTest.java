@@ -2,6 +2,7 @@ package io.understudy.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.understudy.core.TestConfigs;
 import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
@@ -156,23 +157,7 @@ class ModelPropertiesTest {
     }
 
     private static BackendConfig config(boolean manual, Balance balance) {
-        CheckConfig check = new CheckConfig(
-                true,
-                CheckConfig.CheckType.MYSQL,
-                "haproxy",
-                "",
-                CheckConfig.MySqlVariant.POST_41,
-                Duration.ofSeconds(1),
-                Duration.ofMillis(250),
-                Duration.ofSeconds(1),
-                2,
-                3,
-                Duration.ofSeconds(1),
-                0,
-                true,
-                "SELECT 1",
-                false,
-                Optional.empty());
+        CheckConfig check = TestConfigs.check(2, 3);
         HostPort addr = new HostPort("127.0.0.1", 1, new InetSocketAddress("127.0.0.1", 1));
         List<ServerConfig> servers = new ArrayList<>();
         for (int i = 0; i < NAMES.length; i++) {
