@@ -127,8 +127,14 @@ final class ServerChecker {
             l.checkCompleted(server, r);
         }
         Health before = server.state().check().health();
+        // Whatever the commit's fate, the next check is scheduled: a failed apply must not stop checking for good.
         control.apply(new ControlCommand.CheckOutcome(server, verdict(r.status()), r.describe()))
-                .thenRun(() -> onTimer(() -> scheduleNext(r, before)));
+                .whenComplete((commit, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("{}: the control plane failed to apply a check result", server, failure);
+                    }
+                    onTimer(() -> scheduleNext(r, before));
+                });
     }
 
     private void scheduleNext(CheckResult r, Health before) {

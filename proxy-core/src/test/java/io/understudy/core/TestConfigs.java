@@ -63,7 +63,12 @@ public final class TestConfigs {
      * by the test marks them down or up (no checker runs in core tests: the test plays the health checker).
      */
     public TestConfigs checked() {
-        this.check = check(1, 1);
+        return check(check(1, 1));
+    }
+
+    /** Servers added after this call are checked with {@code c} (which no checker runs in core tests). */
+    public TestConfigs check(CheckConfig c) {
+        this.check = c;
         return this;
     }
 

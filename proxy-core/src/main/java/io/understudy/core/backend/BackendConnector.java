@@ -23,6 +23,7 @@ import io.understudy.core.transport.Transport;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -199,8 +200,14 @@ public final class BackendConnector {
             long delay = failure.timedOut() ? 0 : cfg.retryDelay().toMillis();
             if (delay == 0) {
                 next(target);
-            } else {
+                return;
+            }
+            try {
                 session.eventLoop().schedule(() -> next(target), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down: give the slot back and end the attempt.
+                target.ifPresent(Slot::release);
+                promise.tryFailure(new ConnectFailedException(TerminationCause.PROXY_STOPPING, "proxy is stopping"));
             }
         }
     }

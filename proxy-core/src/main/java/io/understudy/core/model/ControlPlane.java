@@ -136,7 +136,11 @@ public final class ControlPlane implements AutoCloseable {
             if (!st.check().configured()) {
                 return Commit.refused(generation, o.server().id() + " has no health check configured");
             }
-            health(tx, o.server(), st.check().afterCheck(o.verdict()), Reason.of(Reason.Cause.CHECK, o.describe()));
+            // A check that was already running when checks were turned off or maintenance began does not count:
+            // an operator's maintenance must never mark a server down (and so close its sessions).
+            if (st.check().active() && !st.inMaintenance()) {
+                health(tx, o.server(), st.check().afterCheck(o.verdict()), Reason.of(Reason.Cause.CHECK, o.describe()));
+            }
         } else if (c instanceof PassiveFailure p) {
             ServerState st = tx.current(p.server());
             // At most one live-traffic failure counts between two active checks, so a burst of clients cannot take a
@@ -210,9 +214,14 @@ public final class ControlPlane implements AutoCloseable {
             Optional<Server> server = b.server(e.getValue().activeServer())
                     .filter(s -> tx.current(s).usable());
             plan.pinOutcome(b, e.getValue(), server);
-            Reason why = Reason.of(Reason.Cause.IMPORT, e.getValue().note().reason() + " (restored)");
             if (server.isPresent() && !b.snapshot().pinned().equals(server)) {
-                tx.pin(b, server, why);
+                tx.pin(
+                        b,
+                        server,
+                        Reason.of(Reason.Cause.IMPORT, e.getValue().note().reason() + " (restored)"));
+            } else if (server.isEmpty() && AdminState.pinnedBackup(b).isPresent()) {
+                // Exact: the imported pin cannot hold, so the one in force goes too and the normal order applies.
+                tx.pin(b, Optional.empty(), Reason.of(Reason.Cause.IMPORT, "imported pin not usable"));
             }
         }
         for (Backend b : plan.unpin) {
