@@ -1,17 +1,19 @@
 package io.understudy.admin.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.understudy.core.Commands;
+import io.understudy.checks.CheckStatus;
+import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.AdminSocketConfig.Level;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.model.Backend;
-import io.understudy.core.model.CheckVerdict;
 import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.OpState;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,13 +64,16 @@ class FailbackCommandTest {
             proxy.run(Level.ADMIN, "set weight MySQL/Secondary 0");
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary"))
                     .isEqualTo("Server MySQL/Secondary is not usable (weight 0); traffic not moved.\n");
-            // Checks off, so the test alone plays the health checker: fall failed checks mark Primary down.
-            proxy.run(Level.ADMIN, "disable health MySQL/Primary");
-            while (proxy.server("Primary").state().op() != OpState.STOPPED) {
-                Commands.submit(
-                        proxy.engine().control(),
-                        new ControlCommand.CheckOutcome(proxy.server("Primary"), CheckVerdict.FAILED, "test"));
-            }
+            // Primary starts failing its checks, and a client finds it dead (live traffic triggers a check at once):
+            // the health checker marks it down, as in production.
+            proxy.checksAnswer(CheckStatus.L4CON);
+            proxy.engine()
+                    .control()
+                    .apply(new ControlCommand.PassiveFailure(
+                            proxy.server("Primary"),
+                            new ConnectFailure(ConnectFailure.Kind.CONNECTION, "Connection refused")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> proxy.server("Primary").state().op() == OpState.STOPPED);
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Primary"))
                     .isEqualTo("Server MySQL/Primary is not usable (DOWN); traffic not moved.\n");
             assertThat(backend.snapshot().pinned()).isEmpty();

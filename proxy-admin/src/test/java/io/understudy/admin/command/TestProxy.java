@@ -40,6 +40,9 @@ public final class TestProxy implements AutoCloseable {
     private final HealthChecker health;
     private final AdminContext context;
     private final CommandRegistry registry;
+    /** What every check of {@code Primary} answers; tests change it to make the server fail its checks. */
+    private final java.util.concurrent.atomic.AtomicReference<CheckStatus> checkAnswer =
+            new java.util.concurrent.atomic.AtomicReference<>(CheckStatus.L4OK);
 
     private TestProxy(int primaryPort, int secondaryPort, FailoverPolicy.Failback failback, boolean secondaryDisabled)
             throws Exception {
@@ -67,7 +70,7 @@ public final class TestProxy implements AutoCloseable {
         engine = new ProxyEngine(config);
         health = new HealthChecker(
                 engine.control(),
-                s -> () -> CompletableFuture.completedFuture(CheckResult.of(CheckStatus.L4OK, "", 0)));
+                s -> () -> CompletableFuture.completedFuture(CheckResult.of(checkAnswer.get(), "", 0)));
         health.start();
         engine.start();
         context = new AdminContext(
@@ -120,6 +123,11 @@ public final class TestProxy implements AutoCloseable {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** From now on, checks answer {@code status}. */
+    public void checksAnswer(CheckStatus status) {
+        checkAnswer.set(status);
     }
 
     public AdminContext context() {
