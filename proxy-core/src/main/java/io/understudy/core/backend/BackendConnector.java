@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * chosen by {@code redispatch} go to the next usable server, active first, then backup. Every failure is submitted to
  * the control plane as a passive health signal (a command: the connector never changes the model itself).
  */
-public final class BackendConnector {
+public final class BackendConnector implements ServerConnector {
     private final Backend backend;
     private final ControlPlane control;
     private final Bootstrap template;
@@ -61,6 +61,7 @@ public final class BackendConnector {
      * Connects {@code session}; the future completes on the session's event loop with a connected, not-reading channel
      * and the slot the session holds on its server (released here on every failure).
      */
+    @Override
     public Future<Connected> connect(ProxySession session) {
         Promise<Connected> promise = session.eventLoop().newPromise();
         new Attempt(session, promise).next(Optional.empty());

@@ -8,9 +8,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.understudy.core.backend.BackendConnector;
 import io.understudy.core.backend.ConnectFailedException;
 import io.understudy.core.backend.Connected;
+import io.understudy.core.backend.ServerConnector;
 import io.understudy.core.relay.ExpectedErrors;
 import io.understudy.core.relay.RelayHandler;
 import io.understudy.core.relay.RelayLimits;
@@ -32,7 +32,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
 
     private final Frontend frontend;
-    private final BackendConnector connector;
+    private final ServerConnector connector;
     private final SessionRegistry sessions;
     private ProxySession session;
     // Bytes and a FIN the transport delivered before the relay was installed (epoll reads on RDHUP even with
@@ -41,7 +41,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int earlyBytes;
     private boolean earlyFin;
 
-    FrontendHandler(Frontend frontend, BackendConnector connector, SessionRegistry sessions) {
+    FrontendHandler(Frontend frontend, ServerConnector connector, SessionRegistry sessions) {
         this.frontend = frontend;
         this.connector = connector;
         this.sessions = sessions;

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.understudy.core.backend.BackendConnector;
+import io.understudy.core.backend.ServerConnector;
 import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.SessionRegistry;
 import io.understudy.core.transport.Transport;
@@ -27,14 +27,14 @@ public final class FrontendListener {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendListener.class);
 
     private final Frontend frontend;
-    private final BackendConnector connector;
+    private final ServerConnector connector;
     private final SessionRegistry sessions;
     private final Transport transport;
     private final AtomicInteger open = new AtomicInteger();
     private volatile Channel serverChannel;
 
     public FrontendListener(
-            Frontend frontend, BackendConnector connector, SessionRegistry sessions, Transport transport) {
+            Frontend frontend, ServerConnector connector, SessionRegistry sessions, Transport transport) {
         this.frontend = frontend;
         this.connector = connector;
         this.sessions = sessions;
