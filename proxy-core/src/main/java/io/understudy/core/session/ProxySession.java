@@ -214,7 +214,9 @@ public final class ProxySession {
         }
         finished = true;
         if (cause == null) {
-            cause = TerminationCause.CLIENT_CLOSED;
+            // Closed by the client itself. Before a server connection was made that is an aborted connect (HAProxy's
+            // CC): whoever completes the connect later finds the session already ended here, too late to say so.
+            cause = slot == null ? TerminationCause.CLIENT_ABORTED_CONNECT : TerminationCause.CLIENT_CLOSED;
         }
         if (serverChannel != null) {
             serverChannel.close();
