@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Handles one accepted client until its server connection is up: registers the session, connects through the
  * backend's connector on the client's event loop, then replaces itself with the relay. The client is not read until
- * then (auto-read is off), so nothing needs buffering; MySQL servers speak first anyway.
+ * then (auto-read is off; MySQL servers speak first anyway), but bytes and a FIN the transport delivers regardless are
+ * held, up to half a session's buffer limit, and passed on to the server once it is connected.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
