@@ -281,9 +281,10 @@ class FrontendHandlerEmbeddedTest {
 
     /** Reads the one packet the refused client was sent (ignoring the empty flush marker) and checks it. */
     private void assertErrorPacket(String message) {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
         ByteBuf packet = client.readOutbound();
         try {
-            byte[] text = message.getBytes(StandardCharsets.UTF_8);
+            assertThat(packet.readableBytes()).as("bytes of the ERR packet").isEqualTo(4 + 3 + text.length);
             assertThat(packet.readUnsignedMediumLE()).as("payload length").isEqualTo(3 + text.length);
             assertThat(packet.readUnsignedByte()).as("sequence id").isZero();
             assertThat(packet.readUnsignedByte()).as("ERR marker").isEqualTo((short) 0xff);
