@@ -4,6 +4,7 @@ import io.understudy.core.config.AdminConfig;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.Balance;
 import io.understudy.core.config.CheckConfig;
+import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.HostPort;
@@ -29,6 +30,7 @@ public final class TestConfigs {
     private Duration client = Duration.ofMinutes(1);
     private Duration server = Duration.ofMinutes(1);
     private int maxconn = 10_000;
+    private Duration queue;
     private CheckConfig check = CheckConfig.disabled();
 
     private TestConfigs(String name) {
@@ -116,6 +118,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** {@code timeout queue}; without it, {@code timeout connect}, as in HAProxy. */
+    public TestConfigs queueTimeout(Duration d) {
+        this.queue = d;
+        return this;
+    }
+
     public TestConfigs maxconn(int n) {
         this.maxconn = n;
         return this;
@@ -123,8 +131,18 @@ public final class TestConfigs {
 
     public ProxyConfig build() {
         FrontendConfig fe = new FrontendConfig(name, loopback(0), maxconn, client);
-        BackendConfig be =
-                new BackendConfig(name, balance, allBackups, retries, redispatch, retryDelay, connect, server, servers);
+        BackendConfig be = new BackendConfig(
+                name,
+                balance,
+                allBackups,
+                retries,
+                redispatch,
+                retryDelay,
+                connect,
+                server,
+                servers,
+                FailoverPolicy.defaults(),
+                queue == null ? connect : queue);
         return new ProxyConfig(
                 new GlobalConfig(Duration.ofSeconds(5), 2),
                 List.of(new ListenConfig(fe, be)),

@@ -50,7 +50,9 @@ final class ProxyRows {
         TrafficCounters c = be.counters();
         BackendSnapshot snap = be.snapshot();
         StatRow.Builder b = new StatRow.Builder(RowType.BACKEND, be.name(), "BACKEND", proxyId, 0);
-        b.zero(QCUR, QMAX, DREQ, DRESP, COMP_IN, COMP_OUT, COMP_BYP, COMP_RSP, QTIME, QTIME_MAX, RTIME, RTIME_MAX);
+        b.zero(DREQ, DRESP, COMP_IN, COMP_OUT, COMP_BYP, COMP_RSP, RTIME, RTIME_MAX);
+        // The backend's queue: sessions waiting because every usable server is at its maxconn.
+        b.put(QCUR, be.queue().size()).put(QMAX, be.queue().max());
         b.zero(WREW, REUSE);
         // HAProxy's CSV prints these aggregates as 0 (only its Prometheus exporter counts servers per state).
         b.zero(AGG_SERVER_STATUS, AGG_SERVER_CHECK_STATUS, AGG_CHECK_STATUS);
@@ -78,6 +80,7 @@ final class ProxyRows {
                         .sum());
         long last = c.lastSessionMillis();
         b.put(LASTSESS, last < 0 ? -1 : ServerRows.seconds(nowMillis - last));
+        b.put(QTIME, c.queueTime().average()).put(QTIME_MAX, c.queueTime().max());
         b.put(CTIME, c.connectTime().average()).put(CTIME_MAX, c.connectTime().max());
         b.put(TTIME, c.totalTime().average()).put(TTIME_MAX, c.totalTime().max());
         b.put(MODE, "tcp").put(ALGO, be.config().balance().keyword());

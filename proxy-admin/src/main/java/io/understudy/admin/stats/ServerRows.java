@@ -33,21 +33,9 @@ final class ServerRows {
                 server.name(),
                 proxyId,
                 server.config().id());
-        // Understudy has no queue (no session ever waits for a server slot), no response rules, no HTTP, no idle pool:
-        // HAProxy prints 0 for these in the same situation.
-        b.zero(
-                QCUR,
-                QMAX,
-                DRESP,
-                QTIME,
-                QTIME_MAX,
-                RTIME,
-                RTIME_MAX,
-                WREW,
-                REUSE,
-                SRV_ICUR,
-                IDLE_CONN_CUR,
-                SAFE_CONN_CUR);
+        // Sessions queue on the backend, never on one server (no persistence), so a server's own queue is always empty;
+        // no response rules, no HTTP, no idle pool: HAProxy prints 0 for these in the same situation.
+        b.zero(QCUR, QMAX, DRESP, RTIME, RTIME_MAX, WREW, REUSE, SRV_ICUR, IDLE_CONN_CUR, SAFE_CONN_CUR);
         long scur = c.currentSessions();
         b.put(SCUR, scur).put(SMAX, c.maxSessions()).put(STOT, c.totalSessions());
         b.put(RATE, c.sessionRate().rate()).put(RATE_MAX, c.sessionRate().max());
@@ -66,6 +54,7 @@ final class ServerRows {
         b.put(LBTOT, c.selectedTotal());
         long last = c.lastSessionMillis();
         b.put(LASTSESS, last < 0 ? -1 : seconds(nowMillis - last));
+        b.put(QTIME, c.queueTime().average()).put(QTIME_MAX, c.queueTime().max());
         b.put(CTIME, c.connectTime().average()).put(CTIME_MAX, c.connectTime().max());
         b.put(TTIME, c.totalTime().average()).put(TTIME_MAX, c.totalTime().max());
         // In TCP mode every session holds exactly one server connection.

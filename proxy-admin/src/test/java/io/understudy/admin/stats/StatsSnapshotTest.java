@@ -234,7 +234,7 @@ class StatsSnapshotTest {
         Server primary = srv("Primary");
         long now = System.currentTimeMillis();
         primary.counters().sessionOpened(now - 3_000);
-        primary.counters().connected(7);
+        primary.counters().connected(7, 0);
         primary.counters().addBytesIn(100);
         primary.counters().addBytesOut(250);
         primary.counters().connectError();

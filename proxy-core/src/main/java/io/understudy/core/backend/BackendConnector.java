@@ -4,16 +4,20 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.BackendSnapshot;
 import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.PendingQueue;
 import io.understudy.core.model.Server;
 import io.understudy.core.model.Slot;
 import io.understudy.core.relay.RelayLimits;
@@ -81,7 +85,11 @@ public final class BackendConnector implements ServerConnector {
             this.promise = promise;
         }
 
-        /** Connects to {@code sameServer} (a retry on it, with its slot still held), or to a newly chosen server. */
+        /**
+         * Connects to {@code sameServer} (a retry on it, with its slot still held), or to a newly chosen server: at
+         * once when one has a free slot and nobody is queued before this session, else after waiting in the backend's
+         * queue for a slot.
+         */
         void next(Optional<Slot> sameServer) {
             if (!session.clientChannel().isActive()) {
                 sameServer.ifPresent(Slot::release);
@@ -89,13 +97,68 @@ public final class BackendConnector implements ServerConnector {
                         TerminationCause.CLIENT_ABORTED_CONNECT, "client left while connecting"));
                 return;
             }
-            BackendSnapshot snapshot = backend.snapshot();
-            Optional<Slot> target = sameServer.or(() -> snapshot.select(failed));
-            if (target.isEmpty()) {
-                promise.tryFailure(noServer(snapshot));
+            if (sameServer.isPresent()) {
+                connect(sameServer.get());
                 return;
             }
-            Slot slot = target.get();
+            BackendSnapshot snapshot = backend.snapshot();
+            PendingQueue queue = backend.queue();
+            // Nobody waiting: take a slot directly (the queue would hand it over one event-loop task later).
+            Optional<Slot> slot = queue.size() == 0 ? snapshot.select(failed) : Optional.empty();
+            if (slot.isPresent()) {
+                connect(slot.get());
+            } else if (snapshot.candidates(failed).isEmpty()) {
+                promise.tryFailure(noServer());
+            } else {
+                enqueue(queue);
+            }
+        }
+
+        /** Waits in the backend's queue for a slot, up to {@code timeout queue} and while the client stays. */
+        private void enqueue(PendingQueue queue) {
+            session.enqueued();
+            EventLoop loop = session.eventLoop();
+            ChannelFutureListener[] onClose = new ChannelFutureListener[1];
+            ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+            PendingQueue.Pending pending = queue.acquire(failed, loop, slot -> {
+                session.dequeued();
+                session.clientChannel().closeFuture().removeListener(onClose[0]);
+                if (timer[0] != null) {
+                    timer[0].cancel(false);
+                }
+                next(Optional.of(slot));
+            });
+            long timeout = backend.config().queueTimeout().toMillis();
+            if (timeout > 0 && pending.waiting()) {
+                timer[0] = loop.schedule(
+                        () -> {
+                            if (pending.cancel()) {
+                                session.dequeued();
+                                promise.tryFailure(new ConnectFailedException(
+                                        TerminationCause.QUEUE_TIMEOUT,
+                                        "no server of backend '" + backend.name() + "' had a free slot within "
+                                                + timeout + "ms (timeout queue)"));
+                            }
+                        },
+                        timeout,
+                        TimeUnit.MILLISECONDS);
+            }
+            onClose[0] = f -> {
+                if (pending.cancel()) {
+                    if (timer[0] != null) {
+                        timer[0].cancel(false);
+                    }
+                    session.dequeued();
+                    promise.tryFailure(new ConnectFailedException(
+                            TerminationCause.CLIENT_ABORTED_QUEUE, "client left while queued"));
+                }
+            };
+            session.clientChannel().closeFuture().addListener(onClose[0]);
+            // Watch the client while it waits (its channel is not read otherwise): a FIN or a reset ends the wait.
+            session.clientChannel().read();
+        }
+
+        private void connect(Slot slot) {
             Server server = slot.server();
             long started = System.nanoTime();
             ChannelFuture cf = template.clone(session.eventLoop()).connect(server.address());
@@ -108,13 +171,7 @@ public final class BackendConnector implements ServerConnector {
             });
         }
 
-        private ConnectFailedException noServer(BackendSnapshot snapshot) {
-            if (!snapshot.candidates(failed).isEmpty()) {
-                // Candidates exist but every one is at its maxconn. No queue yet: refuse rather than overshoot.
-                return new ConnectFailedException(
-                        TerminationCause.SERVERS_FULL,
-                        "every usable server of backend '" + backend.name() + "' is at its maxconn");
-            }
+        private ConnectFailedException noServer() {
             if (failed.isEmpty()) {
                 return new ConnectFailedException(
                         TerminationCause.NO_SERVER, "backend '" + backend.name() + "' has no server available");

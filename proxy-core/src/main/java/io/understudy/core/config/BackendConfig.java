@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param serverTimeout HAProxy's {@code timeout server}: the longest the server side may stay inactive
  * @param servers the servers in declaration order (which decides the backup used first)
  * @param failover what happens to sessions and traffic when servers go down and come back
+ * @param queueTimeout HAProxy's {@code timeout queue}: the longest a session waits for a server slot when every usable
+ *     server is at its {@code maxconn} (0: as long as it takes); HAProxy's default, {@code timeout connect}, when unset
  */
 public record BackendConfig(
         String name,
@@ -30,9 +32,36 @@ public record BackendConfig(
         Duration connectTimeout,
         Duration serverTimeout,
         List<ServerConfig> servers,
-        FailoverPolicy failover) {
+        FailoverPolicy failover,
+        Duration queueTimeout) {
     public BackendConfig {
         servers = List.copyOf(servers);
+    }
+
+    /** A backend whose {@code timeout queue} is its {@code timeout connect}, HAProxy's default. */
+    public BackendConfig(
+            String name,
+            Balance balance,
+            boolean allBackups,
+            int retries,
+            int redispatch,
+            Duration retryDelay,
+            Duration connectTimeout,
+            Duration serverTimeout,
+            List<ServerConfig> servers,
+            FailoverPolicy failover) {
+        this(
+                name,
+                balance,
+                allBackups,
+                retries,
+                redispatch,
+                retryDelay,
+                connectTimeout,
+                serverTimeout,
+                servers,
+                failover,
+                connectTimeout);
     }
 
     /** A backend with the default failover policy. */

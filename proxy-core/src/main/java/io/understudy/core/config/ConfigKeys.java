@@ -34,7 +34,7 @@ final class ConfigKeys {
     static final List<String> LISTEN = concat(List.of("bind"), DEFAULTS, List.of("servers"));
 
     /** {@code timeout { ... }} in {@code defaults} or a listen section. */
-    static final List<String> TIMEOUT = List.of("connect", "client", "server");
+    static final List<String> TIMEOUT = List.of("connect", "client", "server", "queue");
 
     /** One element of {@code servers = [ ... ]}. */
     static final List<String> SERVER = List.of("name", "address", "backup", "weight", "maxconn", "disabled", "check");

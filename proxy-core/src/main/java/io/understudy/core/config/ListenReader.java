@@ -47,7 +47,8 @@ final class ListenReader {
             Duration retryDelay,
             Duration connectTimeout,
             Duration serverTimeout,
-            FailoverPolicy failover) {}
+            FailoverPolicy failover,
+            Duration queueTimeout) {}
 
     private final Problems problems;
     private final Addresses addresses;
@@ -133,7 +134,8 @@ final class ListenReader {
                         s.connectTimeout(),
                         s.serverTimeout(),
                         servers.get(),
-                        s.failover())));
+                        s.failover(),
+                        s.queueTimeout())));
     }
 
     /** Two listeners cannot share a port on overlapping addresses; a wildcard overlaps every address. */
@@ -255,6 +257,8 @@ final class ListenReader {
         Optional<Duration> connect = inherited(timeouts, reportMissing, "connect", Section::duration);
         Optional<Duration> client = inherited(timeouts, reportMissing, "client", Section::duration);
         Optional<Duration> server = inherited(timeouts, reportMissing, "server", Section::duration);
+        // HAProxy's rule: without timeout queue, a session waits for a slot as long as timeout connect.
+        Optional<Duration> queue = inherited(timeouts, false, "queue", Section::duration);
         Optional<FailoverPolicy> failover = FailoverReader.read(layers, reportMissing);
         if (maxconn.isEmpty()
                 || balance.isEmpty()
@@ -278,7 +282,8 @@ final class ListenReader {
                 retryDelay.get(),
                 connect.get(),
                 server.get(),
-                failover.get()));
+                failover.get(),
+                queue.orElse(connect.get())));
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */

@@ -19,6 +19,7 @@ public final class TrafficCounters {
     private final LongAdder redispatches = new LongAdder();
     private final LongAdder selected = new LongAdder();
     private final SlidingAverage connectTimeMillis = new SlidingAverage();
+    private final SlidingAverage queueTimeMillis = new SlidingAverage();
     private final SlidingAverage totalTimeMillis = new SlidingAverage();
     private final RateCounter sessionRate = new RateCounter();
     private volatile long lastSessionMillis = -1;
@@ -63,8 +64,10 @@ public final class TrafficCounters {
         selected.increment();
     }
 
-    public void connected(long connectMillis) {
+    /** A session reached its server after {@code queueMillis} in the queue and {@code connectMillis} connecting. */
+    public void connected(long connectMillis, long queueMillis) {
         connectTimeMillis.add(connectMillis);
+        queueTimeMillis.add(queueMillis);
     }
 
     public long currentSessions() {
@@ -111,6 +114,11 @@ public final class TrafficCounters {
     /** Wall-clock millis of the last session assigned, or -1 if none yet. */
     public long lastSessionMillis() {
         return lastSessionMillis;
+    }
+
+    /** HAProxy's {@code qtime}/{@code qtime_max}: time spent in the queue by the last sessions (0 for most). */
+    public SlidingAverage queueTime() {
+        return queueTimeMillis;
     }
 
     public SlidingAverage connectTime() {

@@ -115,7 +115,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         String message = cause.getMessage();
         if (why == TerminationCause.INTERNAL_ERROR) {
             LOG.warn("[{}] connect failed unexpectedly", ctx.channel().id(), cause);
-        } else if (why != TerminationCause.CLIENT_ABORTED_CONNECT) {
+        } else if (!why.clientGone()) {
             LOG.warn(
                     "[{}] {} {}: {}",
                     ctx.channel().id(),
@@ -124,7 +124,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     message);
         }
         Channel client = ctx.channel();
-        if (client.isActive() && why != TerminationCause.CLIENT_ABORTED_CONNECT) {
+        if (client.isActive() && !why.clientGone()) {
             client.write(MySqlErrorPacket.encode(
                     client.alloc(), MySqlErrorPacket.ER_UNKNOWN_ERROR, "Understudy: " + message));
         }
@@ -140,6 +140,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         earlyBytes += buf.readableBytes();
         early.add(buf);
+        if (session != null && session.queued()) {
+            // Keep watching a queued client for its FIN or reset (bounded below by the early-bytes limit).
+            ctx.read();
+        }
         if (earlyBytes > RelayLimits.MAX_BUFFERED_PER_SESSION / 2) {
             // A client has no business sending this much before the server greeted it.
             LOG.warn(
@@ -154,6 +158,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             earlyFin = true;
+            if (session != null && session.queued()) {
+                // A MySQL client that closes before its greeting will never log in: stop waiting for a slot for it.
+                session.terminate(TerminationCause.CLIENT_ABORTED_QUEUE, false);
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -18,6 +18,7 @@ public final class Backend {
     private final List<Server> servers;
     private final BalanceStrategy strategy;
     private final TrafficCounters counters = new TrafficCounters();
+    private final PendingQueue queue = new PendingQueue(this::snapshot);
 
     /** Written only by the control plane's thread. */
     private volatile BackendSnapshot snapshot;
@@ -25,7 +26,7 @@ public final class Backend {
     public Backend(BackendConfig config, long nowMillis) {
         this.config = config;
         List<Server> list = new ArrayList<>();
-        config.servers().forEach(sc -> list.add(new Server(config.name(), sc, nowMillis)));
+        config.servers().forEach(sc -> list.add(new Server(config.name(), sc, nowMillis, queue)));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
         BackendSnapshot first = routing(0, Optional.empty());
@@ -52,6 +53,11 @@ public final class Backend {
 
     public TrafficCounters counters() {
         return counters;
+    }
+
+    /** The sessions waiting for a slot on one of this backend's servers. */
+    public PendingQueue queue() {
+        return queue;
     }
 
     public BackendSnapshot snapshot() {
@@ -90,6 +96,8 @@ public final class Backend {
             lastTraffic = Set.copyOf(now);
         }
         snapshot = next.withBookkeeping(lastChange, downtime, failovers, lastFailover, lastTraffic);
+        // Servers may have become usable, or traffic moved: waiting sessions may go now.
+        queue.drain();
         return snapshot;
     }
 

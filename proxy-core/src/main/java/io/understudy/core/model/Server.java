@@ -22,8 +22,12 @@ public final class Server {
     /** Written only by the control plane's thread; read from anywhere. */
     private volatile ServerState state;
 
-    Server(String backendName, ServerConfig config, long nowMillis) {
+    /** The backend's queue, told whenever one of this server's slots comes free. */
+    private final PendingQueue queue;
+
+    Server(String backendName, ServerConfig config, long nowMillis, PendingQueue queue) {
         this.backendName = backendName;
+        this.queue = queue;
         this.config = config;
         this.id = backendName + "/" + config.name();
         this.state = ServerState.initial(config, nowMillis);
@@ -96,8 +100,10 @@ public final class Server {
         }
     }
 
+    /** Gives a slot back and lets the backend's queue have it. */
     void releaseSlot() {
         served.decrementAndGet();
+        queue.drain();
     }
 
     @Override

@@ -35,6 +35,9 @@ public final class ProxySession {
 
     // Event-loop only.
     private long connectMillis = -1;
+    private long queueMillis;
+    private boolean queued;
+    private long queuedSinceNanos;
     private int retries;
     private boolean finished;
 
@@ -138,6 +141,30 @@ public final class ProxySession {
         return Optional.ofNullable(cause);
     }
 
+    /** HAProxy's {@code Tw}: how long the session waited in the backend's queue, in all. */
+    public long queueMillis() {
+        return queueMillis;
+    }
+
+    /** Whether the session is waiting in its backend's queue now. Event loop only. */
+    public boolean queued() {
+        return queued;
+    }
+
+    /** The session starts waiting in its backend's queue. Event loop only. */
+    public void enqueued() {
+        queued = true;
+        queuedSinceNanos = System.nanoTime();
+    }
+
+    /** The session leaves the queue, with a slot or not; its wait adds to {@link #queueMillis}. Event loop only. */
+    public void dequeued() {
+        if (queued) {
+            queued = false;
+            queueMillis += (System.nanoTime() - queuedSinceNanos) / 1_000_000;
+        }
+    }
+
     /** Called by the connector for every retry. Event loop only. */
     public void retried() {
         retries++;
@@ -153,8 +180,8 @@ public final class ProxySession {
         this.serverChannel = channel;
         this.connectMillis = ageMillis();
         chosen.counters().sessionOpened(System.currentTimeMillis());
-        chosen.counters().connected(connectMillis);
-        backendCounters.connected(connectMillis);
+        chosen.counters().connected(connectMillis, queueMillis);
+        backendCounters.connected(connectMillis, queueMillis);
     }
 
     /** Counts bytes read from the client. Event loop only. */
@@ -216,7 +243,12 @@ public final class ProxySession {
         if (cause == null) {
             // Closed by the client itself. Before a server connection was made that is an aborted connect (HAProxy's
             // CC): whoever completes the connect later finds the session already ended here, too late to say so.
-            cause = slot == null ? TerminationCause.CLIENT_ABORTED_CONNECT : TerminationCause.CLIENT_CLOSED;
+            cause = slot != null
+                    ? TerminationCause.CLIENT_CLOSED
+                    : queued ? TerminationCause.CLIENT_ABORTED_QUEUE : TerminationCause.CLIENT_ABORTED_CONNECT;
+        }
+        if (queued) {
+            dequeued();
         }
         if (serverChannel != null) {
             serverChannel.close();
@@ -224,8 +256,9 @@ public final class ProxySession {
         long total = ageMillis();
         Slot s = slot;
         if (s != null) {
-            s.release();
+            // Counted off the server before its slot goes to a waiting session, so scur never overshoots maxconn.
             s.server().counters().sessionClosed(total);
+            s.release();
         }
         backendCounters.sessionClosed(total);
         frontendCounters.sessionClosed(total);

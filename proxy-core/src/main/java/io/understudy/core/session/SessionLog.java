@@ -26,12 +26,13 @@ public final class SessionLog {
         }
         String server = s.server().map(Server::name).orElse("<NOSRV>");
         LOG.info(
-                "{} [{}] {} {}/{} 0/{}/{} {} {} in={} retries={} cause={}",
+                "{} [{}] {} {}/{} {}/{}/{} {} {} in={} retries={} cause={}",
                 address(s.clientAddress()),
                 DATE.format(Instant.ofEpochMilli(s.startMillis())),
                 s.frontendName(),
                 s.backendName(),
                 server,
+                s.queueMillis(),
                 s.connectMillis(),
                 totalMillis,
                 s.bytesOut(),

@@ -25,10 +25,12 @@ public enum TerminationCause {
     /** No server of the backend was usable. */
     NO_SERVER("SC"),
     /**
-     * Usable servers exist but every one is at its {@code maxconn} (HAProxy would queue the session; Understudy has no
-     * queue yet and refuses it rather than overload a server).
+     * The session waited in the backend's queue (every usable server at its {@code maxconn}) for longer than
+     * {@code timeout queue}.
      */
-    SERVERS_FULL("sQ"),
+    QUEUE_TIMEOUT("sQ"),
+    /** The client left while its session waited in the backend's queue. */
+    CLIENT_ABORTED_QUEUE("cQ"),
     /** Closed by an operator ({@code shutdown session}, {@code shutdown sessions server}). */
     KILLED_BY_ADMIN("KD"),
     /** Closed because its server was marked down ({@code on-marked-down shutdown-sessions}). */
@@ -49,6 +51,11 @@ public enum TerminationCause {
     /** HAProxy's two-character termination state for this cause. */
     public String haproxyCode() {
         return haproxyCode;
+    }
+
+    /** Whether the client had already gone when the session ended: nobody is left to send an error to. */
+    public boolean clientGone() {
+        return this == CLIENT_ABORTED_CONNECT || this == CLIENT_ABORTED_QUEUE;
     }
 
     /** The lower-case name used in logs and metrics labels. */

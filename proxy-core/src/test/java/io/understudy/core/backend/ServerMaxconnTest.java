@@ -3,10 +3,15 @@ package io.understudy.core.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.understudy.core.ProxyHarness;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.Balance;
+import io.understudy.core.model.Backend;
 import io.understudy.core.model.Server;
 import io.understudy.core.session.TerminationCause;
 import java.io.InputStream;
@@ -20,90 +25,142 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
- * A server's {@code maxconn} holds from the moment it is chosen: connects in flight count, so a burst of clients can
- * never put more sessions on a server than its limit, and {@code leastconn} sees them.
+ * A server's {@code maxconn} holds from the moment it is chosen (connects in flight count), and the sessions beyond it
+ * wait in the backend's queue, HAProxy's way: served in order as slots come free, or refused after {@code timeout
+ * queue} with {@code sQ}, or ended {@code cQ} when their client leaves.
  */
 @Timeout(60)
 class ServerMaxconnTest {
     private static final int CLIENTS = 50;
 
     @Test
-    void aServerWithMaxconn2NeverHasMoreThan2SessionsOrConnectsInFlight() throws Exception {
-        // The server greets only once the test lets it: every accepted connection stays "connecting" until then, the
-        // window in which a slot counted at the greeting (as before) let every client through.
-        CountDownLatch greet = new CountDownLatch(1);
-        AtomicInteger open = new AtomicInteger();
-        AtomicInteger maxOpen = new AtomicInteger();
-        try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-                    try {
-                        greet.await(30, TimeUnit.SECONDS);
-                        out.write("HELLO1".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        in.transferTo(out);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        open.decrementAndGet();
-                    }
-                });
-                ProxyHarness proxy =
-                        ProxyHarness.start(TestConfigs.listen("MySQL").add("P", db.port(), false, 1, 2))) {
+    void fiftyClientsOnAServerWithMaxconn2AreServedTwoAtATime() throws Exception {
+        try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .add("P", db.port(), false, 1, 2)
+                        .queueTimeout(Duration.ofSeconds(30)))) {
+            Server p = proxy.server("P");
+            // Samples the slots taken on P all along (sessions connecting or connected), from another thread.
+            AtomicInteger maxServed = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sampler = new Thread(() -> {
+                while (!done.get()) {
+                    maxServed.accumulateAndGet(p.served(), Math::max);
+                }
+            });
+            sampler.start();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
             try {
-                refusesBeyondMaxconn(proxy, db, greet, maxOpen, pool);
+                // Every client reads its greeting, then leaves, making room for the next one in the queue.
+                List<Future<String>> answers = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    answers.add(pool.submit(() -> {
+                        try (Socket c = proxy.connect()) {
+                            return firstBytes(c.getInputStream());
+                        }
+                    }));
+                }
+                for (Future<String> f : answers) {
+                    assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo("HELLO1");
+                }
             } finally {
                 pool.shutdownNow();
+                done.set(true);
+                sampler.join();
             }
+            Backend backend = proxy.backend();
+            await().atMost(Duration.ofSeconds(10)).until(() -> p.served() == 0);
+            assertThat(db.accepted()).isEqualTo(CLIENTS);
+            assertThat(maxServed.get()).isEqualTo(2);
+            assertThat(p.counters().maxSessions()).isLessThanOrEqualTo(2);
+            // Some did wait (a queue that never filled would prove nothing), and none is left waiting.
+            assertThat(backend.queue().max()).isGreaterThan(0);
+            assertThat(backend.queue().size()).isZero();
+            assertThat(backend.counters().queueTime().max()).isGreaterThanOrEqualTo(0);
+            assertThat(proxy.engine().sessions().endedTotal(TerminationCause.QUEUE_TIMEOUT))
+                    .isZero();
         }
     }
 
-    private static void refusesBeyondMaxconn(
-            ProxyHarness proxy, ScriptedServer db, CountDownLatch greet, AtomicInteger maxOpen, ExecutorService pool)
-            throws Exception {
-        {
-            Server p = proxy.server("P");
-            AtomicInteger maxServed = new AtomicInteger();
-            List<Future<String>> answers = new ArrayList<>();
-            List<Socket> sockets = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
-                Socket c = proxy.connect();
-                sockets.add(c);
-                answers.add(pool.submit(() -> firstBytes(c.getInputStream())));
+    @Test
+    void withSessionsThatNeverEndTheWaitingClientsGetAClearErrorAfterTimeoutQueue() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger sessionLog = (Logger) LoggerFactory.getLogger("understudy.session");
+        Level level = sessionLog.getLevel();
+        sessionLog.setLevel(Level.INFO);
+        log.start();
+        sessionLog.addAppender(log);
+        try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .add("P", db.port(), false, 1, 2)
+                        .queueTimeout(Duration.ofSeconds(1)))) {
+            Socket a = proxy.connect();
+            Socket b = proxy.connect();
+            assertThat(firstBytes(a.getInputStream())).isEqualTo("HELLO1");
+            assertThat(firstBytes(b.getInputStream())).isEqualTo("HELLO1");
+            List<Socket> waiting = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiting.add(proxy.connect());
             }
-            // Every client beyond the two slots is refused at once with a MySQL error naming why.
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                maxServed.accumulateAndGet(p.served(), Math::max);
-                return proxy.engine().sessions().endedTotal(TerminationCause.SERVERS_FULL) == CLIENTS - 2;
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> db.accepted() == 2);
-            greet.countDown();
-            int greeted = 0;
-            int refused = 0;
-            for (Future<String> f : answers) {
-                String first = f.get(20, TimeUnit.SECONDS);
-                if (first.equals("HELLO1")) {
-                    greeted++;
-                } else {
-                    assertThat(first).contains("every usable server of backend 'MySQL' is at its maxconn");
-                    refused++;
-                }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.backend().queue().size() == 3);
+            long t0 = System.nanoTime();
+            for (Socket w : waiting) {
+                assertThat(firstBytes(w.getInputStream()))
+                        .isEqualTo("Understudy: no server of backend 'MySQL' had a free slot within 1000ms"
+                                + " (timeout queue)");
+                w.close();
             }
-            assertThat(greeted).isEqualTo(2);
-            assertThat(refused).isEqualTo(CLIENTS - 2);
-            assertThat(maxOpen.get()).isLessThanOrEqualTo(2);
-            assertThat(maxServed.get()).isLessThanOrEqualTo(2);
-            assertThat(p.counters().maxSessions()).isLessThanOrEqualTo(2);
-            for (Socket s : sockets) {
-                s.close();
+            // Refused by the timeout, not earlier (the bound is loose on purpose: machines are shared).
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(700);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.QUEUE_TIMEOUT) == 3);
+            assertThat(proxy.backend().queue().size()).isZero();
+            assertThat(proxy.server("P").served()).isEqualTo(2);
+            synchronized (log) {
+                assertThat(log.list)
+                        .filteredOn(e -> e.getFormattedMessage().contains(" sQ "))
+                        .hasSize(3)
+                        .allMatch(e -> e.getFormattedMessage().contains("MySQL/<NOSRV>"));
             }
-            // Every slot comes back when the sessions end.
-            await().atMost(Duration.ofSeconds(10)).until(() -> p.served() == 0);
+            a.close();
+            b.close();
+        } finally {
+            sessionLog.detachAppender(log);
+            sessionLog.setLevel(level);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesWhileQueuedEndsCqAndLeavesTheQueue() throws Exception {
+        try (ScriptedServer db = ScriptedServer.greetingEcho("HELLO1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .add("P", db.port(), false, 1, 1)
+                        .queueTimeout(Duration.ofSeconds(30)))) {
+            Socket holder = proxy.connect();
+            assertThat(firstBytes(holder.getInputStream())).isEqualTo("HELLO1");
+            Socket impatient = proxy.connect();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.backend().queue().size() == 1);
+            impatient.close();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_ABORTED_QUEUE) == 1);
+            assertThat(proxy.backend().queue().size()).isZero();
+            // The slot it never got is still the holder's, and the next client is served when the holder leaves.
+            Socket next = proxy.connect();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> proxy.backend().queue().size() == 1);
+            holder.close();
+            assertThat(firstBytes(next.getInputStream())).isEqualTo("HELLO1");
+            next.close();
+            assertThat(db.accepted()).isEqualTo(2);
         }
     }
 
@@ -149,10 +206,11 @@ class ServerMaxconnTest {
         });
     }
 
-    /** The first six bytes (a greeting), or the text of a MySQL ERR packet. */
+    /** The first six bytes (a greeting), or the message of a MySQL ERR packet. */
     private static String firstBytes(InputStream in) throws Exception {
         byte[] b = in.readNBytes(6);
         if (b.length == 6 && (b[4] & 0xff) == 0xff) {
+            in.readNBytes(1); // the errno's second byte
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         return new String(b, StandardCharsets.US_ASCII);

@@ -101,7 +101,7 @@ class ConfigLoaderTest {
                   bind = "127.0.0.1:0"
                   maxconn = 7, balance = roundrobin, allbackups = false, retries = 1, redispatch = false
                   retry-delay = 5ms
-                  timeout { client = 3s }
+                  timeout { client = 3s, queue = 4s }
                   servers = [ { name = a, address = "127.0.0.1:3306" } ]
                 }
                 """);
@@ -116,6 +116,8 @@ class ConfigLoaderTest {
         assertThat(inherits.retryDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(inherits.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(inherits.serverTimeout()).isEqualTo(Duration.ofMinutes(40));
+        // No timeout.queue anywhere: HAProxy's rule, timeout connect.
+        assertThat(inherits.queueTimeout()).isEqualTo(Duration.ofSeconds(2));
 
         BackendConfig overrides = config.backend("overrides").orElseThrow();
         assertThat(config.listens().get(1).frontend().maxconn()).isEqualTo(7);
@@ -128,6 +130,7 @@ class ConfigLoaderTest {
         // Only timeout.client was overridden: the other two still come from defaults.
         assertThat(overrides.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(overrides.serverTimeout()).isEqualTo(Duration.ofMinutes(40));
+        assertThat(overrides.queueTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test

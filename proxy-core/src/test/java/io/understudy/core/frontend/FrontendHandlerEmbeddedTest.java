@@ -157,7 +157,7 @@ class FrontendHandlerEmbeddedTest {
     @ParameterizedTest
     @EnumSource(
             value = TerminationCause.class,
-            names = {"NO_SERVER", "CONNECT_FAILED", "SERVERS_FULL"})
+            names = {"NO_SERVER", "CONNECT_FAILED", "QUEUE_TIMEOUT"})
     void aRefusedClientGetsAMySqlErrorPacketAndIsClosed(TerminationCause cause) {
         String reason = "backend 'MySQL' refused: " + cause.label();
         connector.fail(new ConnectFailedException(cause, reason));

@@ -1,0 +1,125 @@
+package io.understudy.core.model;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A backend's queue: the sessions waiting for a slot because every server they may go to is at its {@code maxconn},
+ * served in arrival order as slots come free (HAProxy's {@code pendconn} on the backend). Any thread may enqueue,
+ * cancel, or free a slot; handing slots out is serialised without a lock (one thread drains at a time, and a drain
+ * asked for while one runs makes that one go round again).
+ */
+public final class PendingQueue {
+    private final Supplier<BackendSnapshot> snapshot;
+    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger max = new AtomicInteger();
+    private final AtomicInteger drains = new AtomicInteger();
+
+    PendingQueue(Supplier<BackendSnapshot> snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    /** Sessions waiting now ({@code qcur}). */
+    public int size() {
+        return size.get();
+    }
+
+    /** The most that ever waited at once ({@code qmax}). */
+    public int max() {
+        return max.get();
+    }
+
+    /**
+     * Takes a slot at once if nobody is waiting and one is free; otherwise queues the request behind those already
+     * waiting. The slot arrives through {@code onSlot}, run on {@code executor} (the session's event loop); the returned
+     * handle cancels the wait.
+     *
+     * @param excluded servers that already failed for this session
+     */
+    public Pending acquire(Set<Server> excluded, Executor executor, Consumer<Slot> onSlot) {
+        Pending p = new Pending(excluded, executor, onSlot);
+        waiting.add(p);
+        max.accumulateAndGet(size.incrementAndGet(), Math::max);
+        drain();
+        return p;
+    }
+
+    /** Hands free slots to the waiting sessions, oldest first, for as long as there are both. Any thread. */
+    void drain() {
+        if (drains.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            Pending head;
+            while ((head = waiting.peek()) != null) {
+                if (head.state.get() != Pending.WAITING) {
+                    waiting.remove(head);
+                    continue;
+                }
+                Optional<Slot> slot = snapshot.get().select(head.excluded);
+                if (slot.isEmpty()) {
+                    break;
+                }
+                waiting.remove(head);
+                if (!head.serve(slot.get())) {
+                    // Cancelled meanwhile: the slot goes back, and this loop (asked again) goes round.
+                    slot.get().release();
+                }
+            }
+        } while (drains.decrementAndGet() != 0);
+    }
+
+    /** One session waiting for a slot. */
+    public final class Pending {
+        static final int WAITING = 0;
+        static final int SERVED = 1;
+        static final int CANCELLED = 2;
+
+        private final Set<Server> excluded;
+        private final Executor executor;
+        private final Consumer<Slot> onSlot;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        private Pending(Set<Server> excluded, Executor executor, Consumer<Slot> onSlot) {
+            this.excluded = Set.copyOf(excluded);
+            this.executor = executor;
+            this.onSlot = onSlot;
+        }
+
+        /** Whether it is still waiting (neither served nor cancelled). */
+        public boolean waiting() {
+            return state.get() == WAITING;
+        }
+
+        /** Stops waiting; true if this call did it (the session then gets no slot from the queue). Any thread. */
+        public boolean cancel() {
+            if (state.compareAndSet(WAITING, CANCELLED)) {
+                size.decrementAndGet();
+                waiting.remove(this);
+                return true;
+            }
+            return false;
+        }
+
+        private boolean serve(Slot slot) {
+            if (!state.compareAndSet(WAITING, SERVED)) {
+                return false;
+            }
+            size.decrementAndGet();
+            try {
+                executor.execute(() -> onSlot.accept(slot));
+            } catch (RejectedExecutionException e) {
+                // The session's event loop is gone: nobody will use the slot.
+                slot.release();
+            }
+            return true;
+        }
+    }
+}
