@@ -164,7 +164,7 @@ public final class MetricsRenderBench {
             for (Server s : b.servers()) {
                 for (int i = 0; i < 3; i++) {
                     s.counters().sessionOpened(System.currentTimeMillis());
-                    s.counters().connected(r.nextLong(1, 20));
+                    s.counters().connected(r.nextLong(1, 20), 0);
                 }
                 s.counters().sessionClosed(r.nextLong(1, 100_000));
                 s.counters().addBytesIn(r.nextLong(1, 1L << 40));
