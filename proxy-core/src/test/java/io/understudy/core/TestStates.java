@@ -26,7 +26,8 @@ public final class TestStates {
                 weight,
                 lastChangeMillis,
                 Reason.of(Reason.Cause.CHECK, ""),
-                new HealthState(true, true, new Health(op == OpState.STOPPED ? 0 : 4, 2, 3), Optional.empty(), 0, 0),
+                new HealthState(
+                        true, true, new Health(op == OpState.STOPPED ? 0 : 4, 2, 3), Optional.empty(), false, 0, 0),
                 new Downtime(downs, downSeconds * 1000, -1));
     }
 

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.BackendSnapshot;
+import io.understudy.core.model.Commit;
 import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.PendingQueue;
@@ -27,6 +28,7 @@ import io.understudy.core.transport.Transport;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -171,6 +173,25 @@ public final class BackendConnector implements ServerConnector {
             });
         }
 
+        /**
+         * Retries a writer-role backend's session: never on its own elsewhere. Once the control plane has taken in the
+         * failure (the writer may now be in doubt), the session asks the backend again: the same writer if it is
+         * still one beyond doubt (after {@code retry-delay} unless it timed out), else the queue until the checks
+         * decide, and then whichever server the model makes the writer.
+         */
+        private void retryWriter(Slot slot, ConnectFailure failure, CompletableFuture<Commit> verdict) {
+            slot.release();
+            long delay = failure.timedOut() ? 0 : backend.config().retryDelay().toMillis();
+            verdict.whenComplete((commit, error) -> {
+                try {
+                    session.eventLoop().schedule(() -> next(Optional.empty()), delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    promise.tryFailure(
+                            new ConnectFailedException(TerminationCause.PROXY_STOPPING, "proxy is stopping"));
+                }
+            });
+        }
+
         private ConnectFailedException noServer() {
             if (failed.isEmpty()) {
                 return new ConnectFailedException(
@@ -220,7 +241,7 @@ public final class BackendConnector implements ServerConnector {
             server.counters().connectError();
             backend.counters().connectError();
             // A passive health signal: the control plane decides what it means.
-            control.apply(new ControlCommand.PassiveFailure(server, failure));
+            CompletableFuture<Commit> verdict = control.apply(new ControlCommand.PassiveFailure(server, failure));
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
                 slot.release();
@@ -237,6 +258,10 @@ public final class BackendConnector implements ServerConnector {
             session.retried();
             server.counters().retry();
             backend.counters().retry();
+            if (cfg.writerRole()) {
+                retryWriter(slot, failure, verdict);
+                return;
+            }
             // A server that did not answer within timeout connect is not tried again for this client: with redispatch
             // on, the retry goes elsewhere at once rather than costing the client another full timeout.
             boolean moveOn = cfg.redispatchesOnRetry(retry)

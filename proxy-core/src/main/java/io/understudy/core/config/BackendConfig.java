@@ -38,6 +38,16 @@ public record BackendConfig(
         servers = List.copyOf(servers);
     }
 
+    /**
+     * Whether the backend has the writer role: it balances {@code first}, or it has a backup server (without
+     * {@code allbackups}, which asks for several backups at once). Its new sessions then go to exactly one server at a
+     * time, and move only as a whole. A pool of equal actives (roundrobin or leastconn, no backup) keeps per-client
+     * redispatch among them.
+     */
+    public boolean writerRole() {
+        return balance == Balance.FIRST || (!allBackups && servers.stream().anyMatch(ServerConfig::backup));
+    }
+
     /** A backend whose {@code timeout queue} is its {@code timeout connect}, HAProxy's default. */
     public BackendConfig(
             String name,

@@ -120,6 +120,7 @@ public final class Backend {
                 0,
                 0,
                 Set.of(),
+                config.writerRole(),
                 config.allBackups(),
                 strategy);
     }

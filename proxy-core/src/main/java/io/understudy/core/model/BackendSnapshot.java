@@ -21,6 +21,8 @@ import java.util.Set;
  * @param lastFailoverNanos {@link System#nanoTime()} of the last failover, or 0 before the first
  * @param lastTraffic the servers that took new sessions at the last commit that had any (what a failover is measured
  *     against; kept through an outage)
+ * @param writer the backend has the writer role (a backup server, or {@code balance first}): new sessions go to exactly
+ *     one server, whatever failed for a given client, and wait while that server's health is in doubt
  * @param allBackups HAProxy's {@code option allbackups}
  * @param strategy the backend's balance algorithm
  */
@@ -34,6 +36,7 @@ public record BackendSnapshot(
         long failovers,
         long lastFailoverNanos,
         Set<Server> lastTraffic,
+        boolean writer,
         boolean allBackups,
         BalanceStrategy strategy) {
     public BackendSnapshot {
@@ -55,6 +58,7 @@ public record BackendSnapshot(
                 failoverCount,
                 lastFailover,
                 traffic,
+                writer,
                 allBackups,
                 strategy);
     }
@@ -79,6 +83,16 @@ public record BackendSnapshot(
      * after a connect failure moves on to the next one even before the failed server is marked down.
      */
     public List<Server> candidates(Set<Server> excluded) {
+        if (writer) {
+            // One writer at a time: a client is never sent on its own to a server that is not the backend's target;
+            // traffic moves only as a whole, when the model moves it.
+            List<Server> all = order(Set.of());
+            return all.isEmpty() ? all : all.subList(0, 1);
+        }
+        return order(excluded);
+    }
+
+    private List<Server> order(Set<Server> excluded) {
         if (pinned.isPresent() && !excluded.contains(pinned.get())) {
             return List.of(pinned.get());
         }
@@ -116,6 +130,10 @@ public record BackendSnapshot(
      */
     public Optional<Slot> select(Set<Server> excluded) {
         List<Server> candidates = candidates(excluded);
+        if (writer && !candidates.isEmpty() && candidates.get(0).state().check().inDoubt()) {
+            // The writer's health is in doubt (a client just failed to reach it): wait for the checks' verdict.
+            return Optional.empty();
+        }
         // Every failed reservation removes a server that filled up meanwhile, so this ends.
         while (!candidates.isEmpty()) {
             List<Server> free = withFreeSlot(candidates);

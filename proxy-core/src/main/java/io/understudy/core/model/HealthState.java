@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param enabled checks are on ({@code disable health} turns them off; HAProxy then shows {@code no check})
  * @param health the rise/fall counter
  * @param passive the live-traffic failure counted since the last active check, if any (at most one is)
+ * @param falling a failure was seen while the server was up, and neither a full recovery nor a fall has settled it:
+ *     HAProxy's "UP 2/3" going down. A writer whose health is falling takes no new session until it is settled.
  * @param failedChecks failed checks that found the server not already fully down ({@code chkfail})
  * @param passiveFailures live-traffic connect failures counted as failed checks
  */
@@ -20,18 +22,28 @@ public record HealthState(
         boolean enabled,
         Health health,
         Optional<ConnectFailure> passive,
+        boolean falling,
         long failedChecks,
         long passiveFailures) {
 
     /** Before the first check: up one failure from down, or fully down with {@code initial = down}. */
     static HealthState initial(CheckConfig cfg) {
         boolean up = !cfg.enabled() || cfg.initialUp();
-        return new HealthState(cfg.enabled(), true, Health.initial(up, cfg.rise(), cfg.fall()), Optional.empty(), 0, 0);
+        return new HealthState(
+                cfg.enabled(), true, Health.initial(up, cfg.rise(), cfg.fall()), Optional.empty(), false, 0, 0);
     }
 
     /** Whether a live-traffic failure was counted since the last active check. */
     public boolean passiveCounted() {
         return passive.isPresent();
+    }
+
+    /**
+     * Whether the server's health is in doubt: checked, up, and a failure seen since it was last fully up. The decision
+     * (back to fully up, or down) comes from the next checks, run at {@code fastinter}.
+     */
+    public boolean inDoubt() {
+        return active() && falling && health.up();
     }
 
     /** Whether checks run and count: configured and not turned off. */
@@ -40,11 +52,12 @@ public record HealthState(
     }
 
     HealthState withEnabled(boolean on) {
-        return new HealthState(configured, on, health, passive, failedChecks, passiveFailures);
+        return new HealthState(configured, on, health, passive, falling, failedChecks, passiveFailures);
     }
 
     HealthState withHealth(Health h) {
-        return new HealthState(configured, enabled, h, passive, failedChecks, passiveFailures);
+        return new HealthState(
+                configured, enabled, h, passive, settles(h) ? false : falling, failedChecks, passiveFailures);
     }
 
     /** An active check completed: moves the counter, counts HAProxy's {@code chkfail}, re-arms the passive signal. */
@@ -56,14 +69,29 @@ public record HealthState(
                     case NEUTRAL -> health;
                 };
         long failed = failedChecks + (verdict == CheckVerdict.FAILED && health.health() > 0 ? 1 : 0);
-        return new HealthState(configured, enabled, h, Optional.empty(), failed, passiveFailures);
+        boolean fell = verdict == CheckVerdict.FAILED && health.up();
+        return new HealthState(
+                configured, enabled, h, Optional.empty(), !settles(h) && (falling || fell), failed, passiveFailures);
     }
 
     /** A live-traffic failure counted as one failed check. */
     HealthState afterPassiveFailure(ConnectFailure failure) {
         long failed = failedChecks + (health.health() > 0 ? 1 : 0);
+        Health h = health.onFailure();
+        boolean fell = health.up();
         return new HealthState(
-                configured, enabled, health.onFailure(), Optional.of(failure), failed, passiveFailures + 1);
+                configured,
+                enabled,
+                h,
+                Optional.of(failure),
+                !settles(h) && (falling || fell),
+                failed,
+                passiveFailures + 1);
+    }
+
+    /** Fully up or down: nothing left to decide. */
+    private static boolean settles(Health h) {
+        return h.health() == h.max() || !h.up();
     }
 
     /** The part an operator sees change: the counter and whether checks are on (not the bookkeeping). */

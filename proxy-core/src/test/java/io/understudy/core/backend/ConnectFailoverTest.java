@@ -10,6 +10,7 @@ import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.Balance;
 import io.understudy.core.model.AdminMode;
+import io.understudy.core.model.Server;
 import io.understudy.core.session.TerminationCause;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,34 +43,115 @@ class ConnectFailoverTest {
     }
 
     @Test
-    void aDeadPrimaryNotYetMarkedDownSendsTheClientToTheBackupWithoutError() throws Exception {
+    void aDeadWriterMarkedDownByItsFirstFailureSendsItsClientToTheBackupWithoutError() throws Exception {
         int dead = closedPort();
+        // rise 1 / fall 1: the first live-traffic failure is the verdict.
         try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
-                ProxyHarness proxy = ProxyHarness.start(
-                        TestConfigs.listen("MySQL").server("Primary", dead).backup("Secondary", backup.port()));
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .checked()
+                        .server("Primary", dead)
+                        .backup("Secondary", backup.port()));
                 Socket client = proxy.connect()) {
             assertThat(greeting(client)).isEqualTo("BACKUP");
-            // retries 3, redispatch on the last retry: Primary is tried 3 times, then the last retry goes to Secondary.
-            var primary = proxy.server("Primary").counters();
-            assertThat(primary.connectErrors()).isEqualTo(3);
-            assertThat(proxy.backend().counters().retries()).isEqualTo(3);
-            assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
+            // The client did not go to the backup on its own: the model marked Primary down, and traffic moved.
+            assertThat(proxy.server("Primary").state().op()).isEqualTo(io.understudy.core.model.OpState.STOPPED);
+            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.backend().counters().redispatches()).isZero();
             assertThat(proxy.server("Secondary").counters().totalSessions()).isEqualTo(1);
             assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
         }
     }
 
     @Test
-    void redispatchOnEveryRetryMovesOnAfterTheFirstFailure() throws Exception {
+    void whileTheWritersHealthIsInDoubtItsClientsWaitAndFollowTheVerdict() throws Exception {
         int dead = closedPort();
         try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
                 ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .check(TestConfigs.check(2, 3))
                         .server("Primary", dead)
                         .backup("Secondary", backup.port())
+                        .queueTimeout(Duration.ofSeconds(30)))) {
+            Server primary = proxy.server("Primary");
+            var control = proxy.engine().control();
+            // Fully up (the test plays the health checker).
+            Commands.up(control, primary);
+            try (Socket client = proxy.connect()) {
+                // Its connect is refused: Primary is in doubt (UP 2/3), and the client waits for the verdict.
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> proxy.backend().queue().size() == 1);
+                assertThat(primary.state().check().inDoubt()).isTrue();
+                assertThat(backup.accepted()).isZero();
+                // More failed checks: Primary is marked down, traffic moves, and the waiting client follows it.
+                Commands.down(control, primary);
+                Commands.down(control, primary);
+                assertThat(primary.state().op()).isEqualTo(io.understudy.core.model.OpState.STOPPED);
+                assertThat(greeting(client)).isEqualTo("BACKUP");
+            }
+        }
+    }
+
+    @Test
+    void aWriterCheckedBackToHealthGetsItsWaitingClientsBack() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        // Primary drops its first connection before greeting (a hiccup), then behaves.
+        try (ScriptedServer primary = ScriptedServer.start((s, in, out) -> {
+                    if (seen.incrementAndGet() == 1) {
+                        s.close();
+                        return;
+                    }
+                    out.write("PRIMAR".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.transferTo(out);
+                });
+                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .check(TestConfigs.check(2, 3))
+                        .server("Primary", primary.port())
+                        .backup("Secondary", backup.port())
+                        .queueTimeout(Duration.ofSeconds(30)))) {
+            Server p = proxy.server("Primary");
+            var control = proxy.engine().control();
+            Commands.up(control, p);
+            try (Socket client = proxy.connect()) {
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> proxy.backend().queue().size() == 1);
+                // The check passes: Primary is fully up again, and the waiting client goes back to it.
+                Commands.up(control, p);
+                assertThat(greeting(client)).isEqualTo("PRIMAR");
+            }
+            assertThat(backup.accepted()).isZero();
+            assertThat(p.state().op()).isEqualTo(io.understudy.core.model.OpState.RUNNING);
+        }
+    }
+
+    @Test
+    void anUncheckedDeadWriterIsRetriedButItsClientIsNeverSentElsewhereOnItsOwn() throws Exception {
+        int dead = closedPort();
+        try (ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ProxyHarness proxy = ProxyHarness.start(
+                        TestConfigs.listen("MySQL").server("Primary", dead).backup("Secondary", backup.port()));
+                Socket client = proxy.connect()) {
+            // No health check, so nothing can decide to move the writer: HAProxy's behaviour, an error.
+            ErrPacket err = ErrPacket.read(client.getInputStream());
+            assertThat(err.message).startsWith("Understudy: cannot connect to MySQL/Primary after 4 attempts");
+            assertThat(backup.accepted()).isZero();
+            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void inAPoolRedispatchOnEveryRetryMovesOnAfterTheFirstFailure() throws Exception {
+        int dead = closedPort();
+        // Two equal actives, no backup: a read pool, where a client is redispatched on its own.
+        try (ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("P1", dead)
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN)
                         .retries(3, 1));
                 Socket client = proxy.connect()) {
-            assertThat(greeting(client)).isEqualTo("BACKUP");
-            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(greeting(client)).isEqualTo("OTHER1");
+            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
             assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
         }
     }
@@ -128,22 +211,23 @@ class ConnectFailoverTest {
     }
 
     @Test
-    void aServerThatAcceptsButNeverGreetsIsSkippedAfterTheConnectTimeout() throws Exception {
+    void inAPoolAServerThatAcceptsButNeverGreetsIsSkippedAfterTheConnectTimeout() throws Exception {
         // Like a SIGSTOPped mysqld: the kernel completes the handshake, nothing ever answers.
         try (ScriptedServer frozen = ScriptedServer.start((s, in, out) -> in.read());
-                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
                 ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
-                        .server("Primary", frozen.port())
-                        .backup("Secondary", backup.port())
+                        .server("P1", frozen.port())
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN)
                         .timeouts(Duration.ofMillis(300), Duration.ofMinutes(1), Duration.ofMinutes(1)));
                 Socket client = proxy.connect()) {
             long t0 = System.nanoTime();
-            assertThat(greeting(client)).isEqualTo("BACKUP");
+            assertThat(greeting(client)).isEqualTo("OTHER1");
             long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
-            // One timeout, then straight to the backup: the frozen server is not retried for this client.
+            // One timeout, then straight to the other server: the frozen one is not retried for this client.
             assertThat(waitedMillis).isLessThan(3_000);
             assertThat(frozen.accepted()).isEqualTo(1);
-            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
             assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
         }
     }
@@ -151,13 +235,15 @@ class ConnectFailoverTest {
     @Test
     void aServerThatClosesBeforeItsGreetingCountsAsAConnectFailure() throws Exception {
         try (ScriptedServer closing = ScriptedServer.start((s, in, out) -> s.close());
-                ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
+                ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
                 ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
-                        .server("Primary", closing.port())
-                        .backup("Secondary", backup.port()));
+                        .server("P1", closing.port())
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN));
                 Socket client = proxy.connect()) {
-            assertThat(greeting(client)).isEqualTo("BACKUP");
-            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(3);
+            assertThat(greeting(client)).isEqualTo("OTHER1");
+            // retries 3, redispatch on the last retry: P1 is tried 3 times, then the last retry goes to P2.
+            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(3);
         }
     }
 

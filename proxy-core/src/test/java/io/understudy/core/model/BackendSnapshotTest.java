@@ -75,23 +75,38 @@ class BackendSnapshotTest {
     }
 
     @Test
-    void allBackupsBalancesOverEveryUsableBackup() {
+    void allBackupsBalancesOverEveryUsableBackupAsAPool() {
         setUp(TestConfigs.listen("MySQL")
                 .checked()
                 .server("P", 1)
                 .backup("B1", 2)
                 .backup("B2", 3)
-                .allBackups());
+                .allBackups()
+                .balance(Balance.ROUNDROBIN));
         down(control, s("P"));
         assertThat(candidates()).containsExactly("B1", "B2");
     }
 
     @Test
-    void excludedServersAreSkippedSoARedispatchMovesOn() {
+    void inAPoolExcludedServersAreSkippedSoARedispatchMovesOn() {
+        setUp(TestConfigs.listen("MySQL")
+                .server("P1", 1)
+                .server("P2", 2)
+                .server("P3", 3)
+                .balance(Balance.ROUNDROBIN));
+        assertThat(candidates(s("P1"))).containsExactly("P2", "P3");
+        assertThat(candidates(s("P1"), s("P2"))).containsExactly("P3");
+        assertThat(candidates(s("P1"), s("P2"), s("P3"))).isEmpty();
+    }
+
+    @Test
+    void aWriterIsOneServerWhateverFailedForAClient() {
         setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2).backup("B1", 3));
-        assertThat(candidates(s("P1"))).containsExactly("P2");
-        assertThat(candidates(s("P1"), s("P2"))).containsExactly("B1");
-        assertThat(candidates(s("P1"), s("P2"), s("B1"))).isEmpty();
+        assertThat(backend.snapshot().writer()).isTrue();
+        assertThat(candidates()).containsExactly("P1");
+        // A client for which P1 failed is not sent elsewhere on its own: only the model moves the writer.
+        assertThat(candidates(s("P1"))).containsExactly("P1");
+        assertThat(candidates(s("P1"), s("P2"), s("B1"))).containsExactly("P1");
     }
 
     @Test
@@ -115,22 +130,34 @@ class BackendSnapshotTest {
     }
 
     @Test
-    void firstTakesTheFirstServerWithAFreeSlotAndNeverOvershootsMaxconn() {
+    void aWriterAtItsMaxconnMakesSessionsWaitRatherThanSpillToAnotherServer() {
         setUp(TestConfigs.listen("MySQL").add("A", 1, false, 1, 1).add("B", 2, false, 1, 2));
         List<Slot> taken = new ArrayList<>();
         backend.snapshot().select(Set.of()).ifPresent(taken::add);
         assertThat(taken).extracting(t -> t.server().name()).containsExactly("A");
-        // A is at its maxconn 1: B takes the next two, then both are full and nothing is chosen.
-        assertThat(select()).contains("B");
-        assertThat(select()).contains("B");
+        // A is at its maxconn 1. B is not the writer: nothing is chosen (the session waits in the queue).
         assertThat(select()).isEmpty();
-        assertThat(s("A").served()).isEqualTo(1);
-        assertThat(s("B").served()).isEqualTo(2);
+        assertThat(s("B").served()).isZero();
         // A slot given back (twice: the second release does nothing) is A's again.
         taken.get(0).release();
         taken.get(0).release();
         assertThat(s("A").served()).isZero();
         assertThat(select()).contains("A");
+        assertThat(select()).isEmpty();
+    }
+
+    @Test
+    void inAPoolServersFillInTurnAndNeverOvershootMaxconn() {
+        setUp(TestConfigs.listen("MySQL")
+                .add("A", 1, false, 1, 1)
+                .add("B", 2, false, 1, 2)
+                .balance(Balance.LEASTCONN));
+        for (int i = 0; i < 3; i++) {
+            assertThat(select()).isPresent();
+        }
+        assertThat(select()).isEmpty();
+        assertThat(s("A").served()).isEqualTo(1);
+        assertThat(s("B").served()).isEqualTo(2);
     }
 
     @Test
