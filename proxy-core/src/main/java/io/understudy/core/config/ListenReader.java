@@ -48,7 +48,7 @@ final class ListenReader {
             Duration connectTimeout,
             Duration serverTimeout,
             FailoverPolicy failover,
-            Duration queueTimeout) {}
+            Optional<Duration> queueTimeout) {}
 
     private final Problems problems;
     private final Addresses addresses;
@@ -135,7 +135,7 @@ final class ListenReader {
                         s.serverTimeout(),
                         servers.get(),
                         s.failover(),
-                        s.queueTimeout())));
+                        s.queueTimeout().orElse(defaultQueueTimeout(s.connectTimeout(), servers.get())))));
     }
 
     /** Two listeners cannot share a port on overlapping addresses; a wildcard overlaps every address. */
@@ -257,7 +257,6 @@ final class ListenReader {
         Optional<Duration> connect = inherited(timeouts, reportMissing, "connect", Section::duration);
         Optional<Duration> client = inherited(timeouts, reportMissing, "client", Section::duration);
         Optional<Duration> server = inherited(timeouts, reportMissing, "server", Section::duration);
-        // HAProxy's rule: without timeout queue, a session waits for a slot as long as timeout connect.
         Optional<Duration> queue = inherited(timeouts, false, "queue", Section::duration);
         Optional<FailoverPolicy> failover = FailoverReader.read(layers, reportMissing);
         if (maxconn.isEmpty()
@@ -283,7 +282,28 @@ final class ListenReader {
                 connect.get(),
                 server.get(),
                 failover.get(),
-                queue.orElse(connect.get())));
+                queue));
+    }
+
+    /**
+     * {@code timeout queue} when none is set: long enough for the health checks to decide about a hung server (inter +
+     * fall x timeout + (fall - 1) x fastinter), since a writer's sessions wait in the queue while its health is in doubt,
+     * and never shorter than {@code timeout connect} (HAProxy's default).
+     */
+    static Duration defaultQueueTimeout(Duration connect, List<ServerConfig> servers) {
+        Duration longest = connect;
+        for (ServerConfig s : servers) {
+            CheckConfig c = s.check();
+            if (c.enabled()) {
+                Duration decide = c.inter()
+                        .plus(c.timeout().multipliedBy(c.fall()))
+                        .plus(c.fastinter().multipliedBy(c.fall() - 1L));
+                if (decide.compareTo(longest) > 0) {
+                    longest = decide;
+                }
+            }
+        }
+        return longest;
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */

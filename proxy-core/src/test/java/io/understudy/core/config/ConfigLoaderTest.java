@@ -134,6 +134,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withoutTimeoutQueueASessionWaitsAsLongAsTheChecksTakeToDecideAboutAHungServer() throws Exception {
+        ProxyConfig config = parse(
+                """
+                listen.checked {
+                  bind = "127.0.0.1:0"
+                  check { type = mysql, inter = 2s, fastinter = 100ms, timeout = 500ms, fall = 4 }
+                  servers = [ { name = a, address = "127.0.0.1:3306" }, { name = b, address = "127.0.0.1:3307", backup = true } ]
+                }
+                listen.unchecked {
+                  bind = "127.0.0.1:0"
+                  timeout { connect = 3s }
+                  servers = [ { name = a, address = "127.0.0.1:3306" } ]
+                }
+                """);
+        // inter + fall x timeout + (fall - 1) x fastinter = 2s + 2s + 300ms.
+        assertThat(config.backend("checked").orElseThrow().queueTimeout()).isEqualTo(Duration.ofMillis(4300));
+        // No check to wait for: HAProxy's default, timeout connect.
+        assertThat(config.backend("unchecked").orElseThrow().queueTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void listensKeepFileOrderAndServersKeepDeclarationOrderWithOneBasedIds() throws Exception {
         ProxyConfig config = parse(
                 """
