@@ -27,7 +27,7 @@ public final class TestStates {
                 lastChangeMillis,
                 Reason.of(Reason.Cause.CHECK, ""),
                 new HealthState(
-                        true, true, new Health(op == OpState.STOPPED ? 0 : 4, 2, 3), Optional.empty(), false, 0, 0),
+                        true, true, new Health(op == OpState.STOPPED ? 0 : 4, 2, 3), Optional.empty(), 0, false, 0, 0),
                 new Downtime(downs, downSeconds * 1000, -1));
     }
 

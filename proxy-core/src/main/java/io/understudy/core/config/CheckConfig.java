@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param query the statement a {@code sql} check runs
  * @param requireWritable {@code sql} check: an active server must have {@code @@read_only = 0} to take traffic
  * @param maxLag {@code sql} check: a backup must be replicating with at most this lag to take traffic
+ * @param liveErrors what live-traffic connect failures do to the server's health
  */
 public record CheckConfig(
         boolean enabled,
@@ -43,7 +44,46 @@ public record CheckConfig(
         boolean initialUp,
         String query,
         boolean requireWritable,
-        Optional<Duration> maxLag) {
+        Optional<Duration> maxLag,
+        LiveErrors liveErrors) {
+
+    /** A check whose live-traffic failures count as {@link LiveErrors#DEFAULT} says. */
+    public CheckConfig(
+            boolean enabled,
+            CheckType type,
+            String user,
+            String password,
+            MySqlVariant variant,
+            Duration inter,
+            Duration fastinter,
+            Duration downinter,
+            int rise,
+            int fall,
+            Duration timeout,
+            double spread,
+            boolean initialUp,
+            String query,
+            boolean requireWritable,
+            Optional<Duration> maxLag) {
+        this(
+                enabled,
+                type,
+                user,
+                password,
+                variant,
+                inter,
+                fastinter,
+                downinter,
+                rise,
+                fall,
+                timeout,
+                spread,
+                initialUp,
+                query,
+                requireWritable,
+                maxLag,
+                LiveErrors.DEFAULT);
+    }
 
     /** What a check does. */
     public enum CheckType {

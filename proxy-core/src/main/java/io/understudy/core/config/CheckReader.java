@@ -39,6 +39,13 @@ final class CheckReader {
             Section.choices(Map.entry("post-41", MySqlVariant.POST_41), Map.entry("pre-41", MySqlVariant.PRE_41));
     private static final Map<String, Boolean> INITIAL =
             Section.choices(Map.entry("up", true), Map.entry("down", false));
+    private static final Map<String, Boolean> OBSERVE =
+            Section.choices(Map.entry("layer4", true), Map.entry("none", false));
+    private static final Map<String, LiveErrors.OnError> ON_ERROR = Section.choices(
+            Map.entry("fastinter", LiveErrors.OnError.FASTINTER),
+            Map.entry("fail-check", LiveErrors.OnError.FAIL_CHECK),
+            Map.entry("sudden-death", LiveErrors.OnError.SUDDEN_DEATH),
+            Map.entry("mark-down", LiveErrors.OnError.MARK_DOWN));
     /** The settings a sql check alone uses: written where another type applies, they would be silently ignored. */
     private static final List<String> SQL_ONLY = List.of("query", "require-writable", "max-lag");
 
@@ -123,7 +130,8 @@ final class CheckReader {
                 c.initialUp(),
                 c.query(),
                 sql && c.requireWritable(),
-                sql ? c.maxLag() : Optional.empty()));
+                sql ? c.maxLag() : Optional.empty(),
+                c.liveErrors()));
     }
 
     /**
@@ -154,6 +162,10 @@ final class CheckReader {
         if (lagLayer != null) {
             maxLag = Optional.of(v.take(lagLayer.duration("max-lag"), Duration.ZERO));
         }
+        boolean observe = v.take(value(layers, complete, "observe", (s, k) -> s.keyword(k, OBSERVE)), true);
+        int errorLimit = v.take(value(layers, complete, "error-limit", (s, k) -> s.integer(k, 1, MAX_RISE_FALL)), 1);
+        LiveErrors.OnError onError = v.take(
+                value(layers, complete, "on-error", (s, k) -> s.keyword(k, ON_ERROR)), LiveErrors.OnError.FAIL_CHECK);
         if (!v.complete) {
             return Optional.empty();
         }
@@ -173,7 +185,8 @@ final class CheckReader {
                 initialUp,
                 query,
                 requireWritable,
-                maxLag));
+                maxLag,
+                new LiveErrors(observe, errorLimit, onError)));
     }
 
     /**

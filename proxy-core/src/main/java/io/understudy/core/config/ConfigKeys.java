@@ -56,7 +56,10 @@ final class ConfigKeys {
             "initial",
             "query",
             "require-writable",
-            "max-lag");
+            "max-lag",
+            "observe",
+            "error-limit",
+            "on-error");
 
     /** {@code metrics { ... }}. */
     static final List<String> METRICS = List.of("bind", "path", "prefix");

@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import io.understudy.core.config.LiveErrors;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
@@ -143,16 +144,18 @@ public final class ControlPlane implements AutoCloseable {
             }
         } else if (c instanceof PassiveFailure p) {
             ServerState st = tx.current(p.server());
-            // At most one live-traffic failure counts between two active checks, so a burst of clients cannot take a
-            // server down alone; none counts while checks are off or the server is in maintenance.
-            if (st.check().active() && !st.inMaintenance() && !st.check().passiveCounted()) {
-                String why = p.failure().kind().description() + ", info: \"live traffic: "
-                        + p.failure().message() + "\"";
-                health(
-                        tx,
-                        p.server(),
-                        st.check().afterPassiveFailure(p.failure()),
-                        Reason.of(Reason.Cause.LIVE_TRAFFIC, why));
+            LiveErrors live = p.server().config().check().liveErrors();
+            // Live errors count only while checks run and the operator has not taken the server out; at most one acts
+            // between two active checks, so a burst of clients cannot take a server down alone.
+            if (st.check().active()
+                    && !st.inMaintenance()
+                    && live.observe()
+                    && !st.check().passiveCounted()) {
+                if (st.check().liveErrors() + 1 < live.errorLimit()) {
+                    tx.put(p.server(), st.withCheck(st.check().afterLiveError()), liveTraffic(p));
+                } else {
+                    health(tx, p.server(), st.check().afterPassiveFailure(p.failure(), live.onError()), liveTraffic(p));
+                }
             }
         } else if (c instanceof MoveTraffic m) {
             if (m.target().isPresent() && !tx.current(m.target().get()).usable()) {
@@ -165,6 +168,13 @@ public final class ControlPlane implements AutoCloseable {
             importAdmin(tx, i.state());
         }
         return commit(tx);
+    }
+
+    private static Reason liveTraffic(PassiveFailure p) {
+        return Reason.of(
+                Reason.Cause.LIVE_TRAFFIC,
+                p.failure().kind().description() + ", info: \"live traffic: "
+                        + p.failure().message() + "\"");
     }
 
     /** Sets a server's admin flags; leaving maintenance restarts a checked server's counter at {@code rise}. */

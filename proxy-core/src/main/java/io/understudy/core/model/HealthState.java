@@ -2,6 +2,7 @@ package io.understudy.core.model;
 
 import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.CheckConfig;
+import io.understudy.core.config.LiveErrors;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Optional;
  * @param configured the server has a {@code check} (otherwise the rest is inert and the counter sits at {@code rise})
  * @param enabled checks are on ({@code disable health} turns them off; HAProxy then shows {@code no check})
  * @param health the rise/fall counter
- * @param passive the live-traffic failure counted since the last active check, if any (at most one is)
+ * @param passive the live-traffic failure acted on since the last active check, if any (at most one is)
+ * @param liveErrors live-traffic failures seen since the last active check (against {@code error-limit})
  * @param falling a failure was seen while the server was up, and neither a full recovery nor a fall has settled it:
  *     HAProxy's "UP 2/3" going down. A writer whose health is falling takes no new session until it is settled.
  * @param failedChecks failed checks that found the server not already fully down ({@code chkfail})
@@ -22,6 +24,7 @@ public record HealthState(
         boolean enabled,
         Health health,
         Optional<ConnectFailure> passive,
+        int liveErrors,
         boolean falling,
         long failedChecks,
         long passiveFailures) {
@@ -30,7 +33,7 @@ public record HealthState(
     static HealthState initial(CheckConfig cfg) {
         boolean up = !cfg.enabled() || cfg.initialUp();
         return new HealthState(
-                cfg.enabled(), true, Health.initial(up, cfg.rise(), cfg.fall()), Optional.empty(), false, 0, 0);
+                cfg.enabled(), true, Health.initial(up, cfg.rise(), cfg.fall()), Optional.empty(), 0, false, 0, 0);
     }
 
     /** Whether a live-traffic failure was counted since the last active check. */
@@ -52,12 +55,19 @@ public record HealthState(
     }
 
     HealthState withEnabled(boolean on) {
-        return new HealthState(configured, on, health, passive, falling, failedChecks, passiveFailures);
+        return new HealthState(configured, on, health, passive, liveErrors, falling, failedChecks, passiveFailures);
     }
 
     HealthState withHealth(Health h) {
         return new HealthState(
-                configured, enabled, h, passive, settles(h) ? false : falling, failedChecks, passiveFailures);
+                configured,
+                enabled,
+                h,
+                passive,
+                liveErrors,
+                settles(h) ? false : falling,
+                failedChecks,
+                passiveFailures);
     }
 
     /** An active check completed: moves the counter, counts HAProxy's {@code chkfail}, re-arms the passive signal. */
@@ -71,22 +81,34 @@ public record HealthState(
         long failed = failedChecks + (verdict == CheckVerdict.FAILED && health.health() > 0 ? 1 : 0);
         boolean fell = verdict == CheckVerdict.FAILED && health.up();
         return new HealthState(
-                configured, enabled, h, Optional.empty(), !settles(h) && (falling || fell), failed, passiveFailures);
+                configured, enabled, h, Optional.empty(), 0, !settles(h) && (falling || fell), failed, passiveFailures);
     }
 
-    /** A live-traffic failure counted as one failed check. */
-    HealthState afterPassiveFailure(ConnectFailure failure) {
-        long failed = failedChecks + (health.health() > 0 ? 1 : 0);
-        Health h = health.onFailure();
-        boolean fell = health.up();
+    /** A live-traffic failure below {@code error-limit}: only counted, for the limit. */
+    HealthState afterLiveError() {
         return new HealthState(
-                configured,
-                enabled,
-                h,
-                Optional.of(failure),
-                !settles(h) && (falling || fell),
-                failed,
-                passiveFailures + 1);
+                configured, enabled, health, passive, liveErrors + 1, falling, failedChecks, passiveFailures);
+    }
+
+    /**
+     * A live-traffic failure that reached {@code error-limit}: {@code onError} acts on the counter (a failed check,
+     * one failure from down, or down at once; {@code fastinter} leaves it as it is) and, while up, puts the health in
+     * doubt until the next check.
+     */
+    HealthState afterPassiveFailure(ConnectFailure failure, LiveErrors.OnError onError) {
+        Health h =
+                switch (onError) {
+                    case FASTINTER -> health;
+                    case FAIL_CHECK -> health.onFailure();
+                    case SUDDEN_DEATH -> health.health() > health.rise()
+                            ? new Health(health.rise(), health.rise(), health.fall())
+                            : health.onFailure();
+                    case MARK_DOWN -> new Health(0, health.rise(), health.fall());
+                };
+        long failed = failedChecks + (onError != LiveErrors.OnError.FASTINTER && health.health() > 0 ? 1 : 0);
+        boolean doubt = h.up() && (falling || health.up());
+        return new HealthState(
+                configured, enabled, h, Optional.of(failure), liveErrors + 1, doubt, failed, passiveFailures + 1);
     }
 
     /** Fully up or down: nothing left to decide. */

@@ -155,6 +155,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void liveErrorsAreHaproxysObserveErrorLimitAndOnError() throws Exception {
+        ProxyConfig config = parse(
+                """
+                listen.tuned {
+                  bind = "127.0.0.1:0"
+                  check { type = mysql, error-limit = 3, on-error = mark-down }
+                  servers = [ { name = a, address = "127.0.0.1:3306" },
+                              { name = b, address = "127.0.0.1:3307", check { observe = none } } ]
+                }
+                listen.plain {
+                  bind = "127.0.0.1:0"
+                  check { type = mysql }
+                  servers = [ { name = a, address = "127.0.0.1:3306" } ]
+                }
+                """);
+        List<ServerConfig> tuned = config.backend("tuned").orElseThrow().servers();
+        assertThat(tuned.get(0).check().liveErrors()).isEqualTo(new LiveErrors(true, 3, LiveErrors.OnError.MARK_DOWN));
+        assertThat(tuned.get(1).check().liveErrors().observe()).isFalse();
+        assertThat(config.backend("plain")
+                        .orElseThrow()
+                        .servers()
+                        .get(0)
+                        .check()
+                        .liveErrors())
+                .isEqualTo(LiveErrors.DEFAULT);
+    }
+
+    @Test
     void listensKeepFileOrderAndServersKeepDeclarationOrderWithOneBasedIds() throws Exception {
         ProxyConfig config = parse(
                 """

@@ -96,7 +96,7 @@ class UnknownKeyValidationTest {
                                 "<hidden>",
                                 "a known key (unknown key; known keys here: enabled, type, user, password, variant,"
                                         + " inter, fastinter, downinter, rise, fall, timeout, spread, initial, query,"
-                                        + " require-writable, max-lag)",
+                                        + " require-writable, max-lag, observe, error-limit, on-error)",
                                 3),
                         problem(
                                 "listen.db.servers[0].check.fal",

@@ -149,6 +149,92 @@ class ControlPlaneTest {
         assertThat(c.events()).allMatch(e -> e.origin() == Origin.PEER);
     }
 
+    private static io.understudy.core.config.CheckConfig checkWith(io.understudy.core.config.LiveErrors live) {
+        io.understudy.core.config.CheckConfig c = TestConfigs.check(2, 3);
+        return new io.understudy.core.config.CheckConfig(
+                c.enabled(),
+                c.type(),
+                c.user(),
+                c.password(),
+                c.variant(),
+                c.inter(),
+                c.fastinter(),
+                c.downinter(),
+                c.rise(),
+                c.fall(),
+                c.timeout(),
+                c.spread(),
+                c.initialUp(),
+                c.query(),
+                c.requireWritable(),
+                c.maxLag(),
+                live);
+    }
+
+    /** P fully up (health 4 of rise 2 / fall 3) with {@code live}, then one live-traffic failure. */
+    private Server afterOneLiveError(io.understudy.core.config.LiveErrors live) {
+        setUp(
+                TestConfigs.listen("MySQL")
+                        .check(checkWith(live))
+                        .server("P", 1)
+                        .backup("B", 2),
+                FailoverPolicy.defaults());
+        submit(control, new ControlCommand.CheckOutcome(s("P"), CheckVerdict.PASSED, "ok"));
+        submit(control, new ControlCommand.PassiveFailure(s("P"), refused()));
+        return s("P");
+    }
+
+    @Test
+    void onErrorActsAsHaproxysOptionsSay() {
+        Server p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
+                true, 1, io.understudy.core.config.LiveErrors.OnError.MARK_DOWN));
+        assertThat(p.state().op()).isEqualTo(OpState.STOPPED);
+        control.close();
+
+        p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
+                true, 1, io.understudy.core.config.LiveErrors.OnError.SUDDEN_DEATH));
+        assertThat(p.state().check().health().health()).isEqualTo(2);
+        assertThat(p.state().check().inDoubt()).isTrue();
+        submit(control, new ControlCommand.CheckOutcome(p, CheckVerdict.FAILED, "failed"));
+        assertThat(p.state().op()).isEqualTo(OpState.STOPPED);
+        control.close();
+
+        p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
+                true, 1, io.understudy.core.config.LiveErrors.OnError.FASTINTER));
+        // Nothing counted, but the writer waits for the check it triggered, which here passes.
+        assertThat(p.state().check().health().health()).isEqualTo(4);
+        assertThat(p.state().check().inDoubt()).isTrue();
+        assertThat(backend.snapshot().select(java.util.Set.of())).isEmpty();
+        submit(control, new ControlCommand.CheckOutcome(p, CheckVerdict.PASSED, "ok"));
+        assertThat(p.state().check().inDoubt()).isFalse();
+        assertThat(backend.snapshot().select(java.util.Set.of())).isPresent();
+        control.close();
+
+        p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
+                false, 1, io.understudy.core.config.LiveErrors.OnError.MARK_DOWN));
+        // observe none: live traffic says nothing.
+        assertThat(p.state().op()).isEqualTo(OpState.RUNNING);
+        assertThat(p.state().check().inDoubt()).isFalse();
+    }
+
+    @Test
+    void errorLimitCountsLiveErrorsBetweenTwoChecks() {
+        Server p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
+                true, 3, io.understudy.core.config.LiveErrors.OnError.MARK_DOWN));
+        submit(control, new ControlCommand.PassiveFailure(p, refused()));
+        assertThat(p.state().op()).isEqualTo(OpState.RUNNING);
+        assertThat(p.state().check().liveErrors()).isEqualTo(2);
+        // An active check in between starts the count again.
+        submit(control, new ControlCommand.CheckOutcome(p, CheckVerdict.PASSED, "ok"));
+        assertThat(p.state().check().liveErrors()).isZero();
+        for (int i = 0; i < 2; i++) {
+            submit(control, new ControlCommand.PassiveFailure(p, refused()));
+        }
+        assertThat(p.state().op()).isEqualTo(OpState.RUNNING);
+        submit(control, new ControlCommand.PassiveFailure(p, refused()));
+        assertThat(p.state().op()).isEqualTo(OpState.STOPPED);
+    }
+
     private static io.understudy.core.backend.ConnectFailure refused() {
         return new io.understudy.core.backend.ConnectFailure(
                 io.understudy.core.backend.ConnectFailure.Kind.CONNECTION, "Connection refused");
