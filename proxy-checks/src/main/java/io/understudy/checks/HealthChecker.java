@@ -79,7 +79,11 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         }
         boolean checksBackOn =
                 !s.before().check().enabled() && s.after().check().enabled();
-        if (s.origin() == Origin.TRAFFIC || s.leftMaintenance() || checksBackOn) {
+        // Live errors below error-limit only count; the one that acts asks for a check at once.
+        boolean liveErrorActed = s.origin() == Origin.TRAFFIC
+                && !s.before().check().passiveCounted()
+                && s.after().check().passiveCounted();
+        if (liveErrorActed || s.leftMaintenance() || checksBackOn) {
             c.checkNow();
         }
     }

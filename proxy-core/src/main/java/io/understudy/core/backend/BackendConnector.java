@@ -80,7 +80,7 @@ public final class BackendConnector implements ServerConnector {
         private final Promise<Connected> promise;
         private final Set<Server> failed = new HashSet<>();
         private int retry;
-        private boolean rechosen;
+        private int rechosen;
 
         Attempt(ProxySession session, Promise<Connected> promise) {
             this.session = session;
@@ -215,12 +215,17 @@ public final class BackendConnector implements ServerConnector {
                 }
                 ByteBuf first = (ByteBuf) g.getNow();
                 BackendSnapshot now = backend.snapshot();
-                if (!rechosen && now.generation() != slot.generation() && !now.routes(slot.server(), failed)) {
+                // A writer's session always follows the model (within the retry budget); a pool's re-chooses once.
+                int mayRechoose =
+                        backend.config().writerRole() ? backend.config().retries() + 1 : 1;
+                if (rechosen < mayRechoose
+                        && now.generation() != slot.generation()
+                        && !now.routes(slot.server(), failed)) {
                     // The server was marked down, or traffic moved, while this session was connecting: a failover
                     // sweep could not see it yet. The client has not seen the greeting, so start it on the server
                     // that takes new sessions now instead (once; a second change during that connect is left to
                     // the sweep).
-                    rechosen = true;
+                    rechosen++;
                     first.release();
                     channel.close();
                     slot.release();

@@ -39,13 +39,17 @@ public record BackendConfig(
     }
 
     /**
-     * Whether the backend has the writer role: it balances {@code first}, or it has a backup server (without
-     * {@code allbackups}, which asks for several backups at once). Its new sessions then go to exactly one server at a
-     * time, and move only as a whole. A pool of equal actives (roundrobin or leastconn, no backup) keeps per-client
-     * redispatch among them.
+     * Whether the backend has the writer role: it balances {@code first}, or it has one active server and backups
+     * (without {@code allbackups}, which asks for several backups at once). Its new sessions then go to exactly one
+     * server at a time, and move only as a whole. Several actives balanced {@code roundrobin} or {@code leastconn}
+     * are a pool, which keeps per-client redispatch, backups or not: the operator asked for several servers at once.
      */
     public boolean writerRole() {
-        return balance == Balance.FIRST || (!allBackups && servers.stream().anyMatch(ServerConfig::backup));
+        if (balance == Balance.FIRST) {
+            return true;
+        }
+        long actives = servers.stream().filter(s -> !s.backup()).count();
+        return !allBackups && actives <= 1 && actives < servers.size();
     }
 
     /** A backend whose {@code timeout queue} is its {@code timeout connect}, HAProxy's default. */

@@ -21,7 +21,7 @@ import java.util.Set;
  * @param lastFailoverNanos {@link System#nanoTime()} of the last failover, or 0 before the first
  * @param lastTraffic the servers that took new sessions at the last commit that had any (what a failover is measured
  *     against; kept through an outage)
- * @param writer the backend has the writer role (a backup server, or {@code balance first}): new sessions go to exactly
+ * @param writer the backend has the writer role ({@code balance first}, or one active server and backups): new sessions go to exactly
  *     one server, whatever failed for a given client, and wait while that server's health is in doubt
  * @param allBackups HAProxy's {@code option allbackups}
  * @param strategy the backend's balance algorithm

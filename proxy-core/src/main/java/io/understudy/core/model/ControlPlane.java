@@ -130,7 +130,11 @@ public final class ControlPlane implements AutoCloseable {
             }
             if (st.check().enabled() != e.enabled()) {
                 Reason why = Reason.of(Reason.Cause.CHECKS_TOGGLED, e.enabled() ? "enable health" : "disable health");
-                tx.put(e.server(), st.withCheck(st.check().withEnabled(e.enabled())), why);
+                // Turned off or back on, the server starts afresh: no doubt from before, checked at once when on.
+                tx.put(
+                        e.server(),
+                        st.withCheck(st.check().withEnabled(e.enabled()).settled()),
+                        why);
             }
         } else if (c instanceof CheckOutcome o) {
             ServerState st = tx.current(o.server());
@@ -185,9 +189,12 @@ public final class ControlPlane implements AutoCloseable {
         }
         ServerState next = st.withAdmin(flags, tx.nowMillis, why);
         if (st.inMaintenance() && !next.inMaintenance() && st.check().configured()) {
-            // HAProxy: up, one failure from down, and checked at once (the health checker sees the event).
+            // HAProxy: up, one failure from down, and checked at once (the health checker sees the event). Nothing
+            // from before the maintenance is left in doubt.
             Health h = st.check().health();
-            next = next.withCheck(next.check().withHealth(new Health(h.rise(), h.rise(), h.fall())));
+            next = next.withCheck(next.check()
+                    .withHealth(new Health(h.rise(), h.rise(), h.fall()))
+                    .settled());
             if (!next.op().takesTraffic()) {
                 next = next.withOp(OpState.RUNNING, tx.nowMillis, why);
             }

@@ -58,6 +58,11 @@ public record HealthState(
         return new HealthState(configured, on, health, passive, liveErrors, falling, failedChecks, passiveFailures);
     }
 
+    /** The same state with nothing in doubt and no live errors pending: a fresh start for the checks. */
+    HealthState settled() {
+        return new HealthState(configured, enabled, health, Optional.empty(), 0, false, failedChecks, passiveFailures);
+    }
+
     HealthState withHealth(Health h) {
         return new HealthState(
                 configured,

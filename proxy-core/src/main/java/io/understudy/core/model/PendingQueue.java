@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,30 +46,37 @@ public final class PendingQueue {
      */
     public Pending acquire(Set<Server> excluded, Executor executor, Consumer<Slot> onSlot) {
         Pending p = new Pending(excluded, executor, onSlot);
-        waiting.add(p);
+        // Counted before it can be served, so qcur never reads below zero.
         max.accumulateAndGet(size.incrementAndGet(), Math::max);
+        waiting.add(p);
         drain();
         return p;
     }
 
-    /** Hands free slots to the waiting sessions, oldest first, for as long as there are both. Any thread. */
+    /**
+     * Hands free slots to the waiting sessions, oldest first. A session that cannot use any free slot (every free one
+     * is on a server that already failed for it) does not hold up those behind it. Any thread.
+     */
     void drain() {
         if (drains.getAndIncrement() != 0) {
             return;
         }
         do {
-            Pending head;
-            while ((head = waiting.peek()) != null) {
-                if (head.state.get() != Pending.WAITING) {
-                    waiting.remove(head);
+            for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.state.get() != Pending.WAITING) {
+                    it.remove();
                     continue;
                 }
-                Optional<Slot> slot = snapshot.get().select(head.excluded);
+                Optional<Slot> slot = snapshot.get().select(p.excluded);
                 if (slot.isEmpty()) {
-                    break;
+                    if (p.excluded.isEmpty()) {
+                        break; // no slot for anyone: those behind wait too
+                    }
+                    continue;
                 }
-                waiting.remove(head);
-                if (!head.serve(slot.get())) {
+                it.remove();
+                if (!p.serve(slot.get())) {
                     // Cancelled meanwhile: the slot goes back, and this loop (asked again) goes round.
                     slot.get().release();
                 }
@@ -103,6 +111,8 @@ public final class PendingQueue {
             if (state.compareAndSet(WAITING, CANCELLED)) {
                 size.decrementAndGet();
                 waiting.remove(this);
+                // Whoever waited behind it may go now.
+                drain();
                 return true;
             }
             return false;

@@ -100,6 +100,33 @@ class BackendSnapshotTest {
     }
 
     @Test
+    void theWriterRoleIsBalanceFirstOrOneActiveWithBackups() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2).balance(Balance.ROUNDROBIN));
+        assertThat(backend.config().writerRole()).isTrue();
+        tearDown();
+        setUp(TestConfigs.listen("MySQL")
+                .server("P1", 1)
+                .server("P2", 2)
+                .backup("B", 3)
+                .balance(Balance.ROUNDROBIN));
+        // Several actives balanced on purpose: a pool, whose clients may be redispatched among them.
+        assertThat(backend.config().writerRole()).isFalse();
+        tearDown();
+        setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2).backup("B", 3));
+        assertThat(backend.config().writerRole()).as("balance first").isTrue();
+        tearDown();
+        setUp(TestConfigs.listen("MySQL")
+                .server("P", 1)
+                .backup("B1", 2)
+                .backup("B2", 3)
+                .allBackups()
+                .balance(Balance.ROUNDROBIN));
+        assertThat(backend.config().writerRole())
+                .as("allbackups asks for several")
+                .isFalse();
+    }
+
+    @Test
     void aWriterIsOneServerWhateverFailedForAClient() {
         setUp(TestConfigs.listen("MySQL").server("P1", 1).server("P2", 2).backup("B1", 3));
         assertThat(backend.snapshot().writer()).isTrue();

@@ -218,6 +218,22 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aWriterLeavingMaintenanceOrGettingItsChecksBackIsNotLeftInDoubt() {
+        Server p = afterOneLiveError(io.understudy.core.config.LiveErrors.DEFAULT);
+        assertThat(p.state().check().inDoubt()).isTrue();
+        mode(control, p, AdminMode.MAINT);
+        mode(control, p, AdminMode.READY);
+        assertThat(p.state().check().inDoubt()).isFalse();
+        assertThat(backend.snapshot().select(java.util.Set.of())).isPresent();
+        control.close();
+
+        p = afterOneLiveError(io.understudy.core.config.LiveErrors.DEFAULT);
+        submit(control, new ControlCommand.SetChecksEnabled(p, false, Origin.CLI));
+        submit(control, new ControlCommand.SetChecksEnabled(p, true, Origin.CLI));
+        assertThat(p.state().check().inDoubt()).isFalse();
+    }
+
+    @Test
     void errorLimitCountsLiveErrorsBetweenTwoChecks() {
         Server p = afterOneLiveError(new io.understudy.core.config.LiveErrors(
                 true, 3, io.understudy.core.config.LiveErrors.OnError.MARK_DOWN));
