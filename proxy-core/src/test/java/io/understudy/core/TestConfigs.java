@@ -31,6 +31,7 @@ public final class TestConfigs {
     private Duration server = Duration.ofMinutes(1);
     private int maxconn = 10_000;
     private Duration queue;
+    private FailoverPolicy failover = FailoverPolicy.defaults();
     private CheckConfig check = CheckConfig.disabled();
 
     private TestConfigs(String name) {
@@ -118,6 +119,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** The backend's failover policy (failback, session shutdown); the defaults otherwise. */
+    public TestConfigs failover(FailoverPolicy policy) {
+        this.failover = policy;
+        return this;
+    }
+
     /** {@code timeout queue}; without it, {@code timeout connect}, as in HAProxy. */
     public TestConfigs queueTimeout(Duration d) {
         this.queue = d;
@@ -141,7 +148,7 @@ public final class TestConfigs {
                 connect,
                 server,
                 servers,
-                FailoverPolicy.defaults(),
+                failover,
                 queue == null ? connect : queue);
         return new ProxyConfig(
                 new GlobalConfig(Duration.ofSeconds(5), 2),

@@ -6,7 +6,6 @@ import static io.understudy.core.Commands.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.TestConfigs;
-import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
@@ -25,20 +24,7 @@ class ControlPlaneTest {
     private ControlPlane control;
 
     private void setUp(TestConfigs cfg, FailoverPolicy policy) {
-        BackendConfig b = cfg.build().listens().get(0).backend();
-        backend = new Backend(
-                new BackendConfig(
-                        b.name(),
-                        b.balance(),
-                        b.allBackups(),
-                        b.retries(),
-                        b.redispatch(),
-                        b.retryDelay(),
-                        b.connectTimeout(),
-                        b.serverTimeout(),
-                        b.servers(),
-                        policy),
-                0);
+        backend = new Backend(cfg.failover(policy).build().listens().get(0).backend(), 0);
         control = new ControlPlane(List.of(backend), s -> 0);
     }
 
@@ -150,25 +136,7 @@ class ControlPlaneTest {
     }
 
     private static io.understudy.core.config.CheckConfig checkWith(io.understudy.core.config.LiveErrors live) {
-        io.understudy.core.config.CheckConfig c = TestConfigs.check(2, 3);
-        return new io.understudy.core.config.CheckConfig(
-                c.enabled(),
-                c.type(),
-                c.user(),
-                c.password(),
-                c.variant(),
-                c.inter(),
-                c.fastinter(),
-                c.downinter(),
-                c.rise(),
-                c.fall(),
-                c.timeout(),
-                c.spread(),
-                c.initialUp(),
-                c.query(),
-                c.requireWritable(),
-                c.maxLag(),
-                live);
+        return TestConfigs.check(2, 3).withLiveErrors(live);
     }
 
     /** P fully up (health 4 of rise 2 / fall 3) with {@code live}, then one live-traffic failure. */

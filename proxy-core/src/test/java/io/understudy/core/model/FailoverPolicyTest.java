@@ -10,16 +10,13 @@ import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.ScriptedServer;
 import io.understudy.core.TestConfigs;
-import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.session.TerminationCause;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,21 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class FailoverPolicyTest {
 
     static ProxyConfig withPolicy(TestConfigs t, FailoverPolicy policy) {
-        ProxyConfig c = t.build();
-        BackendConfig b = c.listens().get(0).backend();
-        BackendConfig nb = new BackendConfig(
-                b.name(),
-                b.balance(),
-                b.allBackups(),
-                b.retries(),
-                b.redispatch(),
-                b.retryDelay(),
-                b.connectTimeout(),
-                b.serverTimeout(),
-                b.servers(),
-                policy);
-        return new ProxyConfig(
-                c.global(), List.of(new ListenConfig(c.listens().get(0).frontend(), nb)), c.admin(), c.source());
+        return t.failover(policy).build();
     }
 
     static String greet(Socket s) throws Exception {
