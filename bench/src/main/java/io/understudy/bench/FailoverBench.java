@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Failover side by side: the same primary/backup MariaDB pair behind Understudy (default timings, mysql checks), HAProxy
+ * Failover side by side: the same primary/backup MariaDB pair behind Understudy (default timings, mysql checks; and
+ * with the seed's {@code timeout connect 10s}), HAProxy
  * as the seed configures it ({@code timeout connect 10s}, {@code option mysql-check}, HAProxy's check defaults) and
  * HAProxy with check settings equal to Understudy's; under four clients opening a connection per query, the primary
  * is killed (-9), stopped cleanly, and frozen (SIGSTOP). Per proxy and fault it prints when new connections first
@@ -63,8 +64,9 @@ public final class FailoverBench {
                     new Fault("kill -9", MariaDbServer::kill9, MariaDbServer::restart),
                     new Fault("clean stop", MariaDbServer::stop, MariaDbServer::restart),
                     new Fault("SIGSTOP", MariaDbServer::freeze, MariaDbServer::thaw));
-            List<String> proxies = List.of(System.getProperty("proxies", "understudy,haproxy-seed,haproxy-equal")
-                    .split(","));
+            List<String> proxies =
+                    List.of(System.getProperty("proxies", "understudy,understudy-seed,haproxy-seed,haproxy-equal")
+                            .split(","));
             for (String proxy : proxies) {
                 for (Fault f : faults) {
                     if (!System.getProperty("faults", "kill -9,clean stop,SIGSTOP")
@@ -164,8 +166,11 @@ public final class FailoverBench {
     private static Proxy start(String kind, MariaDbCluster db) throws Exception {
         int primary = db.primary().port();
         int backup = db.backup().port();
-        if (kind.equals("understudy")) {
+        if (kind.startsWith("understudy")) {
+            // understudy-seed: the seed's timeout connect 10s (which also bounds the wait for a greeting).
+            String timeouts = kind.equals("understudy-seed") ? "  timeout { connect = 10s }\n" : "";
             String hocon = "listen.MySQL {\n  bind = \"127.0.0.1:0\"\n  check { type = mysql, user = haproxy }\n"
+                    + timeouts
                     + "  servers = [ { name = Primary, address = \"127.0.0.1:" + primary + "\" },\n"
                     + "    { name = Secondary, address = \"127.0.0.1:" + backup + "\", backup = true } ]\n}\n";
             Understudy u = new Understudy(ConfigLoader.parse(hocon, "bench.conf"));
