@@ -7,6 +7,7 @@ import io.understudy.core.model.ModelEvent;
 import io.understudy.core.model.ModelEvent.ServerChanged;
 import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,13 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
 
     /** The check state of a server, or empty when it is not checked ({@code no check}). */
     public Optional<CheckSnapshot> snapshot(Server server) {
+        return snapshot(server, server.state());
+    }
+
+    /** The check state of a server as of {@code state}, read once by a caller that renders both together. */
+    public Optional<CheckSnapshot> snapshot(Server server, ServerState state) {
         ServerChecker c = checkers.get(server);
-        return c == null ? Optional.empty() : Optional.of(c.snapshot());
+        return c == null ? Optional.empty() : Optional.of(c.snapshot(state));
     }
 
     /** Control plane's thread: re-checks at once the servers whose health an event put in doubt. */

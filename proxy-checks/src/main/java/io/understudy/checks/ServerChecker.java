@@ -53,8 +53,8 @@ final class ServerChecker {
         this.timer = timer;
     }
 
-    CheckSnapshot snapshot() {
-        return CheckSnapshot.of(server.state(), last);
+    CheckSnapshot snapshot(ServerState state) {
+        return CheckSnapshot.of(state, last);
     }
 
     /** Schedules the first check. */

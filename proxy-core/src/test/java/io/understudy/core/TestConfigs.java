@@ -9,6 +9,7 @@ import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.HostPort;
 import io.understudy.core.config.ListenConfig;
+import io.understudy.core.config.LiveErrors;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.config.ServerConfig;
 import java.net.InetSocketAddress;
@@ -77,6 +78,11 @@ public final class TestConfigs {
 
     /** A {@code check} with {@code rise} and {@code fall}, for models that no checker runs (tests submit outcomes). */
     public static CheckConfig check(int rise, int fall) {
+        return check(rise, fall, LiveErrors.DEFAULT);
+    }
+
+    /** As {@link #check(int, int)}, with {@code live} for what live-traffic failures do. */
+    public static CheckConfig check(int rise, int fall, LiveErrors live) {
         return new CheckConfig(
                 true,
                 CheckConfig.CheckType.MYSQL,
@@ -93,7 +99,8 @@ public final class TestConfigs {
                 true,
                 "SELECT 1",
                 false,
-                Optional.empty());
+                Optional.empty(),
+                live);
     }
 
     public TestConfigs balance(Balance b) {
@@ -149,7 +156,7 @@ public final class TestConfigs {
                 server,
                 servers,
                 failover,
-                queue == null ? connect : queue);
+                queue == null ? BackendConfig.defaultQueueTimeout(connect, servers) : queue);
         return new ProxyConfig(
                 new GlobalConfig(Duration.ofSeconds(5), 2),
                 List.of(new ListenConfig(fe, be)),

@@ -88,7 +88,7 @@ final class ShowServersStateCommand implements Command {
 
     private void row(StringBuilder out, int beId, Backend b, Server s, long nowMillis) {
         ServerState st = s.state();
-        Optional<CheckSnapshot> check = context.health().snapshot(s);
+        Optional<CheckSnapshot> check = context.health().snapshot(s, st);
         InetSocketAddress addr = s.address();
         String ip = addr.getAddress() != null ? addr.getAddress().getHostAddress() : addr.getHostString();
         CheckStatus status = check.map(CheckSnapshot::status).orElse(CheckStatus.INI);

@@ -175,7 +175,7 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
      */
     @Override
     public void onEvent(ModelEvent event) {
-        if (event.origin() == Origin.STATE_FILE || event.origin() == Origin.PEER || !touchesDecisions(event)) {
+        if (event.origin() == Origin.STATE_FILE || event.origin() == Origin.PEER || !event.changesDecisions()) {
             return;
         }
         writer.submit(
@@ -183,11 +183,6 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
                 Note.of(
                         Instant.ofEpochMilli(event.atMillis()),
                         event.object() + ": " + event.reason().text()));
-    }
-
-    private static boolean touchesDecisions(ModelEvent e) {
-        return (e instanceof ModelEvent.ServerChanged s && s.adminChanged())
-                || (e instanceof ModelEvent.TrafficMoved t && t.pinChanged());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.understudy.checks.HealthChecker;
 import io.understudy.core.frontend.Frontend;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.Server;
+import io.understudy.core.model.ServerState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +52,9 @@ public final class StatsSnapshot {
             Backend be = fe.backend();
             rows.add(ProxyRows.frontend(fe, proxyId));
             for (Server s : be.servers()) {
-                rows.add(ServerRows.of(s, s.state(), health.snapshot(s), proxyId, nowMillis));
+                // One read of the server's state for the whole row, check columns included.
+                ServerState st = s.state();
+                rows.add(ServerRows.of(s, st, health.snapshot(s, st), proxyId, nowMillis));
             }
             rows.add(ProxyRows.backend(be, proxyId, fe.config().maxconn(), nowMillis));
             proxyId++;

@@ -216,8 +216,7 @@ public final class BackendConnector implements ServerConnector {
                 ByteBuf first = (ByteBuf) g.getNow();
                 BackendSnapshot now = backend.snapshot();
                 // A writer's session always follows the model (within the retry budget); a pool's re-chooses once.
-                int mayRechoose =
-                        backend.config().writerRole() ? backend.config().retries() + 1 : 1;
+                int mayRechoose = now.writer() ? backend.config().retries() + 1 : 1;
                 if (rechosen < mayRechoose
                         && now.generation() != slot.generation()
                         && !now.routes(slot.server(), failed)) {
@@ -263,7 +262,7 @@ public final class BackendConnector implements ServerConnector {
             session.retried();
             server.counters().retry();
             backend.counters().retry();
-            if (cfg.writerRole()) {
+            if (backend.snapshot().writer()) {
                 retryWriter(slot, failure, verdict);
                 return;
             }

@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param serverTimeout HAProxy's {@code timeout server}: the longest the server side may stay inactive
  * @param servers the servers in declaration order (which decides the backup used first)
  * @param failover what happens to sessions and traffic when servers go down and come back
- * @param queueTimeout HAProxy's {@code timeout queue}: the longest a session waits for a server slot when every usable
- *     server is at its {@code maxconn} (0: as long as it takes); HAProxy's default, {@code timeout connect}, when unset
+ * @param queueTimeout HAProxy's {@code timeout queue}: the longest a session waits in the backend's queue (for a slot,
+ *     or for the checks' verdict on a writer in doubt); {@link #defaultQueueTimeout} when unset
  */
 public record BackendConfig(
         String name,
@@ -52,7 +52,28 @@ public record BackendConfig(
         return !allBackups && actives <= 1 && actives < servers.size();
     }
 
-    /** A backend whose {@code timeout queue} is its {@code timeout connect}, HAProxy's default. */
+    /**
+     * {@code timeout queue} when none is set: long enough for the health checks to decide about a hung server (inter +
+     * fall x timeout + (fall - 1) x fastinter), since a writer's sessions wait in the queue while its health is in doubt,
+     * and never shorter than {@code timeout connect} (HAProxy's default).
+     */
+    public static Duration defaultQueueTimeout(Duration connect, List<ServerConfig> servers) {
+        Duration longest = connect;
+        for (ServerConfig s : servers) {
+            CheckConfig c = s.check();
+            if (c.enabled()) {
+                Duration decide = c.inter()
+                        .plus(c.timeout().multipliedBy(c.fall()))
+                        .plus(c.fastinter().multipliedBy(c.fall() - 1L));
+                if (decide.compareTo(longest) > 0) {
+                    longest = decide;
+                }
+            }
+        }
+        return longest;
+    }
+
+    /** A backend whose {@code timeout queue} is the default, {@link #defaultQueueTimeout}. */
     public BackendConfig(
             String name,
             Balance balance,
@@ -75,7 +96,7 @@ public record BackendConfig(
                 serverTimeout,
                 servers,
                 failover,
-                connectTimeout);
+                defaultQueueTimeout(connectTimeout, servers));
     }
 
     /** A backend with the default failover policy. */

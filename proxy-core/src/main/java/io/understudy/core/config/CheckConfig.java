@@ -103,28 +103,6 @@ public record CheckConfig(
         PRE_41
     }
 
-    /** The same check with {@code live} for what live-traffic failures do. */
-    public CheckConfig withLiveErrors(LiveErrors live) {
-        return new CheckConfig(
-                enabled,
-                type,
-                user,
-                password,
-                variant,
-                inter,
-                fastinter,
-                downinter,
-                rise,
-                fall,
-                timeout,
-                spread,
-                initialUp,
-                query,
-                requireWritable,
-                maxLag,
-                live);
-    }
-
     /** No checking: the server is always considered up. */
     public static CheckConfig disabled() {
         return new CheckConfig(

@@ -135,7 +135,8 @@ final class ListenReader {
                         s.serverTimeout(),
                         servers.get(),
                         s.failover(),
-                        s.queueTimeout().orElse(defaultQueueTimeout(s.connectTimeout(), servers.get())))));
+                        s.queueTimeout()
+                                .orElse(BackendConfig.defaultQueueTimeout(s.connectTimeout(), servers.get())))));
     }
 
     /** Two listeners cannot share a port on overlapping addresses; a wildcard overlaps every address. */
@@ -283,27 +284,6 @@ final class ListenReader {
                 server.get(),
                 failover.get(),
                 queue));
-    }
-
-    /**
-     * {@code timeout queue} when none is set: long enough for the health checks to decide about a hung server (inter +
-     * fall x timeout + (fall - 1) x fastinter), since a writer's sessions wait in the queue while its health is in doubt,
-     * and never shorter than {@code timeout connect} (HAProxy's default).
-     */
-    static Duration defaultQueueTimeout(Duration connect, List<ServerConfig> servers) {
-        Duration longest = connect;
-        for (ServerConfig s : servers) {
-            CheckConfig c = s.check();
-            if (c.enabled()) {
-                Duration decide = c.inter()
-                        .plus(c.timeout().multipliedBy(c.fall()))
-                        .plus(c.fastinter().multipliedBy(c.fall() - 1L));
-                if (decide.compareTo(longest) > 0) {
-                    longest = decide;
-                }
-            }
-        }
-        return longest;
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */

@@ -26,7 +26,7 @@ final class AdminImport {
     record ServerTarget(Set<AdminFlag> admin, int weight, Reason reason) {}
 
     final Map<Server, ServerTarget> servers = new LinkedHashMap<>();
-    /** Backends whose pin the import sets (a server) or clears (empty); decided after the server targets apply. */
+    /** The pins the imported state asks for, checked against the config; whether each holds is decided on commit. */
     final Map<Backend, BackendAdmin> pins = new LinkedHashMap<>();
 
     final List<Backend> unpin = new ArrayList<>();

@@ -192,9 +192,7 @@ public final class ControlPlane implements AutoCloseable {
             // HAProxy: up, one failure from down, and checked at once (the health checker sees the event). Nothing
             // from before the maintenance is left in doubt.
             Health h = st.check().health();
-            next = next.withCheck(next.check()
-                    .withHealth(new Health(h.rise(), h.rise(), h.fall()))
-                    .settled());
+            next = next.withCheck(next.check().settledAt(new Health(h.rise(), h.rise(), h.fall())));
             if (!next.op().takesTraffic()) {
                 next = next.withOp(OpState.RUNNING, tx.nowMillis, why);
             }
@@ -300,7 +298,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         generation = gen;
-        if (events.stream().anyMatch(ControlPlane::touchesDecisions)) {
+        if (events.stream().anyMatch(ModelEvent::changesDecisions)) {
             Note note = Note.of(Instant.ofEpochMilli(tx.nowMillis), decisionNote(tx, events));
             // An import brings its own notes: a restored decision still says when the operator took it.
             admin = AdminState.capture(backends, tx.imported.orElse(admin), note);
@@ -328,10 +326,6 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return events.get(0).reason().text();
-    }
-
-    private static boolean touchesDecisions(ModelEvent e) {
-        return (e instanceof ServerChanged s && s.adminChanged()) || (e instanceof TrafficMoved t && t.pinChanged());
     }
 
     /** A traffic move caused by a server's change says which server and why: "MySQL/Primary: Layer4 timeout". */

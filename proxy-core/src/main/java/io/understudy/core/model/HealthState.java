@@ -60,19 +60,12 @@ public record HealthState(
 
     /** The same state with nothing in doubt and no live errors pending: a fresh start for the checks. */
     HealthState settled() {
-        return new HealthState(configured, enabled, health, Optional.empty(), 0, false, failedChecks, passiveFailures);
+        return settledAt(health);
     }
 
-    HealthState withHealth(Health h) {
-        return new HealthState(
-                configured,
-                enabled,
-                h,
-                passive,
-                liveErrors,
-                settles(h) ? false : falling,
-                failedChecks,
-                passiveFailures);
+    /** A fresh start for the checks from counter {@code h}. */
+    HealthState settledAt(Health h) {
+        return new HealthState(configured, enabled, h, Optional.empty(), 0, false, failedChecks, passiveFailures);
     }
 
     /** An active check completed: moves the counter, counts HAProxy's {@code chkfail}, re-arms the passive signal. */

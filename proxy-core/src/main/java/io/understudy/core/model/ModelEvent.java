@@ -35,6 +35,12 @@ public sealed interface ModelEvent {
      */
     boolean visible();
 
+    /** Whether this change altered an operator's decisions (maintenance, drain, weight, a pin): the admin state. */
+    default boolean changesDecisions() {
+        return (this instanceof ServerChanged s && s.adminChanged())
+                || (this instanceof TrafficMoved t && t.pinChanged());
+    }
+
     /** One line for {@code show events} and the log: time, generation, origin, object, change, reason. */
     default String line() {
         return Instant.ofEpochMilli(atMillis()) + " #" + generation() + " " + origin().label() + " " + object() + " "

@@ -58,6 +58,11 @@ public final class PendingQueue {
      * is on a server that already failed for it) does not hold up those behind it. Any thread.
      */
     void drain() {
+        // Every session end frees a slot: nothing to do when nobody waits (a waiter counts itself before it joins,
+        // and drains after joining, so none is missed).
+        if (size.get() == 0) {
+            return;
+        }
         if (drains.getAndIncrement() != 0) {
             return;
         }

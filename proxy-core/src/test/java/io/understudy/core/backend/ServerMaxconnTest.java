@@ -85,7 +85,8 @@ class ServerMaxconnTest {
             // Some did wait (a queue that never filled would prove nothing), and none is left waiting.
             assertThat(backend.queue().max()).isGreaterThan(0);
             assertThat(backend.queue().size()).isZero();
-            assertThat(backend.counters().queueTime().max()).isGreaterThanOrEqualTo(0);
+            // Waiting showed in the queue-time figures (qtime_max): the last of 48 waited behind many sessions.
+            assertThat(backend.counters().queueTime().max()).isPositive();
             assertThat(proxy.engine().sessions().endedTotal(TerminationCause.QUEUE_TIMEOUT))
                     .isZero();
         }

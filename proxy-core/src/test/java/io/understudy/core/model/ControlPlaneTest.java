@@ -136,7 +136,7 @@ class ControlPlaneTest {
     }
 
     private static io.understudy.core.config.CheckConfig checkWith(io.understudy.core.config.LiveErrors live) {
-        return TestConfigs.check(2, 3).withLiveErrors(live);
+        return TestConfigs.check(2, 3, live);
     }
 
     /** P fully up (health 4 of rise 2 / fall 3) with {@code live}, then one live-traffic failure. */
