@@ -1,6 +1,7 @@
 package io.understudy.checks.sql;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -29,6 +30,15 @@ final class BoundedStatements {
         int seconds = queryTimeoutSeconds();
         c.setNetworkTimeout(Runnable::run, seconds * 1000 + KILL_GRACE_MILLIS);
         Statement s = c.createStatement();
+        s.setQueryTimeout(seconds);
+        return s;
+    }
+
+    /** A prepared statement for {@code sql} on {@code c}, bounded like {@link #create}; the caller closes it. */
+    PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        int seconds = queryTimeoutSeconds();
+        c.setNetworkTimeout(Runnable::run, seconds * 1000 + KILL_GRACE_MILLIS);
+        PreparedStatement s = c.prepareStatement(sql);
         s.setQueryTimeout(seconds);
         return s;
     }
