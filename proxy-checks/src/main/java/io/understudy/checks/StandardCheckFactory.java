@@ -30,7 +30,9 @@ public final class StandardCheckFactory implements CheckFactory {
         return switch (c.type()) {
             case TCP -> new TcpCheck(group, transport, server.address(), c.timeout());
             case MYSQL -> new MySqlCheck(
-                    group, transport, server.address(), c.user(), c.password(), c.variant(), c.timeout());
+                            group, transport, server.address(), c.user(), c.password(), c.variant(), c.timeout())
+                    .withGreetings(server.greetings())
+                    .withLogins(server.logins());
             case SQL -> new SqlCheck(sqlExecutor, server.address(), c, server.isBackup());
         };
     }

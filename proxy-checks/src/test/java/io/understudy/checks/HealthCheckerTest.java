@@ -135,7 +135,11 @@ class HealthCheckerTest {
         await().until(() -> s("Primary").state().op() == OpState.RUNNING);
         assertThat(checker.snapshot(s("Primary")).orElseThrow().health().statusText())
                 .isEqualTo("UP");
-        assertThat(backend.snapshot().runningOnBackup()).isFalse();
+        // Back UP by its checks, Primary takes the traffic back once it has stayed up for failback-delay (2s).
+        long upAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !backend.snapshot().runningOnBackup());
+        assertThat(Duration.ofNanos(System.nanoTime() - upAt))
+                .isGreaterThanOrEqualTo(FailoverPolicy.DEFAULT_FAILBACK_DELAY.minusMillis(100));
     }
 
     @Test

@@ -65,7 +65,8 @@ public final class CliMessages {
     public static final String SET_SERVER_USAGE = "usage: set server <backend>/<server> state | weight\n";
 
     /** Understudy: {@code set backend} with a missing or unknown sub-command. */
-    public static final String SET_BACKEND_USAGE = "usage: set backend <backend> active-server <server>|auto\n";
+    public static final String SET_BACKEND_USAGE =
+            "usage: set backend <backend> active-server <server>|auto [graceful [timeout <duration>]]\n";
 
     /** Understudy: {@code show info} in a format other than the plain one. */
     public static final String SHOW_INFO_PLAIN_ONLY = "Only the plain 'show info' format is supported.\n";

@@ -7,6 +7,7 @@ import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,16 @@ import java.util.concurrent.CompletableFuture;
  *       pinned again by the core, as configured.
  * </ul>
  *
- * "Active" here means "taking the traffic", not HAProxy's non-backup servers. Sessions already open stay where they are
- * unless the backend's failover policy closes them. Replies with an empty line once the control plane has moved the
+ * <ul>
+ *   <li>{@code set backend <b> active-server <s> graceful [timeout <t>]} moves a writer-role backend's traffic with no
+ *       write lost or misplaced: hold new sessions, drain the old server, wait until {@code <s>} has applied what the
+ *       old one committed, then release ({@link GracefulSwitchover}); the reply lists the phases. {@code <t>}
+ *       (default: the backend's {@code timeout queue}, so the held clients do not time out) bounds drain and catch-up.
+ * </ul>
+ *
+ * "Active" here means "taking the traffic", not HAProxy's non-backup servers. In the writer role, a move drains the
+ * old server's sessions (docs/configuration.md, "Moving the writer"); otherwise sessions already open stay where they
+ * are unless the backend's failover policy closes them. Replies with an empty line once the control plane has moved the
  * traffic; {@code show backend <b>} shows the result. Admin only.
  */
 final class SetBackendCommand implements Command {
@@ -58,6 +67,11 @@ final class SetBackendCommand implements Command {
         if (!"active-server".equals(Command.arg(args, 3)) || target.isEmpty()) {
             throw new CliException(CliMessages.SET_BACKEND_USAGE);
         }
+        boolean graceful = "graceful".equals(Command.arg(args, 5));
+        if (!Command.arg(args, 5).isEmpty() && !graceful || "auto".equals(target) && graceful) {
+            throw new CliException(CliMessages.SET_BACKEND_USAGE);
+        }
+        Optional<Duration> gracefulTimeout = graceful ? Optional.of(gracefulTimeout(backend, args)) : Optional.empty();
         if ("auto".equals(target)) {
             return Commits.silent(control.apply(new ControlCommand.MoveTraffic(
                     backend, Optional.empty(), Origin.CLI, "set backend " + backend.name() + " active-server auto")));
@@ -66,6 +80,9 @@ final class SetBackendCommand implements Command {
         String why = Commits.whyNotUsable(server.state());
         if (!why.isEmpty()) {
             throw new CliException(CliMessages.notUsable(server.id(), why));
+        }
+        if (gracefulTimeout.isPresent()) {
+            return graceful(control, backend, server, gracefulTimeout.get());
         }
         String command = "set backend " + backend.name() + " active-server " + server.name();
         return control.apply(new ControlCommand.MoveTraffic(backend, Optional.of(server), Origin.CLI, command))
@@ -77,5 +94,35 @@ final class SetBackendCommand implements Command {
                     }
                     return "";
                 });
+    }
+
+    /** {@code ... graceful [timeout <t>]}: see {@link GracefulSwitchover}. */
+    private CompletableFuture<String> graceful(ControlPlane control, Backend backend, Server server, Duration timeout) {
+        if (!backend.snapshot().writer()) {
+            throw new CliException("Backend " + backend.name()
+                    + " has no writer role (balance first, or one active server with backups): nothing to switch"
+                    + " over.\n");
+        }
+        Optional<Server> from = backend.snapshot().first();
+        if (from.isEmpty()) {
+            throw new CliException("Backend " + backend.name() + " has no server with the traffic now.\n");
+        }
+        if (from.get() == server) {
+            throw new CliException(server.id() + " already has the traffic.\n");
+        }
+        return new GracefulSwitchover(control, context.engine().sessions(), backend, from.get(), server, timeout).run();
+    }
+
+    /** {@code [timeout <t>]} after {@code graceful}; the backend's {@code timeout queue} when absent. */
+    private static Duration gracefulTimeout(Backend backend, List<String> args) {
+        if (Command.arg(args, 6).isEmpty()) {
+            return backend.config().queueTimeout();
+        }
+        if (!"timeout".equals(Command.arg(args, 6)) || args.size() > 8) {
+            throw new CliException(CliMessages.SET_BACKEND_USAGE);
+        }
+        return CliDurations.parse(Command.arg(args, 7))
+                .orElseThrow(() -> new CliException("Invalid timeout '" + Command.arg(args, 7)
+                        + "': expected a duration such as 500ms, 10s or 1m.\n"));
     }
 }

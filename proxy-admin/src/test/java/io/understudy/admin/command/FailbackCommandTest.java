@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(60)
 @ExtendWith(LeakDetectionExtension.class)
 class FailbackCommandTest {
+    static final String USAGE =
+            "usage: set backend <backend> active-server <server>|auto [graceful [timeout <duration>]]\n";
 
     static String greeting(Socket s) throws Exception {
         return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII);
@@ -83,9 +85,14 @@ class FailbackCommandTest {
             assertThat(proxy.run(Level.ADMIN, "set backend nope active-server auto"))
                     .isEqualTo("No such backend.\n");
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server"))
-                    .isEqualTo("usage: set backend <backend> active-server <server>|auto\n");
-            assertThat(proxy.run(Level.ADMIN, "set backend MySQL weight 3"))
-                    .isEqualTo("usage: set backend <backend> active-server <server>|auto\n");
+                    .isEqualTo(USAGE);
+            assertThat(proxy.run(Level.ADMIN, "set backend MySQL weight 3")).isEqualTo(USAGE);
+            assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary gracefully"))
+                    .isEqualTo(USAGE);
+            assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server auto graceful"))
+                    .isEqualTo(USAGE);
+            assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary graceful timeout soon"))
+                    .isEqualTo("Invalid timeout 'soon': expected a duration such as 500ms, 10s or 1m.\n");
         }
     }
 }

@@ -25,7 +25,8 @@ final class StatsFixtures {
     /**
      * A check with rise 2 / fall 3. {@code fastinter} is short and {@code inter}/{@code downinter} an hour, so a
      * server's checks run quickly while it is in transition and stop once it is fully up or fully down: tests drive
-     * every further check themselves.
+     * every further check themselves. A live-traffic error counts as one failed check ({@code on-error fail-check}),
+     * so the tests see every step of the counter.
      */
     static CheckConfig check() {
         return new CheckConfig(
@@ -44,7 +45,9 @@ final class StatsFixtures {
                 true,
                 "SELECT 1",
                 false,
-                Optional.empty());
+                Optional.empty(),
+                new io.understudy.core.config.LiveErrors(
+                        true, 1, io.understudy.core.config.LiveErrors.OnError.FAIL_CHECK));
     }
 
     static ServerConfig server(

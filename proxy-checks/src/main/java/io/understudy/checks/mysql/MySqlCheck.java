@@ -11,6 +11,7 @@ import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckConnector;
 import io.understudy.checks.tcp.CheckRun;
 import io.understudy.core.backend.ConnectFailure;
+import io.understudy.core.backend.GreetingClock;
 import io.understudy.core.config.CheckConfig.MySqlVariant;
 import io.understudy.core.transport.Transport;
 import java.net.InetAddress;
@@ -35,7 +36,8 @@ import java.util.concurrent.RejectedExecutionException;
  *       of a greeting, 1129 "Host ... is blocked ..."; code 1251 when the account needs an auth plugin the check
  *       does not have;
  *   <li>{@code L7RSP}: a reply that is not MySQL, ends early, or arrives out of order;
- *   <li>{@code L7TOUT}: connected but no greeting or no login reply within the timeout;
+ *   <li>{@code L7TOUT}: connected but no greeting within the server's greeting deadline ({@link GreetingClock}), or
+ *       no login reply within the timeout;
  *   <li>{@code L4CON} with the OS message ("Connection refused"), {@code L4TOUT} when the connect does not finish in
  *       time, {@code SOCKERR} for other socket errors (e.g. "Connection reset by peer").
  * </ul>
@@ -47,6 +49,8 @@ public final class MySqlCheck implements Check {
     private final EventLoopGroup group;
     private final CheckConnector connector;
     private final Login login;
+    private final GreetingClock greetings;
+    private final GreetingClock logins;
 
     public MySqlCheck(
             EventLoopGroup group,
@@ -59,13 +63,35 @@ public final class MySqlCheck implements Check {
         this(
                 group,
                 new CheckConnector(transport, target, Optional.empty(), timeout),
-                new Login(user, password, variant));
+                new Login(user, password, variant),
+                new GreetingClock(Optional.empty()),
+                new GreetingClock(Optional.empty(), "login answer"));
     }
 
-    private MySqlCheck(EventLoopGroup group, CheckConnector connector, Login login) {
+    private MySqlCheck(
+            EventLoopGroup group,
+            CheckConnector connector,
+            Login login,
+            GreetingClock greetings,
+            GreetingClock logins) {
         this.group = group;
         this.connector = connector;
         this.login = login;
+        this.greetings = greetings;
+        this.logins = logins;
+    }
+
+    /**
+     * The same check sharing {@code clock} with the server's live connects: the greeting must arrive within the
+     * server's greeting deadline (never more than the check's timeout), and every greeting is recorded there.
+     */
+    public MySqlCheck withGreetings(GreetingClock clock) {
+        return new MySqlCheck(group, connector, login, clock, logins);
+    }
+
+    /** The same check recording how long its logins take to be answered into {@code clock}, the server's. */
+    public MySqlCheck withLogins(GreetingClock clock) {
+        return new MySqlCheck(group, connector, login, greetings, clock);
     }
 
     /**
@@ -73,7 +99,7 @@ public final class MySqlCheck implements Check {
      * by client address, except for 127.0.0.1, so tests use another loopback address to see them.
      */
     public MySqlCheck withSource(InetAddress source) {
-        return new MySqlCheck(group, connector.withSource(source), login);
+        return new MySqlCheck(group, connector.withSource(source), login, greetings, logins);
     }
 
     @Override
@@ -90,7 +116,8 @@ public final class MySqlCheck implements Check {
 
     /** Event loop only: the handler and its channel live on {@code loop} from here on. */
     private void start(EventLoop loop, CheckRun run) {
-        MySqlCheckHandler handler = new MySqlCheckHandler(login, run, connector.target());
+        MySqlCheckHandler handler =
+                new MySqlCheckHandler(login, run, connector.target(), greetings, logins, connector.timeout());
         ChannelFuture cf;
         try {
             cf = connector.connect(loop, new ChannelInitializer<Channel>() {

@@ -5,13 +5,17 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckRun;
 import io.understudy.core.backend.ConnectFailure;
+import io.understudy.core.backend.GreetingClock;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +52,14 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     private final Login login;
     private final CheckRun run;
     private final InetSocketAddress target;
+    private final GreetingClock greetings;
+    private final GreetingClock logins;
+    private final Duration timeout;
+    private long loginSentNanos;
 
     private Channel channel;
+    private ScheduledFuture<?> greetingTimer;
+    private long activeNanos;
     private Phase phase = Phase.CONNECTING;
     /** The sequence id of the next packet, in either direction. */
     private int sequence;
@@ -60,10 +70,19 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     private boolean switched;
     private boolean passwordEncrypted;
 
-    MySqlCheckHandler(Login login, CheckRun run, InetSocketAddress target) {
+    MySqlCheckHandler(
+            Login login,
+            CheckRun run,
+            InetSocketAddress target,
+            GreetingClock greetings,
+            GreetingClock logins,
+            Duration timeout) {
         this.login = login;
         this.run = run;
         this.target = target;
+        this.greetings = greetings;
+        this.logins = logins;
+        this.timeout = timeout;
     }
 
     /** The channel being connected; set before anything can call back. */
@@ -87,10 +106,23 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
         finish(result, false);
     }
 
+    /** Connected, and no greeting within the server's greeting deadline: a frozen server, said in a second. */
+    private void noGreeting(long deadlineMillis) {
+        if (phase == Phase.GREETING) {
+            fail(CheckStatus.L7TOUT, "no greeting within " + deadlineMillis + "ms (" + greetings.describe() + ")");
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (phase == Phase.CONNECTING) {
             phase = Phase.GREETING;
+            activeNanos = System.nanoTime();
+            long left = timeout.toMillis() - run.elapsedMillis();
+            long deadline = greetings.deadlineMillis(left);
+            if (deadline < left) {
+                greetingTimer = ctx.executor().schedule(() -> noGreeting(deadline), deadline, TimeUnit.MILLISECONDS);
+            }
         }
         ctx.fireChannelActive();
     }
@@ -149,6 +181,10 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onGreeting(ChannelHandlerContext ctx, MySqlPacket p) throws MalformedPacketException {
+        if (greetingTimer != null) {
+            greetingTimer.cancel(false);
+        }
+        greetings.record(System.nanoTime() - activeNanos);
         greeting = Greeting.parse(p.payload());
         // Log in with the server's default plugin when we know it, saving an auth switch round trip; otherwise with
         // mysql_native_password, and the server switches us if the account needs another plugin.
@@ -164,10 +200,16 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
                         plugin.scramble(login.password(), salt),
                         Optional.of(plugin)))
                 .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        loginSentNanos = System.nanoTime();
         phase = Phase.LOGIN_REPLY;
     }
 
     private void onLoginReply(ChannelHandlerContext ctx, MySqlPacket p) throws MalformedPacketException {
+        if (loginSentNanos != 0) {
+            // The first answer to the login: what the server's live logins are measured against.
+            logins.record(System.nanoTime() - loginSentNanos);
+            loginSentNanos = 0;
+        }
         switch (p.firstByte()) {
             case OK -> finish(
                     CheckResult.withCode(CheckStatus.L7OK, 0, greeting.serverVersion(), run.elapsedMillis()), true);
@@ -245,6 +287,9 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.DONE;
+        if (greetingTimer != null) {
+            greetingTimer.cancel(false);
+        }
         log.debug("mysql check {} as {}: {}", target, login, result.describe());
         if (quit && channel.isActive()) {
             // Logged in: say goodbye so the server ends the session normally, then FIN.

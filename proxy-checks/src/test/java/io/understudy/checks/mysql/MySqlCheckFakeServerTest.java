@@ -11,6 +11,7 @@ import io.understudy.checks.fake.Ending;
 import io.understudy.checks.fake.FakeMySqlServer;
 import io.understudy.checks.fake.FakeScripts;
 import io.understudy.checks.fake.LoginPacket;
+import io.understudy.core.backend.GreetingClock;
 import io.understudy.core.config.CheckConfig.MySqlVariant;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -136,6 +138,41 @@ class MySqlCheckFakeServerTest {
                     .as("nothing sent before the greeting, unlike HAProxy")
                     .isEmpty();
             assertThat(c.ending()).isEqualTo(Ending.CLIENT_FIN);
+        }
+    }
+
+    @Test
+    void aServerThatGreetedFastBeforeIsGivenItsGreetingDeadlineNotTheWholeTimeout() {
+        GreetingClock clock = new GreetingClock(Optional.empty());
+        Duration timeout = Duration.ofSeconds(5);
+        try (FakeMySqlServer good = FakeMySqlServer.start(FakeScripts.nativeLogin("haproxy", ""))) {
+            CheckResult ok = CheckLoops.runAndWait(new MySqlCheck(
+                            loops.group(),
+                            loops.transport(),
+                            good.address(),
+                            "haproxy",
+                            "",
+                            MySqlVariant.POST_41,
+                            timeout)
+                    .withGreetings(clock));
+            assertThat(ok.status()).as(ok.describe()).isEqualTo(CheckStatus.L7OK);
+        }
+        // A loopback greeting takes a few ms: the deadline is learned (the 300 ms floor, unless the machine is slow).
+        long deadline = clock.deadlineMillis(timeout.toMillis());
+        assertThat(deadline).isBetween(300L, timeout.toMillis() - 1);
+        try (FakeMySqlServer frozen = FakeMySqlServer.start(FakeScripts.silent())) {
+            CheckResult r = CheckLoops.runAndWait(new MySqlCheck(
+                            loops.group(),
+                            loops.transport(),
+                            frozen.address(),
+                            "haproxy",
+                            "",
+                            MySqlVariant.POST_41,
+                            timeout)
+                    .withGreetings(clock));
+            assertThat(r.status()).isEqualTo(CheckStatus.L7TOUT);
+            assertThat(r.info()).startsWith("no greeting within " + deadline + "ms (slowest recent greeting ");
+            assertThat(r.durationMillis()).isBetween(deadline, deadline + 1_000);
         }
     }
 

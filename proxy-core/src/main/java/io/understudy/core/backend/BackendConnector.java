@@ -74,6 +74,15 @@ public final class BackendConnector implements ServerConnector {
         return promise;
     }
 
+    @Override
+    public void loginStalled(ProxySession session, Server server, long waitedMillis) {
+        ConnectFailure stall = new ConnectFailure(
+                ConnectFailure.Kind.NO_GREETING,
+                "no answer to the login within " + waitedMillis + "ms ("
+                        + server.logins().describe() + ")");
+        control.apply(new ControlCommand.PassiveFailure(server, stall));
+    }
+
     /** The state of one session's connection attempts; event loop only. */
     private final class Attempt {
         private final ProxySession session;
@@ -201,12 +210,16 @@ public final class BackendConnector implements ServerConnector {
                     TerminationCause.CONNECT_FAILED, "no server of backend '" + backend.name() + "' could be reached");
         }
 
-        /** TCP is up; the connection counts once the server's greeting arrives, within what is left of the timeout. */
+        /**
+         * TCP is up; the connection counts once the server's greeting arrives, within the server's greeting deadline
+         * and what is left of the connect timeout.
+         */
         private void awaitGreeting(Slot slot, Channel channel, long startedNanos) {
             long timeout = backend.config().connectTimeout().toMillis();
             long left = Math.max(MIN_GREETING_WAIT_MILLIS, timeout - (System.nanoTime() - startedNanos) / 1_000_000);
+            GreetingClock clock = slot.server().greetings();
             Promise<ByteBuf> greeting = channel.eventLoop().newPromise();
-            channel.pipeline().addLast("greeting", new GreetingWait(greeting, left));
+            channel.pipeline().addLast("greeting", new GreetingWait(greeting, clock.deadlineMillis(left), clock));
             greeting.addListener(g -> {
                 if (!g.isSuccess()) {
                     channel.close();

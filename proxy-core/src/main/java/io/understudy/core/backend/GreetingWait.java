@@ -11,17 +11,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Waits, on a freshly connected server channel, for the server's first bytes. A MySQL server speaks first (its
  * greeting), so a connection counts as established only once they arrive: a server that is frozen or overloaded
- * accepts in the kernel but never greets, and then the connect is a failure that can be retried elsewhere before the
- * client has seen anything. Lives on the session's event loop; its fields are plain.
+ * accepts in the kernel but never greets, and then the connect is a failure, reported as a health signal, before the
+ * client has seen anything. The deadline is the server's {@link GreetingClock}; every greeting that arrives is recorded
+ * there. Lives on the session's event loop; its fields are plain.
  */
 final class GreetingWait extends ChannelInboundHandlerAdapter {
     private final Promise<ByteBuf> greeting;
     private final long timeoutMillis;
+    private final GreetingClock clock;
+    private final long startNanos = System.nanoTime();
     private ScheduledFuture<?> timer;
 
-    GreetingWait(Promise<ByteBuf> greeting, long timeoutMillis) {
+    GreetingWait(Promise<ByteBuf> greeting, long timeoutMillis, GreetingClock clock) {
         this.greeting = greeting;
         this.timeoutMillis = timeoutMillis;
+        this.clock = clock;
     }
 
     @Override
@@ -29,7 +33,7 @@ final class GreetingWait extends ChannelInboundHandlerAdapter {
         timer = ctx.executor()
                 .schedule(
                         () -> {
-                            if (greeting.tryFailure(new GreetingTimeoutException(timeoutMillis))) {
+                            if (greeting.tryFailure(new GreetingTimeoutException(timeoutMillis, clock.describe()))) {
                                 ctx.close();
                             }
                         },
@@ -42,6 +46,7 @@ final class GreetingWait extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
             timer.cancel(false);
+            clock.record(System.nanoTime() - startNanos);
             ctx.pipeline().remove(this);
             if (!greeting.trySuccess(buf)) {
                 buf.release();
@@ -76,12 +81,12 @@ final class GreetingWait extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** The server accepted the connection but sent nothing within the connect timeout. */
+    /** The server accepted the connection but sent nothing within its greeting deadline. */
     static final class GreetingTimeoutException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        GreetingTimeoutException(long millis) {
-            super("no greeting from the server within " + millis + "ms", null, false, false);
+        GreetingTimeoutException(long millis, String usual) {
+            super("no greeting from the server within " + millis + "ms (" + usual + ")", null, false, false);
         }
     }
 }

@@ -15,4 +15,10 @@ public interface ServerConnector {
      * {@link ConnectFailedException} saying why no server could be had.
      */
     Future<Connected> connect(ProxySession session);
+
+    /**
+     * A session's server answered neither within its login deadline after the client sent its login: a health signal
+     * like a missing greeting. Does nothing unless the connector reports health.
+     */
+    default void loginStalled(ProxySession session, io.understudy.core.model.Server server, long waitedMillis) {}
 }

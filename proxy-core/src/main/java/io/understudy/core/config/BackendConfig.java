@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param failover what happens to sessions and traffic when servers go down and come back
  * @param queueTimeout HAProxy's {@code timeout queue}: the longest a session waits in the backend's queue (for a slot,
  *     or for the checks' verdict on a writer in doubt); {@link #defaultQueueTimeout} when unset
+ * @param greetingTimeout {@code timeout greeting}: how long a server that accepted a connection has to send its
+ *     greeting before the connect (or the mysql check) counts as failed; empty is {@code auto}, learned from what the
+ *     server usually takes ({@link io.understudy.core.backend.GreetingClock})
  */
 public record BackendConfig(
         String name,
@@ -33,7 +36,8 @@ public record BackendConfig(
         Duration serverTimeout,
         List<ServerConfig> servers,
         FailoverPolicy failover,
-        Duration queueTimeout) {
+        Duration queueTimeout,
+        Optional<Duration> greetingTimeout) {
     public BackendConfig {
         servers = List.copyOf(servers);
     }
@@ -71,6 +75,34 @@ public record BackendConfig(
             }
         }
         return longest;
+    }
+
+    /** A backend whose {@code timeout greeting} is {@code auto}. */
+    public BackendConfig(
+            String name,
+            Balance balance,
+            boolean allBackups,
+            int retries,
+            int redispatch,
+            Duration retryDelay,
+            Duration connectTimeout,
+            Duration serverTimeout,
+            List<ServerConfig> servers,
+            FailoverPolicy failover,
+            Duration queueTimeout) {
+        this(
+                name,
+                balance,
+                allBackups,
+                retries,
+                redispatch,
+                retryDelay,
+                connectTimeout,
+                serverTimeout,
+                servers,
+                failover,
+                queueTimeout,
+                Optional.empty());
     }
 
     /** A backend whose {@code timeout queue} is the default, {@link #defaultQueueTimeout}. */

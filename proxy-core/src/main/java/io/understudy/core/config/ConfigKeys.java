@@ -27,6 +27,7 @@ final class ConfigKeys {
             "timeout",
             "check",
             "failback",
+            "failback-delay",
             "on-marked-down",
             "on-marked-up");
 
@@ -34,7 +35,7 @@ final class ConfigKeys {
     static final List<String> LISTEN = concat(List.of("bind"), DEFAULTS, List.of("servers"));
 
     /** {@code timeout { ... }} in {@code defaults} or a listen section. */
-    static final List<String> TIMEOUT = List.of("connect", "client", "server", "queue");
+    static final List<String> TIMEOUT = List.of("connect", "client", "server", "queue", "greeting", "drain");
 
     /** One element of {@code servers = [ ... ]}. */
     static final List<String> SERVER = List.of("name", "address", "backup", "weight", "maxconn", "disabled", "check");

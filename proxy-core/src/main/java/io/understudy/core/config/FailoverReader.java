@@ -1,6 +1,7 @@
 package io.understudy.core.config;
 
 import io.understudy.core.config.FailoverPolicy.Failback;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,17 +25,23 @@ final class FailoverReader {
 
     private FailoverReader() {}
 
-    /** The policy from the first of {@code layers} (listen, then defaults) that sets each key. */
-    static Optional<FailoverPolicy> read(List<Section> layers, boolean reportMissing) {
+    /**
+     * The policy from the first of {@code layers} (listen, then defaults) that sets each key; {@code timeouts} are
+     * their {@code timeout} sections, in the same order ({@code timeout drain}).
+     */
+    static Optional<FailoverPolicy> read(List<Section> layers, List<Section> timeouts, boolean reportMissing) {
         Optional<Failback> failback =
                 ListenReader.inherited(layers, reportMissing, "failback", (s, k) -> s.keyword(k, FAILBACK));
         Optional<Boolean> onDown =
                 ListenReader.inherited(layers, reportMissing, "on-marked-down", (s, k) -> s.keyword(k, ON_MARKED_DOWN));
         Optional<Boolean> onUp =
                 ListenReader.inherited(layers, reportMissing, "on-marked-up", (s, k) -> s.keyword(k, ON_MARKED_UP));
-        if (failback.isEmpty() || onDown.isEmpty() || onUp.isEmpty()) {
+        Optional<Duration> delay =
+                ListenReader.inherited(layers, reportMissing, "failback-delay", Section::durationOrZero);
+        Optional<Duration> drain = ListenReader.inherited(timeouts, reportMissing, "drain", Section::duration);
+        if (failback.isEmpty() || onDown.isEmpty() || onUp.isEmpty() || delay.isEmpty() || drain.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FailoverPolicy(failback.get(), onDown.get(), onUp.get()));
+        return Optional.of(new FailoverPolicy(failback.get(), onDown.get(), onUp.get(), delay.get(), drain.get()));
     }
 }

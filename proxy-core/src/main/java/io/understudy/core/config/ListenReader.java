@@ -48,7 +48,8 @@ final class ListenReader {
             Duration connectTimeout,
             Duration serverTimeout,
             FailoverPolicy failover,
-            Optional<Duration> queueTimeout) {}
+            Optional<Duration> queueTimeout,
+            Optional<Duration> greetingTimeout) {}
 
     private final Problems problems;
     private final Addresses addresses;
@@ -135,8 +136,8 @@ final class ListenReader {
                         s.serverTimeout(),
                         servers.get(),
                         s.failover(),
-                        s.queueTimeout()
-                                .orElse(BackendConfig.defaultQueueTimeout(s.connectTimeout(), servers.get())))));
+                        s.queueTimeout().orElse(BackendConfig.defaultQueueTimeout(s.connectTimeout(), servers.get())),
+                        s.greetingTimeout())));
     }
 
     /** Two listeners cannot share a port on overlapping addresses; a wildcard overlaps every address. */
@@ -259,7 +260,8 @@ final class ListenReader {
         Optional<Duration> client = inherited(timeouts, reportMissing, "client", Section::duration);
         Optional<Duration> server = inherited(timeouts, reportMissing, "server", Section::duration);
         Optional<Duration> queue = inherited(timeouts, false, "queue", Section::duration);
-        Optional<FailoverPolicy> failover = FailoverReader.read(layers, reportMissing);
+        Optional<Optional<Duration>> greeting = inherited(timeouts, reportMissing, "greeting", Section::autoOrDuration);
+        Optional<FailoverPolicy> failover = FailoverReader.read(layers, timeouts, reportMissing);
         if (maxconn.isEmpty()
                 || balance.isEmpty()
                 || allBackups.isEmpty()
@@ -269,6 +271,7 @@ final class ListenReader {
                 || connect.isEmpty()
                 || client.isEmpty()
                 || server.isEmpty()
+                || greeting.isEmpty()
                 || failover.isEmpty()) {
             return Optional.empty();
         }
@@ -283,7 +286,8 @@ final class ListenReader {
                 connect.get(),
                 server.get(),
                 failover.get(),
-                queue));
+                queue,
+                greeting.get()));
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */

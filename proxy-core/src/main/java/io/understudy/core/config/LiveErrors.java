@@ -9,8 +9,8 @@ package io.understudy.core.config;
  * @param onError what happens then
  */
 public record LiveErrors(boolean observe, int errorLimit, OnError onError) {
-    /** Understudy's default: the first live error counts as a failed check, and checks run at once. */
-    public static final LiveErrors DEFAULT = new LiveErrors(true, 1, OnError.FAIL_CHECK);
+    /** Understudy's default: the first live error leaves the server one failed check from down, checked at once. */
+    public static final LiveErrors DEFAULT = new LiveErrors(true, 1, OnError.SUDDEN_DEATH);
 
     /** HAProxy's {@code on-error} actions; every one also runs the next check at once. */
     public enum OnError {

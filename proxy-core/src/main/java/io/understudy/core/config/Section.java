@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 final class Section {
     static final String DURATION = "a positive duration such as 100ms, 10s, 1m or 8h";
+    static final String DURATION_OR_ZERO = "0 or a positive duration such as 100ms, 2s or 1m";
+    static final String AUTO_OR_DURATION = "auto, or a positive duration such as 300ms or 2s";
     static final String BOOLEAN = "true or false";
     static final String STRING = "a string";
     static final String OBJECT = "an object { ... }";
@@ -198,6 +200,40 @@ final class Section {
         } catch (com.typesafe.config.ConfigException e) {
             // HOCON's message names our scratch key "v"; the operator needs the real key, which the problem carries.
             return report(key, v, DURATION);
+        }
+    }
+
+    /** A duration that may be zero ({@code 0} turns the behaviour off), in HOCON's format. */
+    Optional<Duration> durationOrZero(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        ConfigValue v = value(key);
+        if (Section.wholeNumber(v).filter(n -> n == 0).isPresent()) {
+            return Optional.of(Duration.ZERO);
+        }
+        try {
+            Duration d = ConfigFactory.empty().withValue("v", v).getDuration("v");
+            return d.isNegative() ? report(key, v, DURATION_OR_ZERO) : Optional.of(d);
+        } catch (com.typesafe.config.ConfigException e) {
+            return report(key, v, DURATION_OR_ZERO);
+        }
+    }
+
+    /** {@code auto} (empty inside the result) or a positive duration. */
+    Optional<Optional<Duration>> autoOrDuration(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        ConfigValue v = value(key);
+        if (v.valueType() == ConfigValueType.STRING && "auto".equals(v.unwrapped())) {
+            return Optional.of(Optional.empty());
+        }
+        try {
+            Duration d = ConfigFactory.empty().withValue("v", v).getDuration("v");
+            return d.isNegative() || d.isZero() ? report(key, v, AUTO_OR_DURATION) : Optional.of(Optional.of(d));
+        } catch (com.typesafe.config.ConfigException e) {
+            return report(key, v, AUTO_OR_DURATION);
         }
     }
 

@@ -92,6 +92,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         server.pipeline()
                 .addLast("idle", new IdleStateHandler(true, 0, 0, serverTimeout, TimeUnit.MILLISECONDS))
                 .addLast("relay", relay[1]);
+        // A frozen server is found by the first client whose login it leaves unanswered, not only by new connects.
+        session.watchLogin((stalled, waited) -> connector.loginStalled(session, stalled, waited));
         for (ByteBuf b : early) {
             session.addBytesIn(b.readableBytes());
             server.write(b, server.voidPromise());

@@ -112,7 +112,9 @@ public final class FrontendListener {
                 LOG.warn("frontend '{}' reached maxconn {}: accepting paused", frontend.name(), max);
             }
             child.closeFuture().addListener(cf -> {
-                if (open.decrementAndGet() < max && max > 0) {
+                if (open.decrementAndGet() < max
+                        && max > 0
+                        && !listener.eventLoop().isShuttingDown()) {
                     // Pausing and resuming both happen on the listener's event loop, so a session closing between the
                     // count and the pause cannot leave the listener paused for good.
                     listener.eventLoop().execute(() -> {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -26,12 +27,18 @@ public final class Backend {
     public Backend(BackendConfig config, long nowMillis) {
         this.config = config;
         List<Server> list = new ArrayList<>();
-        config.servers().forEach(sc -> list.add(new Server(config.name(), sc, nowMillis, queue)));
+        config.servers()
+                .forEach(sc -> list.add(new Server(config.name(), sc, nowMillis, queue, config.greetingTimeout())));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
-        BackendSnapshot first = routing(0, Optional.empty());
+        BackendSnapshot first = routing(0, Optional.empty(), nowMillis, Set.of());
         this.snapshot = first.withBookkeeping(
-                nowMillis, Downtime.initial(first.noServerAvailable(), nowMillis), 0, 0, Set.copyOf(first.targets()));
+                nowMillis,
+                Downtime.initial(first.noServerAvailable(), nowMillis),
+                0,
+                0,
+                Set.copyOf(first.targets()),
+                0);
     }
 
     public String name() {
@@ -69,16 +76,18 @@ public final class Backend {
      * it once per backend it touched. {@code operatorPin} present is an operator's choice (a server, or empty for the
      * normal order); absent keeps the current pin while it is usable. With {@code failback = manual}, once traffic has
      * gone to a backup that backup is pinned, so a primary coming back does not take the traffic without an operator.
+     * {@code hold} present sets (or, 0, ends) a hold of new sessions; absent keeps the current one.
      */
-    BackendSnapshot republish(long generation, Optional<Optional<Server>> operatorPin, long nowMillis, long nowNanos) {
+    BackendSnapshot republish(
+            long generation, Optional<Optional<Server>> operatorPin, OptionalLong hold, long nowMillis, long nowNanos) {
         BackendSnapshot before = snapshot;
         Optional<Server> pin =
                 operatorPin.orElse(before.pinned()).filter(s -> s.state().usable());
         if (operatorPin.isEmpty() && pin.isEmpty() && config.failover().failback() == FailoverPolicy.Failback.MANUAL) {
-            BackendSnapshot plain = routing(generation, Optional.empty());
+            BackendSnapshot plain = routing(generation, Optional.empty(), nowMillis, before.lastTraffic());
             pin = plain.runningOnBackup() ? plain.first() : Optional.empty();
         }
-        BackendSnapshot next = routing(generation, pin);
+        BackendSnapshot next = routing(generation, pin, nowMillis, before.lastTraffic());
         boolean outageFlipped = before.noServerAvailable() != next.noServerAvailable();
         long lastChange = outageFlipped ? nowMillis : before.lastChangeMillis();
         Downtime downtime = before.downtime().went(next.noServerAvailable(), nowMillis);
@@ -95,20 +104,83 @@ public final class Backend {
             }
             lastTraffic = Set.copyOf(now);
         }
-        snapshot = next.withBookkeeping(lastChange, downtime, failovers, lastFailover, lastTraffic);
+        // A writer that changes server waits for the old one's sessions, up to timeout drain (see select).
+        long drainUntil = before.drainUntilNanos();
+        Optional<Server> from = before.first();
+        if (next.writer() && from.isPresent() && !next.first().isEmpty() && !from.equals(next.first())) {
+            drainUntil = nowNanos + Math.max(1, config.failover().drainTimeout().toNanos());
+        }
+        snapshot = next.withBookkeeping(lastChange, downtime, failovers, lastFailover, lastTraffic, drainUntil)
+                .withHold(hold.orElse(before.holdUntilNanos()));
         // Servers may have become usable, or traffic moved: waiting sessions may go now.
         queue.drain();
         return snapshot;
     }
 
+    /**
+     * Whether the routing the servers' states give now differs from the published one: a server's {@code
+     * failback-delay} ran out since the last commit.
+     */
+    boolean routingChanged(long nowMillis) {
+        BackendSnapshot now = snapshot;
+        return !routing(now.generation(), now.pinned(), nowMillis, now.lastTraffic())
+                .targets()
+                .equals(now.targets());
+    }
+
+    /**
+     * When the next active server that checks brought back will have waited out its {@code failback-delay}, if one
+     * is waiting: the control plane looks at the backend again then.
+     */
+    OptionalLong nextFailbackMillis(long nowMillis) {
+        OptionalLong next = OptionalLong.empty();
+        for (Server s : servers) {
+            if (s.state().usable() && settling(s, nowMillis, snapshot.lastTraffic())) {
+                long at = s.state().lastChangeMillis()
+                        + config.failover().failbackDelay().toMillis();
+                if (next.isEmpty() || at < next.getAsLong()) {
+                    next = OptionalLong.of(at);
+                }
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Writer role, {@code failback = auto}: an active server that health checks brought back up while the traffic was
+     * elsewhere takes it back only once it has stayed up for {@code failback-delay}. A stuttering server (up for a
+     * moment between stalls) thus never pulls the writes back and forth; an operator's {@code enable server} is not
+     * delayed.
+     */
+    private boolean settling(Server s, long nowMillis, Set<Server> lastTraffic) {
+        long delay = config.failover().failbackDelay().toMillis();
+        ServerState st = s.state();
+        return delay > 0
+                && config.writerRole()
+                && !s.isBackup()
+                && !lastTraffic.isEmpty()
+                && !lastTraffic.contains(s)
+                && st.reason().cause() == Reason.Cause.CHECK
+                && nowMillis - st.lastChangeMillis() < delay;
+    }
+
     /** Where new sessions may go, from the servers' published states; the bookkeeping is left for the caller. */
-    private BackendSnapshot routing(long generation, Optional<Server> pinned) {
+    private BackendSnapshot routing(long generation, Optional<Server> pinned, long nowMillis, Set<Server> lastTraffic) {
         List<Server> active = new ArrayList<>();
         List<Server> backup = new ArrayList<>();
+        List<Server> settling = new ArrayList<>();
         for (Server s : servers) {
             if (s.state().usable()) {
-                (s.isBackup() ? backup : active).add(s);
+                if (settling(s, nowMillis, lastTraffic)) {
+                    settling.add(s);
+                } else {
+                    (s.isBackup() ? backup : active).add(s);
+                }
             }
+        }
+        if (active.isEmpty() && backup.isEmpty()) {
+            // Better a server that is still settling than none at all.
+            active.addAll(settling);
         }
         return new BackendSnapshot(
                 generation,
@@ -122,6 +194,9 @@ public final class Backend {
                 Set.of(),
                 config.writerRole(),
                 config.allBackups(),
-                strategy);
+                strategy,
+                0,
+                servers,
+                0);
     }
 }

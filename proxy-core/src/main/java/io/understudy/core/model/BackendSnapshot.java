@@ -25,6 +25,12 @@ import java.util.Set;
  *     one server, whatever failed for a given client, and wait while that server's health is in doubt
  * @param allBackups HAProxy's {@code option allbackups}
  * @param strategy the backend's balance algorithm
+ * @param drainUntilNanos writer role: until this {@link System#nanoTime()}, set when traffic last moved from one
+ *     server to another ({@code timeout drain} after the move), the new writer takes no session while another server
+ *     of the backend still has sessions: a write in flight on the old writer lands before the first on the new one
+ * @param servers all the backend's servers, in declaration order
+ * @param holdUntilNanos writer role: until this {@link System#nanoTime()} new sessions wait in the queue whatever the
+ *     servers' states (a graceful switchover in progress); 0 when not held
  */
 public record BackendSnapshot(
         long generation,
@@ -38,8 +44,12 @@ public record BackendSnapshot(
         Set<Server> lastTraffic,
         boolean writer,
         boolean allBackups,
-        BalanceStrategy strategy) {
+        BalanceStrategy strategy,
+        long drainUntilNanos,
+        List<Server> servers,
+        long holdUntilNanos) {
     public BackendSnapshot {
+        servers = List.copyOf(servers);
         activeUsable = List.copyOf(activeUsable);
         backupUsable = List.copyOf(backupUsable);
         lastTraffic = Set.copyOf(lastTraffic);
@@ -47,7 +57,12 @@ public record BackendSnapshot(
 
     /** The same routing with the backend's bookkeeping, as the commit computed it. */
     BackendSnapshot withBookkeeping(
-            long lastChange, Downtime down, long failoverCount, long lastFailover, Set<Server> traffic) {
+            long lastChange,
+            Downtime down,
+            long failoverCount,
+            long lastFailover,
+            Set<Server> traffic,
+            long drainUntil) {
         return new BackendSnapshot(
                 generation,
                 activeUsable,
@@ -60,7 +75,35 @@ public record BackendSnapshot(
                 traffic,
                 writer,
                 allBackups,
-                strategy);
+                strategy,
+                drainUntil,
+                servers,
+                holdUntilNanos);
+    }
+
+    /** The same snapshot held until {@code until} (0: not held). */
+    BackendSnapshot withHold(long until) {
+        return new BackendSnapshot(
+                generation,
+                activeUsable,
+                backupUsable,
+                pinned,
+                lastChangeMillis,
+                downtime,
+                failovers,
+                lastFailoverNanos,
+                lastTraffic,
+                writer,
+                allBackups,
+                strategy,
+                drainUntilNanos,
+                servers,
+                until);
+    }
+
+    /** Whether new sessions are held in the queue now (a graceful switchover in progress). */
+    public boolean held() {
+        return holdUntilNanos != 0 && holdUntilNanos - System.nanoTime() > 0;
     }
 
     /** Whether new sessions go to a backup: none of the active servers is usable, or a backup is pinned. */
@@ -130,8 +173,7 @@ public record BackendSnapshot(
      */
     public Optional<Slot> select(Set<Server> excluded) {
         List<Server> candidates = candidates(excluded);
-        if (writer && !candidates.isEmpty() && candidates.get(0).state().check().inDoubt()) {
-            // The writer's health is in doubt (a client just failed to reach it): wait for the checks' verdict.
+        if (writer && !candidates.isEmpty() && !writerMayTake(candidates.get(0))) {
             return Optional.empty();
         }
         // Every failed reservation removes a server that filled up meanwhile, so this ends.
@@ -148,6 +190,31 @@ public record BackendSnapshot(
             candidates = without(free, Set.of(chosen));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the writer may take a new session now: not while its health is in doubt (a client just failed to reach
+     * it: the checks' verdict comes first), and not while traffic is moving to it and another server still has
+     * sessions, until {@link #drainUntilNanos}. Both waits happen in the backend's queue.
+     */
+    private boolean writerMayTake(Server writer) {
+        if (writer.state().check().inDoubt() || held()) {
+            return false;
+        }
+        return !draining(writer);
+    }
+
+    /** Whether traffic is still moving to {@code writer}: the drain has not timed out and another server serves. */
+    public boolean draining(Server writer) {
+        if (drainUntilNanos == 0 || System.nanoTime() - drainUntilNanos >= 0) {
+            return false;
+        }
+        for (Server s : servers) {
+            if (s != writer && s.served() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Server> withFreeSlot(List<Server> servers) {

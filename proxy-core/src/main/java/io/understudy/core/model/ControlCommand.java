@@ -65,4 +65,23 @@ public sealed interface ControlCommand {
      * @param source where the state came from, for the log lines (a file's path, a peer's name)
      */
     record ImportAdminState(AdminState state, Origin origin, String source) implements ControlCommand {}
+
+    /**
+     * Holds a writer-role backend's new sessions in its queue for at most {@code hold} (the first phase of a graceful
+     * switchover), or releases them ({@code hold} empty). A {@link MoveTraffic} releases a hold too. The hold ends by
+     * itself at its end, so a switchover that never finishes cannot hold the traffic for good.
+     */
+    record HoldTraffic(Backend backend, Optional<java.time.Duration> hold, Origin origin, String why)
+            implements ControlCommand {}
+
+    /**
+     * Looks at a backend's routing again without any server changing: a server's {@code failback-delay} has run out.
+     * The control plane schedules it itself; nothing changes when the routing is the same.
+     */
+    record Reconsider(Backend backend) implements ControlCommand {
+        @Override
+        public Origin origin() {
+            return Origin.HEALTH;
+        }
+    }
 }

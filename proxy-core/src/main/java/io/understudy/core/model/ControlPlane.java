@@ -4,9 +4,11 @@ import io.understudy.core.config.LiveErrors;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
+import io.understudy.core.model.ControlCommand.HoldTraffic;
 import io.understudy.core.model.ControlCommand.ImportAdminState;
 import io.understudy.core.model.ControlCommand.MoveTraffic;
 import io.understudy.core.model.ControlCommand.PassiveFailure;
+import io.understudy.core.model.ControlCommand.Reconsider;
 import io.understudy.core.model.ControlCommand.SetAdminMode;
 import io.understudy.core.model.ControlCommand.SetChecksEnabled;
 import io.understudy.core.model.ControlCommand.SetWeight;
@@ -18,12 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
     private final List<Backend> backends;
-    private final ExecutorService writer;
+    private final ScheduledExecutorService writer;
     private final List<ControlObserver> observers = new CopyOnWriteArrayList<>();
     private final TransitionLog transitionLog;
     private final EventLog eventLog = new EventLog(EventLog.DEFAULT_CAPACITY);
@@ -59,11 +62,15 @@ public final class ControlPlane implements AutoCloseable {
     public ControlPlane(List<Backend> backends, SessionCount sessionCount) {
         this.backends = List.copyOf(backends);
         this.transitionLog = new TransitionLog(sessionCount);
-        this.writer = Executors.newSingleThreadExecutor(r -> {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "understudy-control");
             t.setDaemon(true);
             return t;
         });
+        // Follow-ups still waiting at close (a failback-delay, the end of a drain) are dropped, not waited for.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        thread.setRemoveOnCancelPolicy(true);
+        this.writer = thread;
     }
 
     public List<Backend> backends() {
@@ -168,8 +175,22 @@ public final class ControlPlane implements AutoCloseable {
             if (!m.backend().snapshot().pinned().equals(m.target())) {
                 tx.pin(m.backend(), m.target(), Reason.of(Reason.Cause.TRAFFIC_MOVE, m.why()));
             }
+            if (m.backend().snapshot().holdUntilNanos() != 0) {
+                tx.holds.put(m.backend(), 0L);
+            }
+        } else if (c instanceof HoldTraffic h) {
+            if (h.hold().isPresent() && !h.backend().snapshot().writer()) {
+                return Commit.refused(generation, "backend " + h.backend().name() + " has no writer role");
+            }
+            long until =
+                    h.hold().map(d -> tx.nowNanos + Math.max(1, d.toNanos())).orElse(0L);
+            if (until != 0 || h.backend().snapshot().holdUntilNanos() != 0) {
+                tx.holds.put(h.backend(), until);
+            }
         } else if (c instanceof ImportAdminState i) {
             importAdmin(tx, i.state());
+        } else if (c instanceof Reconsider r && r.backend().routingChanged(tx.nowMillis)) {
+            tx.touched.add(r.backend());
         }
         return commit(tx);
     }
@@ -255,7 +276,7 @@ public final class ControlPlane implements AutoCloseable {
                 before.put(e.getKey(), was);
             }
         }
-        if (before.isEmpty() && tx.pins.isEmpty()) {
+        if (before.isEmpty() && tx.pins.isEmpty() && tx.touched.isEmpty() && tx.holds.isEmpty()) {
             return new Commit(generation, List.of(), Optional.empty(), tx.restored, tx.ignored);
         }
         long gen = generation + 1;
@@ -267,10 +288,13 @@ public final class ControlPlane implements AutoCloseable {
             s.publish(next.withDowntime(next.downtime().went(next.down(), tx.nowMillis)));
         }
         tx.pins.keySet().forEach(b -> snapBefore.putIfAbsent(b, b.snapshot()));
+        tx.touched.forEach(b -> snapBefore.putIfAbsent(b, b.snapshot()));
+        tx.holds.keySet().forEach(b -> snapBefore.putIfAbsent(b, b.snapshot()));
         Map<Backend, BackendSnapshot> snapAfter = new LinkedHashMap<>();
         for (Backend b : snapBefore.keySet()) {
             Optional<Optional<Server>> pin = tx.pins.containsKey(b) ? Optional.of(tx.pins.get(b)) : Optional.empty();
-            snapAfter.put(b, b.republish(gen, pin, tx.nowMillis, tx.nowNanos));
+            OptionalLong hold = tx.holds.containsKey(b) ? OptionalLong.of(tx.holds.get(b)) : OptionalLong.empty();
+            snapAfter.put(b, b.republish(gen, pin, hold, tx.nowMillis, tx.nowNanos));
         }
         List<ModelEvent> events = new ArrayList<>();
         // Every change is an event, bookkeeping included, so that each event's before is the previous one's after.
@@ -311,7 +335,28 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         notifyObservers(events);
+        snapAfter.forEach((b, snap) -> scheduleFollowUps(b, snap, tx.nowMillis, tx.nowNanos));
         return new Commit(gen, events, Optional.empty(), tx.restored, tx.ignored);
+    }
+
+    /**
+     * What a commit leaves to happen later, on this thread: a look at the backend again when a returning server's
+     * {@code failback-delay} runs out, and, when traffic moved, a kick to the backend's queue at the end of the drain
+     * (sessions waiting for the old writer's sessions go then, whatever is left).
+     */
+    private void scheduleFollowUps(Backend b, BackendSnapshot snap, long nowMillis, long nowNanos) {
+        try {
+            b.nextFailbackMillis(nowMillis)
+                    .ifPresent(at -> writer.schedule(
+                            () -> run(new Reconsider(b)), Math.max(1, at - nowMillis), TimeUnit.MILLISECONDS));
+            for (long until : new long[] {snap.drainUntilNanos(), snap.holdUntilNanos()}) {
+                if (until != 0 && until - nowNanos > 0) {
+                    writer.schedule(b.queue()::drain, until - nowNanos, TimeUnit.NANOSECONDS);
+                }
+            }
+        } catch (RejectedExecutionException e) {
+            // Closing: nothing more is decided.
+        }
     }
 
     /**
@@ -335,6 +380,12 @@ public final class ControlPlane implements AutoCloseable {
                 Reason r = e.getValue();
                 return Reason.of(r.cause(), e.getKey().id() + ": " + r.text());
             }
+        }
+        if (tx.touched.contains(b)) {
+            return Reason.of(
+                    Reason.Cause.CHECK,
+                    "up for failback-delay "
+                            + b.config().failover().failbackDelay().toMillis() + "ms");
         }
         return Reason.of(Reason.Cause.TRAFFIC_MOVE, "");
     }
@@ -369,6 +420,8 @@ public final class ControlPlane implements AutoCloseable {
         final Map<Server, Reason> reasons = new LinkedHashMap<>();
         final Map<Backend, Optional<Server>> pins = new LinkedHashMap<>();
         final Map<Backend, Reason> pinReasons = new LinkedHashMap<>();
+        final Set<Backend> touched = new java.util.LinkedHashSet<>();
+        final Map<Backend, Long> holds = new LinkedHashMap<>();
         final List<String> restored = new ArrayList<>();
         final List<String> ignored = new ArrayList<>();
         Optional<AdminState> imported = Optional.empty();

@@ -1,8 +1,11 @@
 package io.understudy.core.model;
 
+import io.understudy.core.backend.GreetingClock;
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.counter.TrafficCounters;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +18,8 @@ public final class Server {
     private final ServerConfig config;
     private final String id;
     private final TrafficCounters counters = new TrafficCounters();
+    private final GreetingClock greetings;
+    private final GreetingClock logins;
 
     /** HAProxy's {@code served}: slots taken, from the moment a session is sent here until it ends. Any thread. */
     private final AtomicInteger served = new AtomicInteger();
@@ -25,8 +30,10 @@ public final class Server {
     /** The backend's queue, told whenever one of this server's slots comes free. */
     private final PendingQueue queue;
 
-    Server(String backendName, ServerConfig config, long nowMillis, PendingQueue queue) {
+    Server(String backendName, ServerConfig config, long nowMillis, PendingQueue queue, Optional<Duration> greeting) {
         this.backendName = backendName;
+        this.greetings = new GreetingClock(greeting);
+        this.logins = new GreetingClock(greeting, "login answer");
         this.queue = queue;
         this.config = config;
         this.id = backendName + "/" + config.name();
@@ -60,6 +67,20 @@ public final class Server {
 
     public TrafficCounters counters() {
         return counters;
+    }
+
+    /** What this server's greeting usually takes, and so how long the next may take ({@code timeout greeting}). */
+    public GreetingClock greetings() {
+        return greetings;
+    }
+
+    /**
+     * What this server's answer to a client's login usually takes (from the client's first bytes to the server's
+     * answer), and so how long the next may take before the session counts as stalled: a frozen server is found by
+     * the first client whose login it leaves unanswered, not only by new connects.
+     */
+    public GreetingClock logins() {
+        return logins;
     }
 
     public ServerState state() {

@@ -8,12 +8,19 @@ import io.understudy.core.model.Server;
 import io.understudy.core.model.Slot;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection and, once connected, its server connection. Both channels live on the same event loop, which
  * owns every plain field here; the volatile ones are also read by the admin side to list sessions.
  */
 public final class ProxySession {
+    /** A draining session whose answer went quiet this long has come to rest. */
+    static final long REST_MILLIS = 20;
+
+    /** Before a server's first login answer is seen, a login stalls after this long. */
+    static final long LOGIN_LIMIT_MILLIS = 2_000;
+
     private final long id;
     private final String frontendName;
     private final String backendName;
@@ -40,6 +47,24 @@ public final class ProxySession {
     private long queuedSinceNanos;
     private int retries;
     private boolean finished;
+    /** Who sent last: the client (a request in flight) or the server (answered, or greeted). */
+    private boolean clientSentLast;
+
+    private int serverReads;
+    /** Set once traffic moved away from this session's server: the session ends at its next rest. */
+    private TerminationCause drainCause;
+
+    private boolean restCheckPending;
+    /** Told when the server leaves the client's login unanswered past its login deadline; null when not watched. */
+    private LoginStall loginStall;
+
+    private long loginSentNanos;
+
+    /** Who hears about a login the server left unanswered. */
+    @FunctionalInterface
+    public interface LoginStall {
+        void stalled(Server server, long waitedMillis);
+    }
 
     ProxySession(
             long id,
@@ -184,8 +209,87 @@ public final class ProxySession {
         backendCounters.connected(connectMillis, queueMillis);
     }
 
+    /**
+     * At rest: the server answered last and the handshake is over (the server has spoken at least twice: greeting,
+     * then the login's answer), so closing now loses no request in flight. Event loop only.
+     */
+    public boolean atRest() {
+        return slot != null && !clientSentLast && serverReads >= 2;
+    }
+
+    /**
+     * Traffic moved away from this session's server: end the session at its next rest, and at {@code deadlineNanos}
+     * at the latest when {@code closeAtDeadline}. At rest means the server answered last, the login is done, and
+     * nothing moved either way for {@value #REST_MILLIS} ms: a request in flight finishes, and so does a client that
+     * is busy (a login followed by its first statements, a short transaction), so its writes land before the new
+     * server takes any; an idle pooled connection ends at once. With {@code serverDown} (the server was marked down),
+     * a session still in its login is closed at once: it cannot have written anything. Safe from any thread.
+     */
+    public void drain(TerminationCause why, long deadlineNanos, boolean closeAtDeadline, boolean serverDown) {
+        if (!eventLoop().inEventLoop()) {
+            eventLoop().execute(() -> drain(why, deadlineNanos, closeAtDeadline, serverDown));
+            return;
+        }
+        if (finished || drainCause != null) {
+            return;
+        }
+        if (serverDown && slot != null && serverReads < 2) {
+            // Still in its login on a server marked down: nothing it sent can be a write, and a frozen server would
+            // hold the drain for nothing.
+            terminate(why, false);
+            return;
+        }
+        drainCause = why;
+        restCheck();
+        if (closeAtDeadline) {
+            long left = Math.max(0, deadlineNanos - System.nanoTime());
+            eventLoop().schedule(() -> terminate(why, false), left, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Ends a draining session once nothing has moved for {@value #REST_MILLIS} ms and it is at rest then; one timer at
+     * a time, re-armed while bytes keep moving.
+     */
+    private void restCheck() {
+        if (restCheckPending) {
+            return;
+        }
+        restCheckPending = true;
+        long in = bytesIn;
+        long out = bytesOut;
+        eventLoop()
+                .schedule(
+                        () -> {
+                            restCheckPending = false;
+                            if (finished) {
+                                return;
+                            }
+                            if (bytesIn != in || bytesOut != out) {
+                                restCheck();
+                            } else if (atRest()) {
+                                terminate(drainCause, true);
+                            }
+                        },
+                        REST_MILLIS,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Watches the login that follows the greeting: if the server has not answered the client's first bytes within its
+     * login deadline ({@link Server#logins()}), {@code stall} hears of it once; every answer is recorded there. Event
+     * loop only, before the client's first bytes are counted.
+     */
+    public void watchLogin(LoginStall stall) {
+        this.loginStall = stall;
+    }
+
     /** Counts bytes read from the client. Event loop only. */
     public void addBytesIn(int n) {
+        if (loginStall != null && serverReads == 1 && bytesIn == 0 && slot != null) {
+            startLoginWatch(slot.server());
+        }
+        clientSentLast = true;
         bytesIn += n;
         frontendCounters.addBytesIn(n);
         backendCounters.addBytesIn(n);
@@ -195,9 +299,32 @@ public final class ProxySession {
         }
     }
 
+    private void startLoginWatch(Server server) {
+        loginSentNanos = System.nanoTime();
+        long deadline = server.logins().deadlineMillis(LOGIN_LIMIT_MILLIS);
+        eventLoop()
+                .schedule(
+                        () -> {
+                            if (!finished && serverReads == 1 && loginStall != null) {
+                                loginStall.stalled(server, deadline);
+                            }
+                        },
+                        deadline,
+                        TimeUnit.MILLISECONDS);
+    }
+
     /** Counts bytes read from the server. Event loop only. */
     public void addBytesOut(int n) {
+        if (serverReads == 1 && loginSentNanos != 0 && slot != null) {
+            slot.server().logins().record(System.nanoTime() - loginSentNanos);
+        }
+        clientSentLast = false;
+        serverReads++;
         bytesOut += n;
+        if (drainCause != null) {
+            // An answer came in: once nothing more moves for a moment, the session has come to rest and ends.
+            restCheck();
+        }
         frontendCounters.addBytesOut(n);
         backendCounters.addBytesOut(n);
         Slot s = slot;

@@ -107,6 +107,22 @@ public final class SessionRegistry {
         return victims.size();
     }
 
+    /**
+     * Drains every session connected to {@code server}: each ends at its next rest, and at {@code deadlineNanos} at
+     * the latest when {@code closeAtDeadline} ({@link ProxySession#drain}); returns how many were told.
+     */
+    public int drainByServer(
+            Server server, TerminationCause why, long deadlineNanos, boolean closeAtDeadline, boolean serverDown) {
+        List<ProxySession> draining = new ArrayList<>();
+        for (ProxySession s : live.values()) {
+            if (s.server().filter(server::equals).isPresent()) {
+                draining.add(s);
+            }
+        }
+        draining.forEach(s -> s.drain(why, deadlineNanos, closeAtDeadline, serverDown));
+        return draining.size();
+    }
+
     /** Closes every live session. */
     public int closeAll(TerminationCause why) {
         List<ProxySession> victims = new ArrayList<>(live.values());

@@ -10,6 +10,7 @@ import io.understudy.core.model.Server;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,12 @@ public final class SessionShutdownPolicy implements ControlObserver {
 
     @Override
     public void onEvent(ModelEvent event) {
-        if (event instanceof ServerChanged s
+        if (event instanceof TrafficMoved t && t.after().writer()) {
+            writerMoved(t);
+        } else if (event instanceof ServerChanged s
                 && s.markedDown()
-                && policy(s.server()).shutdownSessionsOnDown()) {
+                && policy(s.server()).shutdownSessionsOnDown()
+                && !wasWriter(s)) {
             int n = sessions.closeByServer(s.server(), TerminationCause.SERVER_MARKED_DOWN);
             if (n > 0) {
                 LOG.warn(
@@ -58,6 +62,65 @@ public final class SessionShutdownPolicy implements ControlObserver {
                     }
                 }
             }
+        }
+    }
+
+    /** The writer itself marked down: the traffic move that follows in the same commit drains it. */
+    private static boolean wasWriter(ServerChanged s) {
+        return s.backendBefore().writer()
+                && s.backendBefore().first().filter(s.server()::equals).isPresent();
+    }
+
+    /**
+     * A writer-role backend's traffic moved from one server to another: the old writer's sessions end at their next
+     * rest, and at {@code timeout drain} at the latest, while new sessions wait in the queue (see {@code
+     * BackendSnapshot#draining}). The sessions left at the timeout are closed whatever the cause of the move, unless
+     * the policy keeps them ({@code on-marked-down none} for a server marked down, {@code on-marked-up none} for a
+     * failback): two writers at once is what this role exists to prevent.
+     */
+    private void writerMoved(TrafficMoved t) {
+        Optional<Server> from = t.before().first();
+        if (from.isEmpty() || from.equals(t.after().first())) {
+            return;
+        }
+        Server old = from.get();
+        FailoverPolicy policy = t.backend().config().failover();
+        if (t.after().first().isEmpty()) {
+            // No server left to move to: nothing waits for a drain, so HAProxy's rule applies as it is.
+            if (!old.state().op().takesTraffic() && policy.shutdownSessionsOnDown()) {
+                int n = sessions.closeByServer(old, TerminationCause.SERVER_MARKED_DOWN);
+                if (n > 0) {
+                    LOG.warn(
+                            "{}: closed {} sessions of a server marked DOWN (on-marked-down shutdown-sessions)",
+                            old,
+                            n);
+                }
+            }
+            return;
+        }
+        TerminationCause why;
+        boolean close;
+        if (!old.state().op().takesTraffic()) {
+            why = TerminationCause.SERVER_MARKED_DOWN;
+            close = policy.shutdownSessionsOnDown();
+        } else if (t.returnedToActive()) {
+            why = TerminationCause.BACKUP_YIELDED;
+            close = policy.shutdownBackupSessionsOnUp();
+        } else {
+            why = TerminationCause.KILLED_BY_ADMIN;
+            close = true;
+        }
+        int n = sessions.drainByServer(
+                old, why, t.after().drainUntilNanos(), close, close && why == TerminationCause.SERVER_MARKED_DOWN);
+        if (n > 0) {
+            LOG.warn(
+                    "{}: traffic moved to {}; draining {} sessions of the old writer (at rest now, the rest within"
+                            + " timeout drain {}ms{})",
+                    old,
+                    t.after().first().get(),
+                    n,
+                    policy.drainTimeout().toMillis(),
+                    close ? "" : ", then kept by the failover policy");
         }
     }
 

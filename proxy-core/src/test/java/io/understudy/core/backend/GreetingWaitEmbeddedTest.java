@@ -45,7 +45,10 @@ class GreetingWaitEmbeddedTest {
         channel.config().setAutoRead(false);
         greeting = channel.eventLoop().newPromise();
         channel.pipeline().addLast("reads", reads);
-        channel.pipeline().addLast("greeting", new GreetingWait(greeting, TIMEOUT_MILLIS));
+        channel.pipeline()
+                .addLast(
+                        "greeting",
+                        new GreetingWait(greeting, TIMEOUT_MILLIS, new GreetingClock(java.util.Optional.empty())));
         channel.pipeline().addLast("after", after);
     }
 
@@ -170,7 +173,7 @@ class GreetingWaitEmbeddedTest {
 
         assertThat(greeting.cause())
                 .isInstanceOf(GreetingWait.GreetingTimeoutException.class)
-                .hasMessage("no greeting from the server within " + TIMEOUT_MILLIS + "ms");
+                .hasMessage("no greeting from the server within " + TIMEOUT_MILLIS + "ms (no greeting seen yet)");
         assertThat(ConnectFailure.of(greeting.cause()).kind()).isEqualTo(ConnectFailure.Kind.NO_GREETING);
         assertThat(channel.isOpen()).isFalse();
     }

@@ -7,15 +7,19 @@ import static io.understudy.core.config.ConfigTesting.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.config.FailoverPolicy.Failback;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** {@code failback}, {@code on-marked-down} and {@code on-marked-up}: defaults, inheritance and bad values. */
 class FailoverConfigTest {
+    static final Duration TWO_S = Duration.ofSeconds(2);
+    static final Duration ONE_S = Duration.ofSeconds(1);
+
     @Test
     void theDefaultsCloseSessionsOnBothFailoverAndFailback() throws Exception {
         assertThat(parse(MINIMAL_LISTEN).backend("db").orElseThrow().failover())
                 .isEqualTo(FailoverPolicy.defaults())
-                .isEqualTo(new FailoverPolicy(Failback.AUTO, true, true));
+                .isEqualTo(new FailoverPolicy(Failback.AUTO, true, true, Duration.ofSeconds(2), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -33,9 +37,9 @@ class FailoverConfigTest {
                 """);
 
         assertThat(config.backend("inherits").orElseThrow().failover())
-                .isEqualTo(new FailoverPolicy(Failback.MANUAL, false, true));
+                .isEqualTo(new FailoverPolicy(Failback.MANUAL, false, true, TWO_S, ONE_S));
         assertThat(config.backend("overrides").orElseThrow().failover())
-                .isEqualTo(new FailoverPolicy(Failback.AUTO, false, false));
+                .isEqualTo(new FailoverPolicy(Failback.AUTO, false, false, TWO_S, ONE_S));
     }
 
     @Test
@@ -70,5 +74,52 @@ class FailoverConfigTest {
                                 "a known key (unknown key; known keys here: name, address, backup, weight, maxconn,"
                                         + " disabled, check)",
                                 6));
+    }
+
+    @Test
+    void failbackDelayDrainAndGreetingAreReadWithTheirUnits() throws Exception {
+        ProxyConfig config = parse(
+                """
+                defaults { failback-delay = 0, timeout { drain = 3s, greeting = 250ms } }
+                listen.db { bind = "127.0.0.1:0", failback-delay = 5s, servers = [ { name = a, address = "127.0.0.1:1" } ] }
+                listen.other { bind = "127.0.0.1:0", timeout.greeting = auto, servers = [ { name = a, address = "127.0.0.1:1" } ] }
+                """);
+
+        BackendConfig db = config.backend("db").orElseThrow();
+        assertThat(db.failover().failbackDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(db.failover().drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(db.greetingTimeout()).contains(Duration.ofMillis(250));
+        BackendConfig other = config.backend("other").orElseThrow();
+        assertThat(other.failover().failbackDelay()).isEqualTo(Duration.ZERO);
+        assertThat(other.greetingTimeout()).isEmpty();
+        assertThat(parse(MINIMAL_LISTEN).backend("db").orElseThrow().greetingTimeout())
+                .as("auto by default")
+                .isEmpty();
+    }
+
+    @Test
+    void badFailbackDelayDrainAndGreetingAreReportedWhereWritten() {
+        assertThat(
+                        problems(
+                                """
+                        defaults.failback-delay = -1s
+                        listen.db {
+                          bind = "127.0.0.1:0"
+                          timeout { drain = 0, greeting = soon }
+                          servers = [ { name = a, address = "127.0.0.1:1" } ]
+                        }
+                        """))
+                .containsExactlyInAnyOrder(
+                        problem(
+                                "defaults.failback-delay",
+                                "-1s",
+                                "0 or a positive duration such as 100ms, 2s or 1m",
+                                1),
+                        problem("listen.db.timeout.drain", "0", "a positive duration such as 100ms, 10s, 1m or 8h", 4),
+                        problem(
+                                "listen.db.timeout.greeting",
+                                "soon",
+                                "auto, or a positive duration such as 300ms or 2s",
+                                4));
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.understudy.core.TestConfigs;
 import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.LiveErrors;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
@@ -85,10 +86,10 @@ class ControlPlaneTest {
 
     @Test
     void aLiveTrafficFailureCountsOnceUntilTheNextCheck() {
-        // rise 2, fall 3, starting up one failure from down (health = rise).
+        // rise 2, fall 3, starting up one failure from down (health = rise); each live error counts as a failed check.
         setUp(
                 TestConfigs.listen("MySQL")
-                        .check(TestConfigs.check(2, 3))
+                        .check(TestConfigs.check(2, 3, new LiveErrors(true, 1, LiveErrors.OnError.FAIL_CHECK)))
                         .server("P", 1)
                         .backup("B", 2),
                 FailoverPolicy.defaults());

@@ -31,8 +31,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A brownout on a dual-master pair, the case that once alternated writes between the two masters: the primary stutters
  * (frozen 1.3 s, running 0.4 s, four times) while writers open a connection per INSERT through the proxy with the
  * default timings. Ordered by time, the rows may change server at most twice (one move away, one back), and no write
- * may fail: clients whose connect found the primary frozen wait in the queue for the health checks' verdict instead of
- * writing to the other master on their own.
+ * may fail but those whose login was under way on the primary at the instant it froze: clients whose connect found the
+ * primary frozen wait in the queue for the health checks' verdict instead of writing to the other master on their own.
+ * A login under way at a freeze is answered by the primary or by nobody; once the primary is marked down, such a
+ * session (which cannot have written anything) is closed so that the new writer need not wait for it (the design
+ * choice explained in docs/configuration.md, "Moving the writer"); those failures are counted and printed apart.
  */
 @Timeout(300)
 @ExtendWith(LeakDetectionExtension.class)
@@ -49,7 +52,9 @@ class BrownoutIT {
                 + " server_id INT, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))");
         db.awaitReplication();
         AtomicLong moves = new AtomicLong();
+        ConcurrentLinkedQueue<long[]> failed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Long> freezes = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicLong writes = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         try (InProcessProxy proxy =
@@ -71,12 +76,14 @@ class BrownoutIT {
                 for (int i = 0; i < WRITERS; i++) {
                     pool.execute(() -> {
                         while (running.get()) {
+                            long start = System.nanoTime();
                             try (Connection c = Jdbc.connect(port, "connectTimeout=15000&socketTimeout=15000");
                                     Statement st = c.createStatement()) {
                                 st.executeUpdate("INSERT INTO test.brownout (server_id) VALUES (@@server_id)");
                                 writes.incrementAndGet();
                             } catch (Exception e) {
-                                failures.add(e.toString());
+                                failed.add(new long[] {start, System.nanoTime()});
+                                failures.add(e.toString().replaceAll("\\s+", " "));
                             }
                         }
                     });
@@ -85,6 +92,7 @@ class BrownoutIT {
                 // The stimulus itself is timed (a stutter), so it is scripted with parks; nothing waits on a
                 // condition here.
                 for (int i = 0; i < 4; i++) {
+                    freezes.add(System.nanoTime());
                     primary.freeze();
                     try {
                         LockSupport.parkNanos(Duration.ofMillis(1300).toNanos());
@@ -118,9 +126,15 @@ class BrownoutIT {
                 onPrimary++;
             }
         }
+        // A write whose connection was under way when a freeze began (its login may have been on the primary then).
+        long atFreeze = failed.stream()
+                .filter(f -> freezes.stream().anyMatch(t -> f[0] <= t && t <= f[1]))
+                .count();
+        long otherFailures = failed.size() - atFreeze;
         String figures = String.format(
                 "brownout (frozen 1.3 s / running 0.4 s, 4 times, %d writers): %d rows, %d on Primary, %d on"
-                        + " Secondary, %d switches of server in time order, %d traffic moves, %d failed writes %s%n",
+                        + " Secondary, %d switches of server in time order, %d traffic moves, %d failed writes (%d"
+                        + " under way at a freeze instant) %s%n",
                 WRITERS,
                 rows.size(),
                 onPrimary,
@@ -128,6 +142,7 @@ class BrownoutIT {
                 switches,
                 moves.get(),
                 failures.size(),
+                atFreeze,
                 failures.stream().limit(5).toList());
         System.out.print(figures);
         Files.writeString(
@@ -135,7 +150,11 @@ class BrownoutIT {
                 figures,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        assertThat(failures).as("failed writes").isEmpty();
+        assertThat(otherFailures)
+                .as("failed writes not under way at a freeze: %s", failures)
+                .isZero();
+        // At most the writers under way at the one freeze that moved the traffic.
+        assertThat(atFreeze).as("failed writes under way at a freeze").isLessThanOrEqualTo(WRITERS);
         assertThat(switches).as("changes of server, in time order").isLessThanOrEqualTo(2);
     }
 }

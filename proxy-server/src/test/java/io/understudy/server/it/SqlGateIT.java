@@ -51,7 +51,9 @@ class SqlGateIT {
                 db.primary().execute("SET GLOBAL read_only = OFF");
             }
             awaitUp(proxy, primary);
-            assertThat(Jdbc.serverIdVia(proxy.port())).isEqualTo(db.primary().serverId());
+            // Writable again, Primary takes the traffic back once it has stayed up for failback-delay.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Jdbc.serverIdVia(proxy.port()) == db.primary().serverId());
         }
     }
 

@@ -1,0 +1,306 @@
+package io.understudy.core.model;
+
+import static io.understudy.core.Commands.down;
+import static io.understudy.core.Commands.mode;
+import static io.understudy.core.Commands.move;
+import static io.understudy.core.Commands.up;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.core.Commands;
+import io.understudy.core.ProxyEngine;
+import io.understudy.core.ScriptedServer;
+import io.understudy.core.TestConfigs;
+import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.session.TerminationCause;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * How a writer-role backend moves its traffic from one server to another, through a running engine: the old writer's
+ * sessions at rest end at once, a request in flight finishes before the new writer takes its first session (new
+ * sessions wait in the queue meanwhile), {@code timeout drain} bounds the wait, and {@code failback-delay} keeps a
+ * server that came back from taking the traffic until it has stayed up.
+ */
+@Timeout(60)
+class WriterMoveTest {
+    /** Greets with {@code P}, echoes, and holds its answer to {@code w} until {@code release} opens. */
+    static ScriptedServer holdingPrimary(CountDownLatch release) {
+        return ScriptedServer.start((s, in, out) -> {
+            out.write('P');
+            out.flush();
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == 'w') {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    out.write('W');
+                } else {
+                    out.write(b);
+                }
+                out.flush();
+            }
+        });
+    }
+
+    static Socket connect(ProxyEngine e) throws IOException {
+        Socket s = new Socket();
+        s.setSoTimeout(20_000);
+        s.connect(e.boundAddress("MySQL").orElseThrow(), 5000);
+        return s;
+    }
+
+    /** Connects and takes the session through a first exchange, as a client after its login: now at rest. */
+    static Socket atRest(ProxyEngine e) throws IOException {
+        Socket s = connect(e);
+        InputStream in = s.getInputStream();
+        assertThat(in.read()).isEqualTo('P');
+        s.getOutputStream().write('a');
+        assertThat(in.read()).isEqualTo('a');
+        return s;
+    }
+
+    static ProxyEngine engine(ScriptedServer p, ScriptedServer b, FailoverPolicy policy) {
+        return new ProxyEngine(TestConfigs.listen("MySQL")
+                .checked()
+                .server("Primary", p.port())
+                .backup("Secondary", b.port())
+                .failover(policy)
+                .build());
+    }
+
+    @Test
+    void aRequestInFlightOnTheOldWriterEndsBeforeTheNewWriterTakesASession() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FailoverPolicy policy = FailoverPolicy.defaults().withDrainTimeout(Duration.ofSeconds(20));
+        try (ScriptedServer p = holdingPrimary(release);
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Socket idle = atRest(e);
+            Socket busy = atRest(e);
+            busy.getOutputStream().write('w');
+            await().until(() -> p.accepted() == 2);
+
+            move(e.control(), backend, backend.server("Secondary"));
+
+            // The idle session is closed at once; the busy one is not.
+            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+            CompletableFuture<Integer> newcomer = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = connect(e)) {
+                    return s.getInputStream().read();
+                } catch (IOException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            await().until(() -> backend.queue().size() == 1);
+            assertThat(newcomer).isNotDone();
+            assertThat(backend.snapshot().draining(backend.server("Secondary").orElseThrow()))
+                    .isTrue();
+
+            release.countDown();
+            // The write in flight gets its answer, then the session ends at its rest and the newcomer goes on.
+            InputStream in = busy.getInputStream();
+            assertThat(in.read()).isEqualTo('W');
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(newcomer.get(20, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+            assertThat(e.sessions().endedTotal(TerminationCause.KILLED_BY_ADMIN))
+                    .isEqualTo(2);
+            idle.close();
+            busy.close();
+        }
+    }
+
+    @Test
+    void aClientStillLoggingInFinishesOnTheOldWriterThenEndsAtRest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FailoverPolicy policy = FailoverPolicy.defaults().withDrainTimeout(Duration.ofSeconds(20));
+        try (ScriptedServer p = holdingPrimary(release);
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Socket loggingIn = connect(e);
+            InputStream in = loggingIn.getInputStream();
+            assertThat(in.read()).isEqualTo('P');
+            move(e.control(), backend, backend.server("Secondary"));
+            // Greeted but not logged in: not at rest however long it takes, so its login answer still comes from
+            // the server that greeted it...
+            loggingIn.getOutputStream().write('a');
+            assertThat(in.read()).isEqualTo('a');
+            // ...and once quiet, the session ends.
+            assertThat(in.read()).isEqualTo(-1);
+            await().until(() ->
+                    !backend.snapshot().draining(backend.server("Secondary").orElseThrow()));
+            loggingIn.close();
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theDrainTimeoutClosesWhatIsLeftAndReleasesTheQueue() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        FailoverPolicy policy = FailoverPolicy.defaults().withDrainTimeout(Duration.ofMillis(300));
+        try (ScriptedServer p = holdingPrimary(never);
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Socket stuck = atRest(e);
+            stuck.getOutputStream().write('w');
+            await().until(() -> p.accepted() == 1);
+            long movedAt = System.nanoTime();
+            down(e.control(), primary);
+            try (Socket next = connect(e)) {
+                assertThat(next.getInputStream().read()).isEqualTo('B');
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - movedAt))
+                    .as("the newcomer waited for the drain")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(stuck.getInputStream().read()).isEqualTo(-1);
+            assertThat(e.sessions().endedTotal(TerminationCause.SERVER_MARKED_DOWN))
+                    .isEqualTo(1);
+            stuck.close();
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aServerBroughtBackByChecksTakesTheTrafficBackOnlyAfterFailbackDelay() throws Exception {
+        FailoverPolicy policy = FailoverPolicy.defaults().withFailbackDelay(Duration.ofMillis(400));
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Server secondary = backend.server("Secondary").orElseThrow();
+            down(e.control(), primary);
+            assertThat(backend.snapshot().targets()).containsExactly(secondary);
+
+            long upAt = System.nanoTime();
+            up(e.control(), primary);
+            assertThat(primary.state().usable()).isTrue();
+            assertThat(backend.snapshot().targets()).as("still settling").containsExactly(secondary);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> backend.snapshot().targets().equals(List.of(primary)));
+            assertThat(Duration.ofNanos(System.nanoTime() - upAt)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            ModelEvent last = e.control().lastEvents(1).get(0);
+            assertThat(last).isInstanceOf(ModelEvent.TrafficMoved.class);
+            assertThat(last.reason().text()).contains("failback-delay 400ms");
+
+            // Going down again while settling would have kept the traffic where it was: checked by the stutter
+            // below, where the server never stays up long enough.
+            down(e.control(), primary);
+            up(e.control(), primary);
+            down(e.control(), primary);
+            up(e.control(), primary);
+            assertThat(backend.snapshot().targets()).containsExactly(secondary);
+        }
+    }
+
+    @Test
+    void anOperatorsEnableIsNotDelayed() throws Exception {
+        FailoverPolicy policy = FailoverPolicy.defaults().withFailbackDelay(Duration.ofSeconds(30));
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            mode(e.control(), primary, AdminMode.MAINT);
+            assertThat(backend.snapshot().targets())
+                    .containsExactly(backend.server("Secondary").orElseThrow());
+            mode(e.control(), primary, AdminMode.READY);
+            assertThat(backend.snapshot().targets()).containsExactly(primary);
+        }
+    }
+
+    @Test
+    void withoutAnotherServerASettlingServerTakesTheTrafficAtOnce() throws Exception {
+        FailoverPolicy policy = FailoverPolicy.defaults().withFailbackDelay(Duration.ofSeconds(30));
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, policy)) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Server secondary = backend.server("Secondary").orElseThrow();
+            down(e.control(), primary);
+            down(e.control(), secondary);
+            up(e.control(), primary);
+            assertThat(backend.snapshot().targets()).containsExactly(primary);
+            assertThat(Optional.of(primary)).isEqualTo(backend.snapshot().first());
+        }
+    }
+
+    @Test
+    void aHoldQueuesNewSessionsUntilAMoveReleasesThemAndEndsByItself() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, FailoverPolicy.defaults())) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Commit held = Commands.submit(
+                    e.control(),
+                    new ControlCommand.HoldTraffic(
+                            backend, Optional.of(Duration.ofSeconds(30)), Origin.CLI, "test: hold"));
+            assertThat(held.refused()).isFalse();
+            assertThat(backend.snapshot().held()).isTrue();
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = connect(e)) {
+                    return s.getInputStream().read();
+                } catch (IOException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            await().until(() -> backend.queue().size() == 1);
+            move(e.control(), backend, backend.server("Secondary"));
+            assertThat(backend.snapshot().held()).isFalse();
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+
+            // A hold nobody releases ends by itself.
+            Commands.submit(
+                    e.control(),
+                    new ControlCommand.HoldTraffic(
+                            backend, Optional.of(Duration.ofMillis(200)), Origin.CLI, "test: short hold"));
+            try (Socket s = connect(e)) {
+                assertThat(s.getInputStream().read()).isEqualTo('B');
+            }
+            assertThat(backend.snapshot().held()).isFalse();
+        }
+    }
+
+    @Test
+    void onlyAWriterCanBeHeld() throws Exception {
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer q = ScriptedServer.greetingEcho("Q");
+                ProxyEngine e = new ProxyEngine(TestConfigs.listen("MySQL")
+                        .balance(io.understudy.core.config.Balance.ROUNDROBIN)
+                        .server("P", p.port())
+                        .server("Q", q.port())
+                        .build())) {
+            e.start();
+            Commit c = Commands.submit(
+                    e.control(),
+                    new ControlCommand.HoldTraffic(
+                            e.backends().get(0), Optional.of(Duration.ofSeconds(1)), Origin.CLI, "test"));
+            assertThat(c.refusal()).contains("backend MySQL has no writer role");
+        }
+    }
+}
