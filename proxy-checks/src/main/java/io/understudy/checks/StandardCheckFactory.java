@@ -31,8 +31,7 @@ public final class StandardCheckFactory implements CheckFactory {
             case TCP -> new TcpCheck(group, transport, server.address(), c.timeout());
             case MYSQL -> new MySqlCheck(
                             group, transport, server.address(), c.user(), c.password(), c.variant(), c.timeout())
-                    .withGreetings(server.greetings())
-                    .withLogins(server.logins());
+                    .withGreetings(server.greetings());
             case SQL -> new SqlCheck(sqlExecutor, server.address(), c, server.isBackup());
         };
     }

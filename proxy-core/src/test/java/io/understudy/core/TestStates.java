@@ -28,7 +28,8 @@ public final class TestStates {
                 Reason.of(Reason.Cause.CHECK, ""),
                 new HealthState(
                         true, true, new Health(op == OpState.STOPPED ? 0 : 4, 2, 3), Optional.empty(), 0, false, 0, 0),
-                new Downtime(downs, downSeconds * 1000, -1));
+                new Downtime(downs, downSeconds * 1000, -1),
+                0);
     }
 
     public static ServerState of(OpState op, Set<AdminFlag> admin, int weight) {

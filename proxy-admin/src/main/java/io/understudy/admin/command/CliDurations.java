@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** Durations typed on the CLI, HAProxy's way: a number with {@code ms}, {@code s}, {@code m} or {@code h}; bare = ms. */
 final class CliDurations {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern FORM = Pattern.compile("(\\d{1,6})(ms|s|m|h)?");
 
     private CliDurations() {}
 

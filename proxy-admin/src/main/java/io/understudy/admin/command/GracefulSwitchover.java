@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *       there.
  * </ol>
  *
- * <p>If the catch-up fails or times out, the hold is released and traffic stays where it was; the reply says why. The
- * {@code timeout} is the budget for drain and catch-up together. The check account needs {@code SLAVE MONITOR} (or
+ * <p>If the catch-up fails or times out, or sessions of the old server had to be closed at the end of the drain
+ * (half the budget), the hold is released and traffic stays where it was; the reply says why. The {@code timeout} is
+ * the budget for drain and catch-up together, at most {@link #MAX_TIMEOUT}. The check account needs {@code SLAVE MONITOR} (or
  * {@code REPLICATION CLIENT} before MariaDB 10.5) to see the new server's replication status.
  */
 final class GracefulSwitchover {
@@ -50,6 +51,12 @@ final class GracefulSwitchover {
 
     /** How often the drain looks at the old server's sessions. */
     static final long POLL_MILLIS = 5;
+
+    /** The longest {@code timeout} accepted: the admin socket answers every command within 10 s. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(8);
+
+    /** How much longer than the budget the hold lasts before it ends by itself. */
+    static final Duration HOLD_MARGIN = Duration.ofSeconds(5);
 
     private final ControlPlane control;
     private final SessionRegistry sessions;
@@ -83,7 +90,7 @@ final class GracefulSwitchover {
                 .thenCompose(ok -> {
                     phase("check", to.name() + " is replicating");
                     return control.apply(new ControlCommand.HoldTraffic(
-                            backend, Optional.of(timeout.plusSeconds(1)), Origin.CLI, "graceful switchover"));
+                            backend, Optional.of(timeout.plus(HOLD_MARGIN)), Origin.CLI, "graceful switchover"));
                 })
                 .thenCompose(hold -> {
                     if (hold.refused()) {
@@ -100,6 +107,10 @@ final class GracefulSwitchover {
                                     return pos;
                                 })))
                 .thenCompose(pos -> {
+                    if (!backend.snapshot().held()) {
+                        throw new CompletionException(new IllegalStateException(
+                                "the hold of new sessions ran out before the catch-up ended"));
+                    }
                     int waiting = backend.queue().size();
                     String why = "set backend " + backend.name() + " active-server " + to.name() + " graceful: "
                             + String.join("; ", lines.subList(1, lines.size()));
@@ -114,28 +125,47 @@ final class GracefulSwitchover {
         return reply;
     }
 
-    /** Drains the old writer, then completes once it has no session left (or shortly after the deadline). */
+    /**
+     * Drains the old writer within half of what is left of the budget (the catch-up gets the rest), then completes
+     * once it has no session left. Sessions that had to be closed at the drain's end make the switchover fail: a
+     * statement cut at the proxy may still commit on the old server after its position is read, so the catch-up could
+     * not be trusted.
+     */
     private CompletableFuture<Void> drain(ScheduledExecutorService timer, long deadline) {
         long started = System.nanoTime();
-        int told = sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, deadline, true, false);
+        long drainDeadline = started + (deadline - started) / 2;
+        int told = sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, true, false);
         CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean[] cut = new boolean[1];
         timer.scheduleWithFixedDelay(
                 () -> {
                     if (done.isDone()) {
                         return;
                     }
-                    // Sessions that were still connecting when the hold began are told too once they are up.
-                    sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, deadline, true, false);
-                    long now = System.nanoTime();
-                    if (from.served() == 0) {
-                        phase(
-                                "drain",
-                                told + " sessions of " + from.name() + " ended in " + millis(now - started) + " ms"
-                                        + (now - deadline >= 0 ? " (the last closed at the timeout)" : ""));
-                        done.complete(null);
-                    } else if (now - deadline > TimeUnit.SECONDS.toNanos(1)) {
-                        done.completeExceptionally(new IllegalStateException(
-                                from.served() + " sessions of " + from.name() + " did not end"));
+                    try {
+                        // Sessions that were still connecting when the hold began are told too once they are up.
+                        sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, true, false);
+                        long now = System.nanoTime();
+                        int left = from.served();
+                        if (left > 0 && now - drainDeadline >= 0) {
+                            cut[0] = true;
+                        }
+                        if (left == 0 && cut[0]) {
+                            done.completeExceptionally(new IllegalStateException("sessions of " + from.name()
+                                    + " were still busy after " + millis(drainDeadline - started)
+                                    + " ms and were closed; what they were writing may still commit there"));
+                        } else if (left == 0) {
+                            phase(
+                                    "drain",
+                                    told + " sessions of " + from.name() + " ended in " + millis(now - started)
+                                            + " ms");
+                            done.complete(null);
+                        } else if (now - drainDeadline > TimeUnit.SECONDS.toNanos(1)) {
+                            done.completeExceptionally(
+                                    new IllegalStateException(left + " sessions of " + from.name() + " did not end"));
+                        }
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
                     }
                 },
                 0,

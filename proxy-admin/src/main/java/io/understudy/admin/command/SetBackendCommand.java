@@ -116,13 +116,15 @@ final class SetBackendCommand implements Command {
     /** {@code [timeout <t>]} after {@code graceful}; the backend's {@code timeout queue} when absent. */
     private static Duration gracefulTimeout(Backend backend, List<String> args) {
         if (Command.arg(args, 6).isEmpty()) {
-            return backend.config().queueTimeout();
+            Duration queue = backend.config().queueTimeout();
+            return queue.compareTo(GracefulSwitchover.MAX_TIMEOUT) > 0 ? GracefulSwitchover.MAX_TIMEOUT : queue;
         }
         if (!"timeout".equals(Command.arg(args, 6)) || args.size() > 8) {
             throw new CliException(CliMessages.SET_BACKEND_USAGE);
         }
         return CliDurations.parse(Command.arg(args, 7))
+                .filter(d -> d.compareTo(GracefulSwitchover.MAX_TIMEOUT) <= 0)
                 .orElseThrow(() -> new CliException("Invalid timeout '" + Command.arg(args, 7)
-                        + "': expected a duration such as 500ms, 10s or 1m.\n"));
+                        + "': expected a duration from 1ms to 8s such as 500ms or 5s.\n"));
     }
 }

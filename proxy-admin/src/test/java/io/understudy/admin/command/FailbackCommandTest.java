@@ -92,7 +92,9 @@ class FailbackCommandTest {
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server auto graceful"))
                     .isEqualTo(USAGE);
             assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary graceful timeout soon"))
-                    .isEqualTo("Invalid timeout 'soon': expected a duration such as 500ms, 10s or 1m.\n");
+                    .isEqualTo("Invalid timeout 'soon': expected a duration from 1ms to 8s such as 500ms or 5s.\n");
+            assertThat(proxy.run(Level.ADMIN, "set backend MySQL active-server Secondary graceful timeout 9s"))
+                    .isEqualTo("Invalid timeout '9s': expected a duration from 1ms to 8s such as 500ms or 5s.\n");
         }
     }
 }

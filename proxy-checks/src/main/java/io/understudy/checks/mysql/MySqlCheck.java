@@ -50,7 +50,6 @@ public final class MySqlCheck implements Check {
     private final CheckConnector connector;
     private final Login login;
     private final GreetingClock greetings;
-    private final GreetingClock logins;
 
     public MySqlCheck(
             EventLoopGroup group,
@@ -64,21 +63,14 @@ public final class MySqlCheck implements Check {
                 group,
                 new CheckConnector(transport, target, Optional.empty(), timeout),
                 new Login(user, password, variant),
-                new GreetingClock(Optional.empty()),
-                new GreetingClock(Optional.empty(), "login answer"));
+                new GreetingClock(Optional.empty()));
     }
 
-    private MySqlCheck(
-            EventLoopGroup group,
-            CheckConnector connector,
-            Login login,
-            GreetingClock greetings,
-            GreetingClock logins) {
+    private MySqlCheck(EventLoopGroup group, CheckConnector connector, Login login, GreetingClock greetings) {
         this.group = group;
         this.connector = connector;
         this.login = login;
         this.greetings = greetings;
-        this.logins = logins;
     }
 
     /**
@@ -86,12 +78,7 @@ public final class MySqlCheck implements Check {
      * server's greeting deadline (never more than the check's timeout), and every greeting is recorded there.
      */
     public MySqlCheck withGreetings(GreetingClock clock) {
-        return new MySqlCheck(group, connector, login, clock, logins);
-    }
-
-    /** The same check recording how long its logins take to be answered into {@code clock}, the server's. */
-    public MySqlCheck withLogins(GreetingClock clock) {
-        return new MySqlCheck(group, connector, login, greetings, clock);
+        return new MySqlCheck(group, connector, login, clock);
     }
 
     /**
@@ -99,7 +86,7 @@ public final class MySqlCheck implements Check {
      * by client address, except for 127.0.0.1, so tests use another loopback address to see them.
      */
     public MySqlCheck withSource(InetAddress source) {
-        return new MySqlCheck(group, connector.withSource(source), login, greetings, logins);
+        return new MySqlCheck(group, connector.withSource(source), login, greetings);
     }
 
     @Override
@@ -117,7 +104,7 @@ public final class MySqlCheck implements Check {
     /** Event loop only: the handler and its channel live on {@code loop} from here on. */
     private void start(EventLoop loop, CheckRun run) {
         MySqlCheckHandler handler =
-                new MySqlCheckHandler(login, run, connector.target(), greetings, logins, connector.timeout());
+                new MySqlCheckHandler(login, run, connector.target(), greetings, connector.timeout());
         ChannelFuture cf;
         try {
             cf = connector.connect(loop, new ChannelInitializer<Channel>() {

@@ -53,9 +53,7 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     private final CheckRun run;
     private final InetSocketAddress target;
     private final GreetingClock greetings;
-    private final GreetingClock logins;
     private final Duration timeout;
-    private long loginSentNanos;
 
     private Channel channel;
     private ScheduledFuture<?> greetingTimer;
@@ -70,18 +68,11 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     private boolean switched;
     private boolean passwordEncrypted;
 
-    MySqlCheckHandler(
-            Login login,
-            CheckRun run,
-            InetSocketAddress target,
-            GreetingClock greetings,
-            GreetingClock logins,
-            Duration timeout) {
+    MySqlCheckHandler(Login login, CheckRun run, InetSocketAddress target, GreetingClock greetings, Duration timeout) {
         this.login = login;
         this.run = run;
         this.target = target;
         this.greetings = greetings;
-        this.logins = logins;
         this.timeout = timeout;
     }
 
@@ -106,11 +97,22 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
         finish(result, false);
     }
 
-    /** Connected, and no greeting within the server's greeting deadline: a frozen server, said in a second. */
-    private void noGreeting(long deadlineMillis) {
-        if (phase == Phase.GREETING) {
-            fail(CheckStatus.L7TOUT, "no greeting within " + deadlineMillis + "ms (" + greetings.describe() + ")");
+    /**
+     * Connected, and no greeting within the server's greeting deadline: a frozen server, said in a second. If a late
+     * greeting on another connection raised the deadline meanwhile (a server that became slow, not frozen), the check
+     * waits that much longer instead, within its timeout.
+     */
+    private void noGreeting(ChannelHandlerContext ctx, long deadlineMillis) {
+        if (phase != Phase.GREETING) {
+            return;
         }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - activeNanos);
+        long now = greetings.deadlineMillis(waited + Math.max(0, timeout.toMillis() - run.elapsedMillis()));
+        if (now > waited + 1) {
+            greetingTimer = ctx.executor().schedule(() -> noGreeting(ctx, now), now - waited, TimeUnit.MILLISECONDS);
+            return;
+        }
+        fail(CheckStatus.L7TOUT, "no greeting within " + deadlineMillis + "ms (" + greetings.describe() + ")");
     }
 
     @Override
@@ -121,7 +123,8 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
             long left = timeout.toMillis() - run.elapsedMillis();
             long deadline = greetings.deadlineMillis(left);
             if (deadline < left) {
-                greetingTimer = ctx.executor().schedule(() -> noGreeting(deadline), deadline, TimeUnit.MILLISECONDS);
+                greetingTimer =
+                        ctx.executor().schedule(() -> noGreeting(ctx, deadline), deadline, TimeUnit.MILLISECONDS);
             }
         }
         ctx.fireChannelActive();
@@ -200,16 +203,10 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
                         plugin.scramble(login.password(), salt),
                         Optional.of(plugin)))
                 .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        loginSentNanos = System.nanoTime();
         phase = Phase.LOGIN_REPLY;
     }
 
     private void onLoginReply(ChannelHandlerContext ctx, MySqlPacket p) throws MalformedPacketException {
-        if (loginSentNanos != 0) {
-            // The first answer to the login: what the server's live logins are measured against.
-            logins.record(System.nanoTime() - loginSentNanos);
-            loginSentNanos = 0;
-        }
         switch (p.firstByte()) {
             case OK -> finish(
                     CheckResult.withCode(CheckStatus.L7OK, 0, greeting.serverVersion(), run.elapsedMillis()), true);

@@ -218,11 +218,16 @@ public final class BackendConnector implements ServerConnector {
             long timeout = backend.config().connectTimeout().toMillis();
             long left = Math.max(MIN_GREETING_WAIT_MILLIS, timeout - (System.nanoTime() - startedNanos) / 1_000_000);
             GreetingClock clock = slot.server().greetings();
+            long deadline = clock.deadlineMillis(left);
             Promise<ByteBuf> greeting = channel.eventLoop().newPromise();
-            channel.pipeline().addLast("greeting", new GreetingWait(greeting, clock.deadlineMillis(left), clock));
+            channel.pipeline().addLast("greeting", new GreetingWait(greeting, deadline, left - deadline, clock));
             greeting.addListener(g -> {
                 if (!g.isSuccess()) {
-                    channel.close();
+                    if (!(g.cause() instanceof GreetingWait.GreetingTimeoutException)) {
+                        channel.close();
+                    }
+                    // After a missed deadline the wait keeps the channel until timeout connect, to learn how late
+                    // the greeting is, then closes it; the slot goes back now.
                     failed(slot, g.cause());
                     return;
                 }

@@ -18,13 +18,23 @@ import java.util.concurrent.TimeUnit;
 final class GreetingWait extends ChannelInboundHandlerAdapter {
     private final Promise<ByteBuf> greeting;
     private final long timeoutMillis;
+    private final long lateMillis;
     private final GreetingClock clock;
     private final long startNanos = System.nanoTime();
     private ScheduledFuture<?> timer;
+    /** The deadline passed: the connect has failed, and the channel only waits to learn how late the greeting is. */
+    private boolean late;
 
-    GreetingWait(Promise<ByteBuf> greeting, long timeoutMillis, GreetingClock clock) {
+    /**
+     * @param timeoutMillis the greeting deadline: the connect fails when it passes
+     * @param lateMillis how much longer (what is left of {@code timeout connect}) the channel stays open after that,
+     *     only to record a late greeting, so that a server that became slow raises its own deadline instead of
+     *     failing every connect at the old one
+     */
+    GreetingWait(Promise<ByteBuf> greeting, long timeoutMillis, long lateMillis, GreetingClock clock) {
         this.greeting = greeting;
         this.timeoutMillis = timeoutMillis;
+        this.lateMillis = lateMillis;
         this.clock = clock;
     }
 
@@ -34,7 +44,13 @@ final class GreetingWait extends ChannelInboundHandlerAdapter {
                 .schedule(
                         () -> {
                             if (greeting.tryFailure(new GreetingTimeoutException(timeoutMillis, clock.describe()))) {
-                                ctx.close();
+                                if (lateMillis > 0) {
+                                    late = true;
+                                    timer = ctx.executor()
+                                            .schedule(() -> ctx.close(), lateMillis, TimeUnit.MILLISECONDS);
+                                } else {
+                                    ctx.close();
+                                }
                             }
                         },
                         timeoutMillis,
@@ -44,6 +60,14 @@ final class GreetingWait extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (late) {
+            // The connect already failed; the greeting only teaches the clock how slow the server has become.
+            ReferenceCountUtil.release(msg);
+            timer.cancel(false);
+            clock.record(System.nanoTime() - startNanos);
+            ctx.close();
+            return;
+        }
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
             timer.cancel(false);
             clock.record(System.nanoTime() - startNanos);

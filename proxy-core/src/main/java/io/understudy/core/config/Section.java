@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class Section {
     static final String DURATION = "a positive duration such as 100ms, 10s, 1m or 8h";
     static final String DURATION_OR_ZERO = "0 or a positive duration such as 100ms, 2s or 1m";
-    static final String AUTO_OR_DURATION = "auto, or a positive duration such as 300ms or 2s";
+    static final String AUTO_OR_DURATION = "auto, or a duration of at least 1ms such as 300ms or 2s";
     static final String BOOLEAN = "true or false";
     static final String STRING = "a string";
     static final String OBJECT = "an object { ... }";
@@ -231,7 +231,7 @@ final class Section {
         }
         try {
             Duration d = ConfigFactory.empty().withValue("v", v).getDuration("v");
-            return d.isNegative() || d.isZero() ? report(key, v, AUTO_OR_DURATION) : Optional.of(Optional.of(d));
+            return d.toMillis() < 1 ? report(key, v, AUTO_OR_DURATION) : Optional.of(Optional.of(d));
         } catch (com.typesafe.config.ConfigException e) {
             return report(key, v, AUTO_OR_DURATION);
         }

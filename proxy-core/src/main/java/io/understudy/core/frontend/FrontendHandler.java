@@ -16,6 +16,7 @@ import io.understudy.core.relay.RelayHandler;
 import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.SessionRegistry;
+import io.understudy.core.session.SessionShutdownPolicy;
 import io.understudy.core.session.TerminationCause;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // Flush the greeting explicitly rather than rely on the server read loop's readComplete, which does it today.
         client.flush();
         server.config().setAutoRead(true);
+        // The connector re-chose if traffic moved while it connected; a move committed since then (its sweep did not
+        // see this session yet) drains it here.
+        SessionShutdownPolicy.drainIfMovedAway(
+                session, frontend.backend(), connected.slot().server());
     }
 
     private void refuse(ChannelHandlerContext ctx, Throwable cause) {

@@ -136,7 +136,7 @@ public final class Backend {
         OptionalLong next = OptionalLong.empty();
         for (Server s : servers) {
             if (s.state().usable() && settling(s, nowMillis, snapshot.lastTraffic())) {
-                long at = s.state().lastChangeMillis()
+                long at = Math.max(s.state().lastChangeMillis(), s.state().lastFailureMillis())
                         + config.failover().failbackDelay().toMillis();
                 if (next.isEmpty() || at < next.getAsLong()) {
                     next = OptionalLong.of(at);
@@ -148,7 +148,7 @@ public final class Backend {
 
     /**
      * Writer role, {@code failback = auto}: an active server that health checks brought back up while the traffic was
-     * elsewhere takes it back only once it has stayed up for {@code failback-delay}. A stuttering server (up for a
+     * elsewhere takes it back only once it has stayed up, passing every check, for {@code failback-delay}. A stuttering server (up for a
      * moment between stalls) thus never pulls the writes back and forth; an operator's {@code enable server} is not
      * delayed.
      */
@@ -161,7 +161,7 @@ public final class Backend {
                 && !lastTraffic.isEmpty()
                 && !lastTraffic.contains(s)
                 && st.reason().cause() == Reason.Cause.CHECK
-                && nowMillis - st.lastChangeMillis() < delay;
+                && nowMillis - Math.max(st.lastChangeMillis(), st.lastFailureMillis()) < delay;
     }
 
     /** Where new sessions may go, from the servers' published states; the bookkeeping is left for the caller. */

@@ -151,6 +151,10 @@ public final class ControlPlane implements AutoCloseable {
             // A check that was already running when checks were turned off or maintenance began does not count:
             // an operator's maintenance must never mark a server down (and so close its sessions).
             if (st.check().active() && !st.inMaintenance()) {
+                if (o.verdict() == CheckVerdict.FAILED && st.op().takesTraffic()) {
+                    // Only an up server's failures matter (failback-delay); a down one's would only add commits.
+                    tx.put(o.server(), st.withFailureAt(tx.nowMillis), Reason.of(Reason.Cause.CHECK, o.describe()));
+                }
                 health(tx, o.server(), st.check().afterCheck(o.verdict()), Reason.of(Reason.Cause.CHECK, o.describe()));
             }
         } else if (c instanceof PassiveFailure p) {
@@ -162,6 +166,8 @@ public final class ControlPlane implements AutoCloseable {
                     && !st.inMaintenance()
                     && live.observe()
                     && !st.check().passiveCounted()) {
+                st = st.withFailureAt(tx.nowMillis);
+                tx.put(p.server(), st, liveTraffic(p));
                 if (st.check().liveErrors() + 1 < live.errorLimit()) {
                     tx.put(p.server(), st.withCheck(st.check().afterLiveError()), liveTraffic(p));
                 } else {
@@ -189,8 +195,13 @@ public final class ControlPlane implements AutoCloseable {
             }
         } else if (c instanceof ImportAdminState i) {
             importAdmin(tx, i.state());
-        } else if (c instanceof Reconsider r && r.backend().routingChanged(tx.nowMillis)) {
-            tx.touched.add(r.backend());
+        } else if (c instanceof Reconsider r) {
+            if (r.backend().routingChanged(tx.nowMillis)) {
+                tx.touched.add(r.backend());
+            } else {
+                // Woken early (the wall clock moved): look again when the delay has really run out.
+                scheduleFollowUps(r.backend(), r.backend().snapshot(), tx.nowMillis, tx.nowNanos);
+            }
         }
         return commit(tx);
     }

@@ -76,8 +76,9 @@ public final class Server {
 
     /**
      * What this server's answer to a client's login usually takes (from the client's first bytes to the server's
-     * answer), and so how long the next may take before the session counts as stalled: a frozen server is found by
-     * the first client whose login it leaves unanswered, not only by new connects.
+     * answer, live sessions only: the checks' account may authenticate faster than the applications'), and so how
+     * long the next may take before the session counts as stalled: a frozen server is found by the first client whose
+     * login it leaves unanswered, not only by new connects.
      */
     public GreetingClock logins() {
         return logins;

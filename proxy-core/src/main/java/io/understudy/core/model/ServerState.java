@@ -15,6 +15,8 @@ import java.util.Set;
  * @param reason why the last operational or admin change happened
  * @param check what health checking has established (the rise/fall counter lives here, and only here)
  * @param downtime how often and how long the server was down ({@code chkdown}, {@code downtime})
+ * @param lastFailureMillis wall-clock time of the last failed check or counted live-traffic error, 0 if none: a
+ *     server that comes back must pass every check for {@code failback-delay} before it takes the writes back
  */
 public record ServerState(
         OpState op,
@@ -23,7 +25,8 @@ public record ServerState(
         long lastChangeMillis,
         Reason reason,
         HealthState check,
-        Downtime downtime) {
+        Downtime downtime,
+        long lastFailureMillis) {
     public ServerState {
         admin = admin.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(admin));
     }
@@ -42,7 +45,7 @@ public record ServerState(
                         ? "initial state down: waiting for " + config.check().rise() + " checks"
                         : "";
         ServerState s = new ServerState(
-                op, flags, config.weight(), nowMillis, Reason.of(Reason.Cause.INITIAL, why), check, null);
+                op, flags, config.weight(), nowMillis, Reason.of(Reason.Cause.INITIAL, why), check, null, 0);
         return s.withDowntime(Downtime.initial(s.down(), nowMillis));
     }
 
@@ -84,23 +87,28 @@ public record ServerState(
     }
 
     ServerState withOp(OpState newOp, long nowMillis, Reason why) {
-        return new ServerState(newOp, admin, weight, nowMillis, why, check, downtime);
+        return new ServerState(newOp, admin, weight, nowMillis, why, check, downtime, lastFailureMillis);
     }
 
     ServerState withAdmin(Set<AdminFlag> newAdmin, long nowMillis, Reason why) {
-        return new ServerState(op, newAdmin, weight, nowMillis, why, check, downtime);
+        return new ServerState(op, newAdmin, weight, nowMillis, why, check, downtime, lastFailureMillis);
     }
 
     /** A weight change is not a state change in HAProxy's sense, so {@code lastchg} is kept. */
     ServerState withWeight(int newWeight) {
-        return new ServerState(op, admin, newWeight, lastChangeMillis, reason, check, downtime);
+        return new ServerState(op, admin, newWeight, lastChangeMillis, reason, check, downtime, lastFailureMillis);
     }
 
     ServerState withCheck(HealthState h) {
-        return new ServerState(op, admin, weight, lastChangeMillis, reason, h, downtime);
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, h, downtime, lastFailureMillis);
     }
 
     ServerState withDowntime(Downtime d) {
-        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, d);
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, d, lastFailureMillis);
+    }
+
+    /** The same state with a failed check or a counted live error at {@code nowMillis}. */
+    ServerState withFailureAt(long nowMillis) {
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, downtime, nowMillis);
     }
 }

@@ -2,6 +2,7 @@ package io.understudy.core.session;
 
 import io.understudy.core.config.FailoverPolicy;
 import io.understudy.core.model.Backend;
+import io.understudy.core.model.BackendSnapshot;
 import io.understudy.core.model.ControlObserver;
 import io.understudy.core.model.ModelEvent;
 import io.understudy.core.model.ModelEvent.ServerChanged;
@@ -98,30 +99,65 @@ public final class SessionShutdownPolicy implements ControlObserver {
             }
             return;
         }
-        TerminationCause why;
-        boolean close;
-        if (!old.state().op().takesTraffic()) {
-            why = TerminationCause.SERVER_MARKED_DOWN;
-            close = policy.shutdownSessionsOnDown();
-        } else if (t.returnedToActive()) {
-            why = TerminationCause.BACKUP_YIELDED;
-            close = policy.shutdownBackupSessionsOnUp();
-        } else {
-            why = TerminationCause.KILLED_BY_ADMIN;
-            close = true;
+        Optional<TerminationCause> why = drainCause(old, policy, t.returnedToActive());
+        if (why.isEmpty()) {
+            LOG.warn(
+                    "{}: traffic moved to {}; its sessions are kept by the failover policy (new sessions wait up to"
+                            + " timeout drain {}ms for them)",
+                    old,
+                    t.after().first().get(),
+                    policy.drainTimeout().toMillis());
+            return;
         }
         int n = sessions.drainByServer(
-                old, why, t.after().drainUntilNanos(), close, close && why == TerminationCause.SERVER_MARKED_DOWN);
+                old, why.get(), t.after().drainUntilNanos(), true, why.get() == TerminationCause.SERVER_MARKED_DOWN);
         if (n > 0) {
             LOG.warn(
                     "{}: traffic moved to {}; draining {} sessions of the old writer (at rest now, the rest within"
-                            + " timeout drain {}ms{})",
+                            + " timeout drain {}ms)",
                     old,
                     t.after().first().get(),
                     n,
-                    policy.drainTimeout().toMillis(),
-                    close ? "" : ", then kept by the failover policy");
+                    policy.drainTimeout().toMillis());
         }
+    }
+
+    /**
+     * Why the sessions of {@code old} end now that traffic moved away from it, or empty when the policy keeps them
+     * ({@code on-marked-down none} for a server marked down, {@code on-marked-up none} for a failback). Any other move
+     * (an operator's, maintenance) ends them: two writers at once is what this role exists to prevent.
+     */
+    private static Optional<TerminationCause> drainCause(Server old, FailoverPolicy policy, boolean failback) {
+        if (!old.state().op().takesTraffic()) {
+            return policy.shutdownSessionsOnDown()
+                    ? Optional.of(TerminationCause.SERVER_MARKED_DOWN)
+                    : Optional.empty();
+        }
+        if (failback) {
+            return policy.shutdownBackupSessionsOnUp()
+                    ? Optional.of(TerminationCause.BACKUP_YIELDED)
+                    : Optional.empty();
+        }
+        return Optional.of(TerminationCause.KILLED_BY_ADMIN);
+    }
+
+    /**
+     * A session that got its server connection just as traffic moved away from that server, after the move's sweep
+     * looked at the server's sessions: it is drained the same way, so that the new writer does not wait for it and two
+     * writers never run at once. The frontend calls it once the session is relayed; event loop of the session.
+     */
+    public static void drainIfMovedAway(ProxySession session, Backend backend, Server server) {
+        BackendSnapshot now = backend.snapshot();
+        if (!now.writer() || now.first().isEmpty() || now.first().get() == server) {
+            return;
+        }
+        boolean failback = server.isBackup() && !now.runningOnBackup();
+        drainCause(server, backend.config().failover(), failback)
+                .ifPresent(why -> session.drain(
+                        why,
+                        Math.max(now.drainUntilNanos(), System.nanoTime()),
+                        true,
+                        why == TerminationCause.SERVER_MARKED_DOWN));
     }
 
     private FailoverPolicy policy(Server s) {

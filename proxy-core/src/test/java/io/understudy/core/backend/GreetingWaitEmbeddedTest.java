@@ -48,7 +48,7 @@ class GreetingWaitEmbeddedTest {
         channel.pipeline()
                 .addLast(
                         "greeting",
-                        new GreetingWait(greeting, TIMEOUT_MILLIS, new GreetingClock(java.util.Optional.empty())));
+                        new GreetingWait(greeting, TIMEOUT_MILLIS, 0, new GreetingClock(java.util.Optional.empty())));
         channel.pipeline().addLast("after", after);
     }
 
@@ -190,6 +190,48 @@ class GreetingWaitEmbeddedTest {
     private boolean noTimerLeft() {
         // The next scheduled deadline, or -1 when nothing is scheduled.
         return channel.runScheduledPendingTasks() == -1;
+    }
+
+    @Test
+    void afterAMissedDeadlineTheChannelStaysToLearnHowLateTheGreetingIs() {
+        GreetingClock clock = new GreetingClock(java.util.Optional.empty());
+        EmbeddedChannel late = new EmbeddedChannel();
+        late.freezeTime();
+        late.config().setAutoRead(false);
+        Promise<ByteBuf> wait = late.eventLoop().newPromise();
+        late.pipeline().addLast("greeting", new GreetingWait(wait, TIMEOUT_MILLIS, 700, clock));
+        late.advanceTimeBy(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        late.runScheduledPendingTasks();
+        assertThat(wait.cause()).isInstanceOf(GreetingWait.GreetingTimeoutException.class);
+        assertThat(late.isOpen()).as("kept to learn").isTrue();
+
+        ByteBuf hello = bytes("hello");
+        late.writeInbound(hello);
+        assertThat(hello.refCnt()).isZero();
+        assertThat(late.isOpen()).isFalse();
+        assertThat(clock.describe()).startsWith("slowest recent greeting ");
+        late.finishAndReleaseAll();
+    }
+
+    @Test
+    void aGreetingThatNeverComesClosesTheChannelAtTheEndOfTheConnectTimeout() {
+        EmbeddedChannel late = new EmbeddedChannel();
+        late.freezeTime();
+        late.config().setAutoRead(false);
+        Promise<ByteBuf> wait = late.eventLoop().newPromise();
+        late.pipeline()
+                .addLast(
+                        "greeting",
+                        new GreetingWait(wait, TIMEOUT_MILLIS, 700, new GreetingClock(java.util.Optional.empty())));
+        late.advanceTimeBy(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        late.runScheduledPendingTasks();
+        late.advanceTimeBy(699, TimeUnit.MILLISECONDS);
+        late.runScheduledPendingTasks();
+        assertThat(late.isOpen()).isTrue();
+        late.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        late.runScheduledPendingTasks();
+        assertThat(late.isOpen()).isFalse();
+        late.finishAndReleaseAll();
     }
 
     private ByteBuf bytes(String text) {

@@ -119,7 +119,7 @@ class FailoverConfigTest {
                         problem(
                                 "listen.db.timeout.greeting",
                                 "soon",
-                                "auto, or a positive duration such as 300ms or 2s",
+                                "auto, or a duration of at least 1ms such as 300ms or 2s",
                                 4));
     }
 }

@@ -303,4 +303,38 @@ class WriterMoveTest {
             assertThat(c.refusal()).contains("backend MySQL has no writer role");
         }
     }
+
+    @Test
+    void aFailedCheckWhileSettlingStartsFailbackDelayAgain() throws Exception {
+        FailoverPolicy policy = FailoverPolicy.defaults().withFailbackDelay(Duration.ofSeconds(30));
+        try (ScriptedServer p = ScriptedServer.greetingEcho("P");
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = new ProxyEngine(TestConfigs.listen("MySQL")
+                        .check(TestConfigs.check(2, 3))
+                        .server("Primary", p.port())
+                        .backup("Secondary", b.port())
+                        .failover(policy)
+                        .build())) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Server secondary = backend.server("Secondary").orElseThrow();
+            // Starts one failure from down: one failed check takes it down, two passed ones bring it back fully up.
+            down(e.control(), primary);
+            assertThat(primary.state().op()).isEqualTo(OpState.STOPPED);
+            up(e.control(), primary);
+            up(e.control(), primary);
+            assertThat(primary.state().op()).isEqualTo(OpState.RUNNING);
+            long upAt = primary.state().lastChangeMillis();
+            assertThat(backend.nextFailbackMillis(upAt)).hasValue(upAt + 30_000);
+
+            // Still up after one failed check (fall 3), but it did not stay up cleanly: the delay starts again.
+            down(e.control(), primary);
+            assertThat(primary.state().op()).isEqualTo(OpState.RUNNING);
+            long failedAt = primary.state().lastFailureMillis();
+            assertThat(failedAt).isGreaterThanOrEqualTo(upAt);
+            assertThat(backend.nextFailbackMillis(failedAt)).hasValue(failedAt + 30_000);
+            assertThat(backend.snapshot().targets()).containsExactly(secondary);
+        }
+    }
 }

@@ -54,7 +54,8 @@ class BrownoutIT {
         AtomicLong moves = new AtomicLong();
         ConcurrentLinkedQueue<long[]> failed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        List<Long> freezes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Each freeze from the signal until it took effect (a multi-threaded mariadbd may greet for a few more ms).
+        List<long[]> freezes = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicLong writes = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         try (InProcessProxy proxy =
@@ -82,8 +83,12 @@ class BrownoutIT {
                                 st.executeUpdate("INSERT INTO test.brownout (server_id) VALUES (@@server_id)");
                                 writes.incrementAndGet();
                             } catch (Exception e) {
-                                failed.add(new long[] {start, System.nanoTime()});
-                                failures.add(e.toString().replaceAll("\\s+", " "));
+                                long end = System.nanoTime();
+                                failed.add(new long[] {start, end});
+                                long first = freezes.isEmpty() ? start : freezes.get(0)[0];
+                                failures.add("+" + (start - first) / 1_000_000 + "ms/" + (end - start) / 1_000_000
+                                        + "ms after the first freeze: "
+                                        + e.toString().replaceAll("\\s+", " "));
                             }
                         }
                     });
@@ -92,8 +97,9 @@ class BrownoutIT {
                 // The stimulus itself is timed (a stutter), so it is scripted with parks; nothing waits on a
                 // condition here.
                 for (int i = 0; i < 4; i++) {
-                    freezes.add(System.nanoTime());
+                    long signalled = System.nanoTime();
                     primary.freeze();
+                    freezes.add(new long[] {signalled, System.nanoTime()});
                     try {
                         LockSupport.parkNanos(Duration.ofMillis(1300).toNanos());
                     } finally {
@@ -126,9 +132,10 @@ class BrownoutIT {
                 onPrimary++;
             }
         }
-        // A write whose connection was under way when a freeze began (its login may have been on the primary then).
+        // A write whose connection was under way while a freeze took hold (its login may have been on the primary
+        // then).
         long atFreeze = failed.stream()
-                .filter(f -> freezes.stream().anyMatch(t -> f[0] <= t && t <= f[1]))
+                .filter(f -> freezes.stream().anyMatch(t -> f[0] <= t[1] && t[0] <= f[1]))
                 .count();
         long otherFailures = failed.size() - atFreeze;
         String figures = String.format(

@@ -96,7 +96,7 @@ class GracefulSwitchoverIT {
                     });
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> writes.get() > 50);
-                reply = Socat.command(sock, "set backend MySQL active-server Secondary graceful timeout 10s");
+                reply = Socat.command(sock, "set backend MySQL active-server Secondary graceful timeout 8s");
                 long after = writes.get();
                 await().atMost(Duration.ofSeconds(20)).until(() -> writes.get() > after + 50);
             } finally {
