@@ -96,7 +96,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // A frozen server is found by the first client whose login it leaves unanswered, not only by new connects.
         session.watchLogin((stalled, waited) -> connector.loginStalled(session, stalled, waited));
         for (ByteBuf b : early) {
-            session.addBytesIn(b.readableBytes());
+            session.addBytesIn(b);
             server.write(b, server.voidPromise());
         }
         early.clear();

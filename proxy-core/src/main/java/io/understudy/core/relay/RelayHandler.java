@@ -56,7 +56,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         int n = buf.readableBytes();
         if (side == Side.CLIENT) {
-            session.addBytesIn(n);
+            session.addBytesIn(buf);
         } else {
             session.addBytesOut(n);
         }

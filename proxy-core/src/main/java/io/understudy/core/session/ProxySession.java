@@ -1,5 +1,6 @@
 package io.understudy.core.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 public final class ProxySession {
     /** A draining session whose answer went quiet this long has come to rest. */
     static final long REST_MILLIS = 20;
+
+    /** MySQL's CLIENT_SSL capability flag. */
+    private static final int CLIENT_SSL = 0x800;
 
     /** Before a server's first login answer is seen, a login stalls after this long. */
     static final long LOGIN_LIMIT_MILLIS = 2_000;
@@ -55,6 +59,12 @@ public final class ProxySession {
     private TerminationCause drainCause;
 
     private boolean restCheckPending;
+    /** The request in flight (the client's since the server last answered) may write; see {@link ClientRequest}. */
+    private boolean writeInFlight;
+    /** The session has sent a request that may write: a transaction may be open. */
+    private boolean wrote;
+    /** The client asked for TLS at login: its requests cannot be read, so each counts as a write. */
+    private boolean tls;
     /** Told when the server leaves the client's login unanswered past its login deadline; null when not watched. */
     private LoginStall loginStall;
 
@@ -223,7 +233,7 @@ public final class ProxySession {
      * nothing moved either way for {@value #REST_MILLIS} ms: a request in flight finishes, and so does a client that
      * is busy (a login followed by its first statements, a short transaction), so its writes land before the new
      * server takes any; an idle pooled connection ends at once. With {@code serverDown} (the server was marked down),
-     * a session still in its login is closed at once: it cannot have written anything. Safe from any thread.
+     * only a session with a write in flight waits; the others are closed at once. Safe from any thread.
      */
     public void drain(TerminationCause why, long deadlineNanos, boolean closeAtDeadline, boolean serverDown) {
         if (!eventLoop().inEventLoop()) {
@@ -233,9 +243,10 @@ public final class ProxySession {
         if (finished || drainCause != null) {
             return;
         }
-        if (serverDown && slot != null && serverReads < 2) {
-            // Still in its login on a server marked down: nothing it sent can be a write, and a frozen server would
-            // hold the drain for nothing.
+        if (serverDown && slot != null && (serverReads < 2 || !clientSentLast || !writeInFlight)) {
+            // On a server marked down only a write in flight is worth waiting for (if the server was merely stalled it
+            // lands there before the first write on the new one). A session in its login, at rest, or waiting for a
+            // read cannot write anything, and a frozen server would hold the move for nothing.
             terminate(why, false);
             return;
         }
@@ -282,6 +293,23 @@ public final class ProxySession {
      */
     public void watchLogin(LoginStall stall) {
         this.loginStall = stall;
+    }
+
+    /**
+     * Counts a read from the client and, when it starts a request, notes whether that request may write. Event loop
+     * only; the buffer is not changed.
+     */
+    public void addBytesIn(ByteBuf buf) {
+        if (serverReads == 1 && bytesIn == 0 && buf.readableBytes() >= 8) {
+            // The login packet (or SSLRequest): capability flags after the 4-byte header; CLIENT_SSL is 0x800.
+            tls = (buf.getIntLE(buf.readerIndex() + 4) & CLIENT_SSL) != 0;
+        } else if (serverReads >= 2 && !clientSentLast) {
+            ClientRequest.Kind kind = tls ? ClientRequest.Kind.WRITE : ClientRequest.kind(buf);
+            // SET autocommit=1 (drivers send it at every connect) commits only a transaction this session opened.
+            writeInFlight = kind == ClientRequest.Kind.WRITE || (kind == ClientRequest.Kind.AUTOCOMMIT && wrote);
+            wrote |= kind == ClientRequest.Kind.WRITE;
+        }
+        addBytesIn(buf.readableBytes());
     }
 
     /** Counts bytes read from the client. Event loop only. */

@@ -63,6 +63,17 @@ class WriterMoveTest {
         return s;
     }
 
+    /** A client connecting in the background: completes with the first byte it reads (its server's greeting). */
+    static CompletableFuture<Integer> newcomer(ProxyEngine e) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Socket s = connect(e)) {
+                return s.getInputStream().read();
+            } catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+    }
+
     /** Connects and takes the session through a first exchange, as a client after its login: now at rest. */
     static Socket atRest(ProxyEngine e) throws IOException {
         Socket s = connect(e);
@@ -100,13 +111,7 @@ class WriterMoveTest {
 
             // The idle session is closed at once; the busy one is not.
             assertThat(idle.getInputStream().read()).isEqualTo(-1);
-            CompletableFuture<Integer> newcomer = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = connect(e)) {
-                    return s.getInputStream().read();
-                } catch (IOException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<Integer> newcomer = newcomer(e);
             await().until(() -> backend.queue().size() == 1);
             assertThat(newcomer).isNotDone();
             assertThat(backend.snapshot().draining(backend.server("Secondary").orElseThrow()))
@@ -262,13 +267,7 @@ class WriterMoveTest {
                             backend, Optional.of(Duration.ofSeconds(30)), Origin.CLI, "test: hold"));
             assertThat(held.refused()).isFalse();
             assertThat(backend.snapshot().held()).isTrue();
-            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = connect(e)) {
-                    return s.getInputStream().read();
-                } catch (IOException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            CompletableFuture<Integer> waiting = newcomer(e);
             await().until(() -> backend.queue().size() == 1);
             move(e.control(), backend, backend.server("Secondary"));
             assertThat(backend.snapshot().held()).isFalse();
@@ -335,6 +334,61 @@ class WriterMoveTest {
             assertThat(failedAt).isGreaterThanOrEqualTo(upAt);
             assertThat(backend.nextFailbackMillis(failedAt)).hasValue(failedAt + 30_000);
             assertThat(backend.snapshot().targets()).containsExactly(secondary);
+        }
+    }
+
+    /** A MySQL packet carrying {@code COM_QUERY sql}. */
+    static byte[] query(String sql) {
+        byte[] text = sql.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] p = new byte[4 + 1 + text.length];
+        int len = text.length + 1;
+        p[0] = (byte) len;
+        p[1] = (byte) (len >> 8);
+        p[2] = (byte) (len >> 16);
+        p[4] = 0x03;
+        System.arraycopy(text, 0, p, 5, text.length);
+        return p;
+    }
+
+    @Test
+    void onAServerMarkedDownOnlyAWriteInFlightHoldsTheMove() throws Exception {
+        // Greets, answers the login, then never answers again: a server that froze after the logins.
+        try (ScriptedServer p = ScriptedServer.start((sock, in, out) -> {
+                    out.write('P');
+                    out.flush();
+                    if (in.read() != -1) {
+                        out.write('a');
+                        out.flush();
+                    }
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                });
+                ScriptedServer b = ScriptedServer.greetingEcho("B");
+                ProxyEngine e = engine(p, b, FailoverPolicy.defaults().withDrainTimeout(Duration.ofSeconds(20)))) {
+            e.start();
+            Backend backend = e.backends().get(0);
+            Server primary = backend.server("Primary").orElseThrow();
+            Socket reading = connect(e);
+            Socket writing = connect(e);
+            for (Socket s : List.of(reading, writing)) {
+                assertThat(s.getInputStream().read()).isEqualTo('P');
+                s.getOutputStream().write('l');
+                assertThat(s.getInputStream().read()).isEqualTo('a');
+            }
+            reading.getOutputStream().write(query("/* client */ SELECT @@server_id"));
+            writing.getOutputStream().write(query("INSERT INTO t VALUES (1)"));
+            await().until(() -> e.sessions().sessions().stream().allMatch(s -> s.bytesIn() > 1));
+
+            down(e.control(), primary);
+            // The read in flight on the dead server is given up at once...
+            assertThat(reading.getInputStream().read()).isEqualTo(-1);
+            // ...the write holds new sessions back (it may still land on Primary if it was only stalled)...
+            CompletableFuture<Integer> newcomer = newcomer(e);
+            await().until(() -> backend.queue().size() == 1);
+            assertThat(newcomer).isNotDone();
+            // ...until it ends; then the newcomer goes to the backup.
+            writing.close();
+            assertThat(newcomer.get(10, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+            reading.close();
         }
     }
 }

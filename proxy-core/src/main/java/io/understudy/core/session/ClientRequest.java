@@ -1,0 +1,166 @@
+package io.understudy.core.session;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What a client's request can do to the data, told from its first bytes: the one place the relay looks inside the
+ * MySQL protocol. When a server is marked down, a session with a read in flight is closed at once, while one with a
+ * write in flight holds the traffic move back (up to {@code timeout drain}) so that, if the server was only stalled,
+ * the write lands there before the first write on the new server.
+ *
+ * <p>Read-only: {@code COM_QUIT}, {@code COM_INIT_DB}, {@code COM_STATISTICS}, {@code COM_PING}, and {@code COM_QUERY}
+ * whose statement (after blanks and {@code /* ... *}{@code /} comments, such as the ones mysql-connector-j puts before
+ * its own queries) starts with {@code SELECT}, {@code SHOW}, {@code DESC}, {@code DESCRIBE} or {@code EXPLAIN}, or is
+ * a {@code SET} of session settings (drivers send them at every connect) that mentions no password, role or
+ * autocommit.
+ * Everything else, and anything that cannot be told (a packet cut short, a prepared statement, an executable comment
+ * {@code /*!}, a TLS session), counts as a write. A {@code SELECT} calling a function that writes is taken for a read:
+ * the cost is that such a write, in flight on a frozen server, may land after the move.
+ */
+final class ClientRequest {
+    private static final int HEADER = 4;
+    private static final int COM_QUIT = 0x01;
+    private static final int COM_INIT_DB = 0x02;
+    private static final int COM_QUERY = 0x03;
+    private static final int COM_STATISTICS = 0x09;
+    private static final int COM_PING = 0x0e;
+    private static final String[] READS = {"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"};
+
+    /** How far into a statement the keyword is looked for: comments longer than this count as a write. */
+    static final int SCAN_LIMIT = 512;
+
+    private ClientRequest() {}
+
+    /** What a request can do. */
+    enum Kind {
+        /** Reads or session settings only. */
+        READ,
+        /** {@code SET autocommit = 1}: commits a transaction if one is open, else writes nothing. */
+        AUTOCOMMIT,
+        /** May write, or cannot be told. */
+        WRITE
+    }
+
+    /** What the request starting at {@code buf}'s reader index can do; the buffer is not changed. */
+    static Kind kind(ByteBuf buf) {
+        if (readOnly(buf)) {
+            return Kind.READ;
+        }
+        int i = buf.readerIndex() + HEADER + 1;
+        int end = Math.min(buf.writerIndex(), i + SCAN_LIMIT);
+        if (buf.writerIndex() - buf.readerIndex() > HEADER
+                && buf.getUnsignedByte(buf.readerIndex() + HEADER) == COM_QUERY
+                && isSetAutocommitOn(buf, i, end)) {
+            return Kind.AUTOCOMMIT;
+        }
+        return Kind.WRITE;
+    }
+
+    /** {@code SET autocommit=1} (or {@code = ON}), alone, as drivers send it. */
+    private static boolean isSetAutocommitOn(ByteBuf buf, int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            int c = buf.getUnsignedByte(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                text.append(Character.toUpperCase((char) c));
+            }
+        }
+        String t = text.toString();
+        return t.equals("SETAUTOCOMMIT=1") || t.equals("SETAUTOCOMMIT=ON") || t.equals("SETSESSIONAUTOCOMMIT=1");
+    }
+
+    /** Whether the request starting at {@code buf}'s reader index is read-only; the buffer is not changed. */
+    static boolean readOnly(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int end = buf.writerIndex();
+        if (end - start < HEADER + 1) {
+            return false;
+        }
+        int command = buf.getUnsignedByte(start + HEADER);
+        switch (command) {
+            case COM_QUIT, COM_INIT_DB, COM_STATISTICS, COM_PING:
+                return true;
+            case COM_QUERY:
+                return readOnlyStatement(buf, start + HEADER + 1, Math.min(end, start + HEADER + 1 + SCAN_LIMIT));
+            default:
+                return false;
+        }
+    }
+
+    /** Whether {@code buf} starts like a TLS handshake record (a client's ClientHello): the session is encrypted. */
+    static boolean tlsHandshake(ByteBuf buf) {
+        int i = buf.readerIndex();
+        return buf.writerIndex() - i >= 3 && buf.getUnsignedByte(i) == 0x16 && buf.getUnsignedByte(i + 1) == 0x03;
+    }
+
+    private static boolean readOnlyStatement(ByteBuf buf, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = buf.getUnsignedByte(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '(') {
+                i++;
+            } else if (c == '/' && i + 1 < to && buf.getUnsignedByte(i + 1) == '*') {
+                if (i + 2 < to && buf.getUnsignedByte(i + 2) == '!') {
+                    return false; // an executable comment is a statement
+                }
+                int close = indexOf(buf, i + 2, to);
+                if (close < 0) {
+                    return false;
+                }
+                i = close + 2;
+            } else if (startsWithKeyword(buf, i, to, "SET")) {
+                // Session settings (SET NAMES, character sets, user variables) write nothing; a password or role
+                // change does, and autocommit=1 commits an open transaction.
+                return !contains(buf, i, to, "PASSWORD")
+                        && !contains(buf, i, to, "ROLE")
+                        && !contains(buf, i, to, "AUTOCOMMIT");
+            } else {
+                for (String k : READS) {
+                    if (startsWithKeyword(buf, i, to, k)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The index of the next star-slash at or after {@code from}, or -1 before {@code to}. */
+    private static int indexOf(ByteBuf buf, int from, int to) {
+        for (int i = from; i + 1 < to; i++) {
+            if (buf.getUnsignedByte(i) == '*' && buf.getUnsignedByte(i + 1) == '/') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWithKeyword(ByteBuf buf, int at, int to, String k) {
+        int n = k.length();
+        if (at + n > to) {
+            return false;
+        }
+        for (int j = 0; j < n; j++) {
+            if (Character.toUpperCase(buf.getUnsignedByte(at + j)) != k.charAt(j)) {
+                return false;
+            }
+        }
+        // The keyword must end there: SELECTED is not SELECT, DESCRIBE is checked before DESC.
+        return at + n == to || !Character.isLetterOrDigit(buf.getUnsignedByte(at + n));
+    }
+
+    /** Whether {@code word} appears anywhere in {@code [from, to)}, ignoring case. */
+    private static boolean contains(ByteBuf buf, int from, int to, String word) {
+        for (int i = from; i + word.length() <= to; i++) {
+            int j = 0;
+            while (j < word.length() && Character.toUpperCase(buf.getUnsignedByte(i + j)) == word.charAt(j)) {
+                j++;
+            }
+            if (j == word.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

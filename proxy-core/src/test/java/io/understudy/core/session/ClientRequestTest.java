@@ -1,0 +1,121 @@
+package io.understudy.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Telling a read-only request from one that may write, from its first bytes. */
+class ClientRequestTest {
+    static ByteBuf packet(int command, String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuf b = Unpooled.buffer();
+        int len = body.length + 1;
+        b.writeByte(len & 0xff)
+                .writeByte((len >> 8) & 0xff)
+                .writeByte((len >> 16) & 0xff)
+                .writeByte(0);
+        b.writeByte(command).writeBytes(body);
+        return b;
+    }
+
+    static boolean query(String sql) {
+        ByteBuf b = packet(0x03, sql);
+        try {
+            int before = b.readerIndex();
+            boolean read = ClientRequest.readOnly(b);
+            assertThat(b.readerIndex()).isEqualTo(before);
+            return read;
+        } finally {
+            b.release();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "SELECT @@server_id",
+                "select 1",
+                "  \n\tSELECT 1",
+                "(SELECT 1) UNION (SELECT 2)",
+                "/* mysql-connector-j-8.4.0 (Revision: 1c3f5c149e0bfe31c7fbeb24e2d260cd890972c4) */SELECT"
+                        + "  @@session.auto_increment_increment AS auto_increment_increment",
+                "SHOW VARIABLES",
+                "desc t",
+                "DESCRIBE t",
+                "EXPLAIN SELECT * FROM t",
+                "SET NAMES utf8mb4",
+                "SET character_set_results = NULL",
+                "set @x = 1"
+            })
+    void readsAreReadOnly(String sql) {
+        assertThat(query(sql)).as(sql).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "INSERT INTO t VALUES (1)",
+                "UPDATE t SET a = 1",
+                "DELETE FROM t",
+                "COMMIT",
+                "SET autocommit = 1",
+                "SET PASSWORD FOR 'app'@'%' = PASSWORD('x')",
+                "SET DEFAULT ROLE r FOR app",
+                "SELECTED",
+                "/*!40101 SET NAMES utf8 */",
+                "/* never closed SELECT 1",
+                "CALL p()",
+                "REPLACE INTO t VALUES (1)",
+                ""
+            })
+    void everythingElseMayWrite(String sql) {
+        assertThat(query(sql)).as(sql).isFalse();
+    }
+
+    @Test
+    void commandsWithoutDataAreReadOnlyAndUnknownOnesMayWrite() {
+        for (int command : new int[] {0x01, 0x02, 0x09, 0x0e}) {
+            ByteBuf b = packet(command, "");
+            assertThat(ClientRequest.readOnly(b)).as("command 0x%02x", command).isTrue();
+            b.release();
+        }
+        ByteBuf execute = packet(0x17, "\u0001\u0000\u0000\u0000");
+        assertThat(ClientRequest.readOnly(execute)).as("COM_STMT_EXECUTE").isFalse();
+        execute.release();
+        ByteBuf shortPacket = Unpooled.wrappedBuffer(new byte[] {5, 0, 0});
+        assertThat(ClientRequest.readOnly(shortPacket)).isFalse();
+    }
+
+    @Test
+    void aCommentLongerThanTheScanLimitCountsAsAWrite() {
+        String comment = "/*" + "x".repeat(ClientRequest.SCAN_LIMIT) + "*/SELECT 1";
+        assertThat(query(comment)).isFalse();
+    }
+
+    @Test
+    void aTlsClientHelloIsRecognised() {
+        ByteBuf hello = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+        assertThat(ClientRequest.tlsHandshake(hello)).isTrue();
+        assertThat(ClientRequest.tlsHandshake(packet(0x03, "SELECT 1"))).isFalse();
+    }
+
+    @Test
+    void setAutocommitOnIsItsOwnKind() {
+        for (String sql : new String[] {"SET autocommit=1", "set autocommit = 1", "SET autocommit=ON"}) {
+            ByteBuf b = packet(0x03, sql);
+            assertThat(ClientRequest.kind(b)).as(sql).isEqualTo(ClientRequest.Kind.AUTOCOMMIT);
+            b.release();
+        }
+        ByteBuf off = packet(0x03, "SET autocommit=0");
+        assertThat(ClientRequest.kind(off)).isEqualTo(ClientRequest.Kind.WRITE);
+        off.release();
+        ByteBuf select = packet(0x03, "SELECT 1");
+        assertThat(ClientRequest.kind(select)).isEqualTo(ClientRequest.Kind.READ);
+        select.release();
+    }
+}
