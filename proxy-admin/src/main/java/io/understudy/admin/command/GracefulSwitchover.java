@@ -134,7 +134,7 @@ final class GracefulSwitchover {
     private CompletableFuture<Void> drain(ScheduledExecutorService timer, long deadline) {
         long started = System.nanoTime();
         long drainDeadline = started + (deadline - started) / 2;
-        int told = sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, true, false);
+        int told = sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, false, false);
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean[] cut = new boolean[1];
         timer.scheduleWithFixedDelay(
@@ -144,11 +144,13 @@ final class GracefulSwitchover {
                     }
                     try {
                         // Sessions that were still connecting when the hold began are told too once they are up.
-                        sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, true, false);
+                        sessions.drainByServer(from, TerminationCause.KILLED_BY_ADMIN, drainDeadline, false, false);
                         long now = System.nanoTime();
                         int left = from.served();
-                        if (left > 0 && now - drainDeadline >= 0) {
+                        if (left > 0 && now - drainDeadline >= 0 && !cut[0]) {
+                            // The drain's end: close what is left here, so that the cut is known for certain.
                             cut[0] = true;
+                            sessions.closeByServer(from, TerminationCause.KILLED_BY_ADMIN);
                         }
                         if (left == 0 && cut[0]) {
                             done.completeExceptionally(new IllegalStateException("sessions of " + from.name()

@@ -13,8 +13,8 @@ import io.netty.buffer.ByteBuf;
  * its own queries) starts with {@code SELECT}, {@code SHOW}, {@code DESC}, {@code DESCRIBE} or {@code EXPLAIN}, or is
  * a {@code SET} of session settings (drivers send them at every connect) that mentions no password, role or
  * autocommit.
- * Everything else, and anything that cannot be told (a packet cut short, a prepared statement, an executable comment
- * {@code /*!}, a TLS session), counts as a write. A {@code SELECT} calling a function that writes is taken for a read:
+ * Everything else, and anything that cannot be told (a packet cut short or longer than {@link #SCAN_LIMIT}, several
+ * statements or requests at once, a prepared statement, an executable comment, a TLS session), counts as a write. A {@code SELECT} calling a function that writes is taken for a read:
  * the cost is that such a write, in flight on a frozen server, may land after the move.
  */
 final class ClientRequest {
@@ -24,6 +24,8 @@ final class ClientRequest {
     private static final int COM_QUERY = 0x03;
     private static final int COM_STATISTICS = 0x09;
     private static final int COM_PING = 0x0e;
+    private static final int COM_STMT_SEND_LONG_DATA = 0x18;
+    private static final int COM_STMT_CLOSE = 0x19;
     private static final String[] READS = {"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"};
 
     /** How far into a statement the keyword is looked for: comments longer than this count as a write. */
@@ -37,12 +39,21 @@ final class ClientRequest {
         READ,
         /** {@code SET autocommit = 1}: commits a transaction if one is open, else writes nothing. */
         AUTOCOMMIT,
+        /** {@code COM_STMT_CLOSE}, {@code COM_STMT_SEND_LONG_DATA}: writes nothing and gets no answer. */
+        NO_REPLY,
         /** May write, or cannot be told. */
         WRITE
     }
 
     /** What the request starting at {@code buf}'s reader index can do; the buffer is not changed. */
     static Kind kind(ByteBuf buf) {
+        int start = buf.readerIndex();
+        if (buf.writerIndex() - start > HEADER && !tlsRecord(buf)) {
+            int command = buf.getUnsignedByte(start + HEADER);
+            if (command == COM_STMT_CLOSE || command == COM_STMT_SEND_LONG_DATA) {
+                return Kind.NO_REPLY;
+            }
+        }
         if (readOnly(buf)) {
             return Kind.READ;
         }
@@ -69,11 +80,18 @@ final class ClientRequest {
         return t.equals("SETAUTOCOMMIT=1") || t.equals("SETAUTOCOMMIT=ON") || t.equals("SETSESSIONAUTOCOMMIT=1");
     }
 
-    /** Whether the request starting at {@code buf}'s reader index is read-only; the buffer is not changed. */
+    /**
+     * Whether the request starting at {@code buf}'s reader index is read-only; the buffer is not changed. Only a
+     * request whose whole packet is in {@code buf}, and nothing after it (no second request pipelined behind), can be.
+     */
     static boolean readOnly(ByteBuf buf) {
         int start = buf.readerIndex();
         int end = buf.writerIndex();
-        if (end - start < HEADER + 1) {
+        if (end - start < HEADER + 1 || tlsRecord(buf)) {
+            return false;
+        }
+        int payload = buf.getUnsignedMediumLE(start);
+        if (end - start != HEADER + payload) {
             return false;
         }
         int command = buf.getUnsignedByte(start + HEADER);
@@ -81,16 +99,41 @@ final class ClientRequest {
             case COM_QUIT, COM_INIT_DB, COM_STATISTICS, COM_PING:
                 return true;
             case COM_QUERY:
-                return readOnlyStatement(buf, start + HEADER + 1, Math.min(end, start + HEADER + 1 + SCAN_LIMIT));
+                return payload - 1 <= SCAN_LIMIT
+                        && singleStatement(buf, start + HEADER + 1, end)
+                        && readOnlyStatement(buf, start + HEADER + 1, end);
             default:
                 return false;
         }
     }
 
-    /** Whether {@code buf} starts like a TLS handshake record (a client's ClientHello): the session is encrypted. */
-    static boolean tlsHandshake(ByteBuf buf) {
+    /** Whether {@code buf} starts like a TLS record (handshake or application data): nothing in it can be read. */
+    static boolean tlsRecord(ByteBuf buf) {
         int i = buf.readerIndex();
-        return buf.writerIndex() - i >= 3 && buf.getUnsignedByte(i) == 0x16 && buf.getUnsignedByte(i + 1) == 0x03;
+        if (buf.writerIndex() - i < 3) {
+            return false;
+        }
+        int type = buf.getUnsignedByte(i);
+        return (type == 0x16 || type == 0x17) && buf.getUnsignedByte(i + 1) == 0x03;
+    }
+
+    /** No {@code ;} but trailing ones: one statement (a multi-statement query may write in a later one). */
+    private static boolean singleStatement(ByteBuf buf, int from, int to) {
+        int last = to;
+        while (last > from) {
+            int c = buf.getUnsignedByte(last - 1);
+            if (c == ';' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                last--;
+            } else {
+                break;
+            }
+        }
+        for (int i = from; i < last; i++) {
+            if (buf.getUnsignedByte(i) == ';') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean readOnlyStatement(ByteBuf buf, int from, int to) {
@@ -100,8 +143,9 @@ final class ClientRequest {
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '(') {
                 i++;
             } else if (c == '/' && i + 1 < to && buf.getUnsignedByte(i + 1) == '*') {
-                if (i + 2 < to && buf.getUnsignedByte(i + 2) == '!') {
-                    return false; // an executable comment is a statement
+                int third = i + 2 < to ? buf.getUnsignedByte(i + 2) : -1;
+                if (third == '!' || third == 'M' || third == 'm') {
+                    return false; // an executable comment (/*! or MariaDB's /*M!) is a statement
                 }
                 int close = indexOf(buf, i + 2, to);
                 if (close < 0) {
@@ -113,11 +157,14 @@ final class ClientRequest {
                 // change does, and autocommit=1 commits an open transaction.
                 return !contains(buf, i, to, "PASSWORD")
                         && !contains(buf, i, to, "ROLE")
-                        && !contains(buf, i, to, "AUTOCOMMIT");
+                        && !contains(buf, i, to, "AUTOCOMMIT")
+                        // MariaDB's SET STATEMENT ... FOR <any statement>
+                        && !contains(buf, i, to, "STATEMENT");
             } else {
                 for (String k : READS) {
                     if (startsWithKeyword(buf, i, to, k)) {
-                        return true;
+                        // EXPLAIN ANALYZE (and DESC ANALYZE) runs the statement it explains.
+                        return k.equals("SELECT") || k.equals("SHOW") || !contains(buf, i, to, "ANALYZE");
                     }
                 }
                 return false;

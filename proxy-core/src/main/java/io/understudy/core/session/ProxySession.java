@@ -300,14 +300,27 @@ public final class ProxySession {
      * only; the buffer is not changed.
      */
     public void addBytesIn(ByteBuf buf) {
-        if (serverReads == 1 && bytesIn == 0 && buf.readableBytes() >= 8) {
-            // The login packet (or SSLRequest): capability flags after the 4-byte header; CLIENT_SSL is 0x800.
-            tls = (buf.getIntLE(buf.readerIndex() + 4) & CLIENT_SSL) != 0;
+        if (bytesIn == 0) {
+            // The client's first bytes are its login (or SSLRequest): capability flags after the 4-byte header,
+            // CLIENT_SSL is 0x800. Too short to tell: taken for TLS, so that nothing later is taken for a read.
+            tls = buf.readableBytes() < 8 || (buf.getIntLE(buf.readerIndex() + 4) & CLIENT_SSL) != 0;
         } else if (serverReads >= 2 && !clientSentLast) {
             ClientRequest.Kind kind = tls ? ClientRequest.Kind.WRITE : ClientRequest.kind(buf);
+            if (kind == ClientRequest.Kind.NO_REPLY) {
+                // No answer will come: the session stays as it was (at rest, or waiting for its last request).
+                boolean was = clientSentLast;
+                addBytesIn(buf.readableBytes());
+                clientSentLast = was;
+                return;
+            }
             // SET autocommit=1 (drivers send it at every connect) commits only a transaction this session opened.
             writeInFlight = kind == ClientRequest.Kind.WRITE || (kind == ClientRequest.Kind.AUTOCOMMIT && wrote);
             wrote |= kind == ClientRequest.Kind.WRITE;
+        } else if (serverReads >= 2) {
+            // More from the client before the server answered: the rest of a long request, or another one behind
+            // it. Either may write.
+            writeInFlight = true;
+            wrote = true;
         }
         addBytesIn(buf.readableBytes());
     }

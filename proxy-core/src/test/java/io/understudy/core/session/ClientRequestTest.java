@@ -98,10 +98,47 @@ class ClientRequestTest {
     }
 
     @Test
-    void aTlsClientHelloIsRecognised() {
+    void tlsRecordsAreNeverReads() {
         ByteBuf hello = Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
-        assertThat(ClientRequest.tlsHandshake(hello)).isTrue();
-        assertThat(ClientRequest.tlsHandshake(packet(0x03, "SELECT 1"))).isFalse();
+        assertThat(ClientRequest.tlsRecord(hello)).isTrue();
+        // Application data whose length byte happens to be COM_PING.
+        ByteBuf data = Unpooled.wrappedBuffer(new byte[] {0x17, 0x03, 0x03, 0x00, 0x0e, 1, 2});
+        assertThat(ClientRequest.tlsRecord(data)).isTrue();
+        assertThat(ClientRequest.kind(data)).isEqualTo(ClientRequest.Kind.WRITE);
+        assertThat(ClientRequest.tlsRecord(packet(0x03, "SELECT 1"))).isFalse();
+    }
+
+    @Test
+    void onlyAWholeSingleStatementPacketCanBeARead() {
+        assertThat(query("SELECT 1; DELETE FROM t")).isFalse();
+        assertThat(query("SET NAMES utf8; UPDATE t SET a = 1")).isFalse();
+        assertThat(query("SELECT 1;")).isTrue();
+        // Two requests in one read: the second may write.
+        ByteBuf two = Unpooled.wrappedBuffer(packet(0x03, "SELECT 1"), packet(0x03, "DELETE FROM t"));
+        assertThat(ClientRequest.kind(two)).isEqualTo(ClientRequest.Kind.WRITE);
+        // A request cut short (the rest comes in a later read) cannot be told.
+        ByteBuf whole = packet(0x03, "SELECT 1 FROM dual");
+        ByteBuf cut = whole.slice(0, whole.readableBytes() - 4);
+        assertThat(ClientRequest.kind(cut)).isEqualTo(ClientRequest.Kind.WRITE);
+    }
+
+    @Test
+    void statementsThatLookLikeReadsButWriteAreWrites() {
+        assertThat(query("/*M!100000 INSERT INTO t VALUES (1) */ SELECT 1")).isFalse();
+        assertThat(query("EXPLAIN ANALYZE DELETE FROM t")).isFalse();
+        assertThat(query("DESC ANALYZE UPDATE t SET a = 1")).isFalse();
+        assertThat(query("SET STATEMENT max_statement_time=1 FOR DELETE FROM t"))
+                .isFalse();
+    }
+
+    @Test
+    void preparedStatementCloseGetsNoAnswer() {
+        ByteBuf close = packet(0x19, "\u0001\u0000\u0000\u0000");
+        assertThat(ClientRequest.kind(close)).isEqualTo(ClientRequest.Kind.NO_REPLY);
+        close.release();
+        ByteBuf longData = packet(0x18, "\u0001\u0000\u0000\u0000\u0000\u0000x");
+        assertThat(ClientRequest.kind(longData)).isEqualTo(ClientRequest.Kind.NO_REPLY);
+        longData.release();
     }
 
     @Test
