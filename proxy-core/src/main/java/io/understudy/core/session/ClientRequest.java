@@ -28,8 +28,11 @@ final class ClientRequest {
     private static final int COM_STMT_CLOSE = 0x19;
     private static final String[] READS = {"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"};
 
-    /** How far into a statement the keyword is looked for: comments longer than this count as a write. */
-    static final int SCAN_LIMIT = 512;
+    /**
+     * The longest statement looked at: a longer one counts as a write. Drivers' own queries at connect run to several
+     * hundred bytes (mysql-connector-j's variables query is over 500).
+     */
+    static final int SCAN_LIMIT = 4096;
 
     private ClientRequest() {}
 

@@ -155,4 +155,35 @@ class ClientRequestTest {
         assertThat(ClientRequest.kind(select)).isEqualTo(ClientRequest.Kind.READ);
         select.release();
     }
+
+    @Test
+    void aDriversLongVariablesQueryAtConnectIsARead() {
+        StringBuilder sql = new StringBuilder("/* mysql-connector-j-9.7.0 (Revision: 0aade1f13bcc98faf) */SELECT ");
+        for (String v : new String[] {
+            "auto_increment_increment",
+            "character_set_client",
+            "character_set_connection",
+            "character_set_results",
+            "character_set_server",
+            "collation_server",
+            "collation_connection",
+            "init_connect",
+            "interactive_timeout",
+            "license",
+            "lower_case_table_names",
+            "max_allowed_packet",
+            "net_write_timeout",
+            "performance_schema",
+            "sql_mode",
+            "system_time_zone",
+            "time_zone",
+            "transaction_isolation",
+            "wait_timeout"
+        }) {
+            sql.append("@@session.").append(v).append(" AS ").append(v).append(", ");
+        }
+        sql.append("1");
+        assertThat(sql.length()).isGreaterThan(512);
+        assertThat(query(sql.toString())).isTrue();
+    }
 }
