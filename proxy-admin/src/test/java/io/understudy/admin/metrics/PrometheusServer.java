@@ -68,15 +68,22 @@ final class PrometheusServer implements AutoCloseable {
                         "    static_configs:",
                         "      - targets: ['127.0.0.1:" + targetPort + "']",
                         ""));
-        Process p = new ProcessBuilder(
-                        BINARY.toString(),
-                        "--config.file=" + dir.resolve("prometheus.yml"),
-                        "--web.listen-address=127.0.0.1:" + port,
-                        "--storage.tsdb.path=" + dir.resolve("data"),
-                        "--log.level=warn")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("prometheus.log").toFile())
-                .start();
+        Process p;
+        try {
+            p = new ProcessBuilder(
+                            BINARY.toString(),
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--log.level=warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            // No binary (or it cannot run): nothing was started, but the temporary directory must not stay behind.
+            deleteTree(dir);
+            throw e;
+        }
         PrometheusServer server = new PrometheusServer(dir, port, p);
         try {
             server.awaitReady(Duration.ofSeconds(30));
@@ -149,6 +156,10 @@ final class PrometheusServer implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
