@@ -61,10 +61,7 @@ public final class GreetingClock {
         if (fixed.isPresent()) {
             return Math.min(limitMillis, fixed.get().toMillis());
         }
-        long slowest = -1;
-        for (int i = 0; i < SAMPLES; i++) {
-            slowest = Math.max(slowest, micros.get(i));
-        }
+        long slowest = slowestMicros();
         if (slowest < 0) {
             return limitMillis;
         }
@@ -77,12 +74,18 @@ public final class GreetingClock {
         if (fixed.isPresent()) {
             return "timeout greeting " + fixed.get().toMillis() + "ms";
         }
+        long slowest = slowestMicros();
+        return slowest < 0
+                ? "no " + what + " seen yet"
+                : "slowest recent " + what + " " + Math.max(1, slowest / 1_000) + "ms";
+    }
+
+    /** The slowest of the recent samples, in microseconds; -1 before the first. */
+    private long slowestMicros() {
         long slowest = -1;
         for (int i = 0; i < SAMPLES; i++) {
             slowest = Math.max(slowest, micros.get(i));
         }
-        return slowest < 0
-                ? "no " + what + " seen yet"
-                : "slowest recent " + what + " " + Math.max(1, slowest / 1_000) + "ms";
+        return slowest;
     }
 }

@@ -72,15 +72,28 @@ final class ClientRequest {
 
     /** {@code SET autocommit=1} (or {@code = ON}), alone, as drivers send it. */
     private static boolean isSetAutocommitOn(ByteBuf buf, int from, int to) {
-        StringBuilder text = new StringBuilder();
+        return sameIgnoringBlanks(buf, from, to, "SETAUTOCOMMIT=1")
+                || sameIgnoringBlanks(buf, from, to, "SETAUTOCOMMIT=ON")
+                || sameIgnoringBlanks(buf, from, to, "SETSESSIONAUTOCOMMIT=1");
+    }
+
+    /**
+     * Whether {@code [from, to)}, blanks left out and upper-cased, is exactly {@code text}; stops at the first
+     * difference, so an ordinary write costs a few bytes' look, not a copy of its statement.
+     */
+    private static boolean sameIgnoringBlanks(ByteBuf buf, int from, int to, String text) {
+        int j = 0;
         for (int i = from; i < to; i++) {
             int c = buf.getUnsignedByte(i);
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                text.append(Character.toUpperCase((char) c));
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                continue;
             }
+            if (j == text.length() || Character.toUpperCase(c) != text.charAt(j)) {
+                return false;
+            }
+            j++;
         }
-        String t = text.toString();
-        return t.equals("SETAUTOCOMMIT=1") || t.equals("SETAUTOCOMMIT=ON") || t.equals("SETSESSIONAUTOCOMMIT=1");
+        return j == text.length();
     }
 
     /**
