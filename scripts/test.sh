@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Understudy's whole test suite on a Debian machine with Java 17 and Maven, installing what the tests need
-# (real MariaDB server and client, socat, HAProxy, Prometheus) when it is missing. Extra arguments go to Maven, e.g.
+# (real MariaDB server and client, socat, HAProxy, Prometheus, keepalived, curl) when it is missing. Extra arguments go to Maven, e.g.
 #   scripts/test.sh -Dit.test=FailoverIT
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +14,9 @@ command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need+=(hapro
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
+# The pair tests run real keepalived in network namespaces; the health hook is curl.
+command -v keepalived >/dev/null 2>&1 || [[ -x /usr/sbin/keepalived ]] || need+=(keepalived)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then

@@ -4,8 +4,9 @@
 # The official mariadb image's entrypoint *sources* this file (it is deliberately not executable) on a container's
 # first start, while a temporary server runs without networking; its docker_process_sql function runs SQL as root on
 # that server. Demo credentials, as in scripts/demo.sh:
-#   - on every server: the `app`/`app` account (all privileges, any host), the `demo` database, and the
-#     `repl`/`repl` account for replication;
+#   - on every server: the `app`/`app` account (all privileges, any host), the `demo` database, the passwordless
+#     `haproxy` account (no privileges) Understudy's mysql-check logs in with, and the `repl`/`repl` account for
+#     replication;
 #   - with REPLICATE_FROM=host[:port] (the Secondary): replicate from that server by GTID. The replica threads start
 #     with the real server, once the temporary one is gone; they retry the connection every second.
 # None of it goes to the binlog (sql_log_bin = 0): each server creates its own accounts, and the Secondary must not
@@ -17,6 +18,7 @@ SET SESSION sql_log_bin = 0;
 CREATE DATABASE IF NOT EXISTS demo;
 CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
 GRANT ALL PRIVILEGES ON *.* TO 'app'@'%';
+CREATE USER IF NOT EXISTS 'haproxy'@'%';
 CREATE USER IF NOT EXISTS 'repl'@'%' IDENTIFIED BY 'repl';
 GRANT REPLICATION SLAVE, SLAVE MONITOR ON *.* TO 'repl'@'%';
 EOSQL

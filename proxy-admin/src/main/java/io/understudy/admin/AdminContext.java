@@ -1,7 +1,9 @@
 package io.understudy.admin;
 
+import io.understudy.admin.peers.PeerSync;
 import io.understudy.checks.HealthChecker;
 import io.understudy.core.ProxyEngine;
+import java.util.Optional;
 
 /**
  * What admin commands, stats and metrics need from the running proxy: the engine (frontends, backends, control plane,
@@ -12,5 +14,17 @@ import io.understudy.core.ProxyEngine;
  * @param version the product version, e.g. {@code 0.1.0}
  * @param pid this process's id
  * @param startMillis wall-clock time the process started
+ * @param peers the pair link, when the config has a {@code peers} section
  */
-public record AdminContext(ProxyEngine engine, HealthChecker health, String version, long pid, long startMillis) {}
+public record AdminContext(
+        ProxyEngine engine,
+        HealthChecker health,
+        String version,
+        long pid,
+        long startMillis,
+        Optional<PeerSync> peers) {
+    /** A proxy without a pair. */
+    public AdminContext(ProxyEngine engine, HealthChecker health, String version, long pid, long startMillis) {
+        this(engine, health, version, pid, startMillis, Optional.empty());
+    }
+}

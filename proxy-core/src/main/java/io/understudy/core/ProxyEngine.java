@@ -10,6 +10,7 @@ import io.understudy.core.frontend.Frontend;
 import io.understudy.core.frontend.FrontendListener;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.PairRole;
 import io.understudy.core.session.SessionLog;
 import io.understudy.core.session.SessionRegistry;
 import io.understudy.core.session.SessionShutdownPolicy;
@@ -53,8 +54,11 @@ public final class ProxyEngine implements AutoCloseable {
         for (ListenConfig l : config.listens()) {
             backends.add(new Backend(l.backend(), now));
         }
-        this.control =
-                new ControlPlane(backends, server -> (int) server.counters().currentSessions());
+        ControlPlane.SessionCount count = server -> (int) server.counters().currentSessions();
+        // In a pair, a proxy follows until keepalived says it holds the virtual IP.
+        this.control = config.peers()
+                .map(p -> new ControlPlane(backends, count, p.local(), PairRole.UNKNOWN))
+                .orElseGet(() -> new ControlPlane(backends, count));
         // Close sessions of a server that lost its role (on-marked-down / on-marked-up), as the policy says.
         control.addObserver(new SessionShutdownPolicy(backends, sessions));
         for (int i = 0; i < config.listens().size(); i++) {

@@ -8,6 +8,7 @@ import io.understudy.admin.cli.CliLimits;
 import io.understudy.admin.command.CommandRegistry;
 import io.understudy.admin.metrics.MetricsServer;
 import io.understudy.admin.metrics.MetricsSettings;
+import io.understudy.admin.peers.PeerSync;
 import io.understudy.admin.state.StateFileSettings;
 import io.understudy.admin.state.StatePersistence;
 import io.understudy.admin.stats.StatsCsvRenderer;
@@ -38,6 +39,7 @@ public final class Understudy implements AutoCloseable {
     private final HealthChecker health;
     private final AdminServer admin;
     private final Optional<MetricsServer> metrics;
+    private final Optional<PeerSync> peers;
     private Optional<StatePersistence> state = Optional.empty();
 
     public Understudy(ProxyConfig config) {
@@ -47,8 +49,9 @@ public final class Understudy implements AutoCloseable {
         this.checkLoop = engine.transport().newGroup(1, "understudy-check");
         this.health =
                 new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sqlChecks));
+        this.peers = config.peers().map(p -> new PeerSync(p, engine.control(), engine.transport()));
         AdminContext context = new AdminContext(
-                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis());
+                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers);
         this.admin = new AdminServer(
                 config.admin(),
                 CommandRegistry.standard(context, new StatsCsvRenderer()),
@@ -73,6 +76,10 @@ public final class Understudy implements AutoCloseable {
         try {
             // Admin sockets first: a live socket means another instance runs, and then nothing else may bind.
             admin.start();
+            // After the state file: the peer's state is compared with what this proxy restored.
+            if (peers.isPresent()) {
+                peers.get().start();
+            }
             engine.start();
             if (metrics.isPresent()) {
                 metrics.get().start();
@@ -125,8 +132,14 @@ public final class Understudy implements AutoCloseable {
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** The pair link, when the config has {@code peers}. */
+    public Optional<PeerSync> peers() {
+        return peers;
+    }
+
     private void closeSidecars() {
         metrics.ifPresent(MetricsServer::close);
+        peers.ifPresent(PeerSync::close);
         admin.close();
         // Last: a change made during the grace period is still written.
         state.ifPresent(StatePersistence::close);

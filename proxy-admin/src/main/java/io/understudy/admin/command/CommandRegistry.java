@@ -51,6 +51,7 @@ public final class CommandRegistry {
         list.add(new ShowBackendCommand(context));
         list.add(new ShowSessCommand(context));
         list.add(new ShowEventsCommand(context));
+        list.add(new ShowPeersCommand(context));
         list.add(new ShowCliLevelCommand());
         list.add(new GetWeightCommand(context));
         list.add(new DisableServerCommand(context));
@@ -58,6 +59,7 @@ public final class CommandRegistry {
         list.add(new SetServerCommand(context));
         list.add(new SetWeightCommand(context));
         list.add(new SetBackendCommand(context));
+        list.add(new SetVrrpCommand(context));
         list.add(HealthCommand.disable(context));
         list.add(HealthCommand.enable(context));
         list.add(new ShutdownSessionCommand(context));

@@ -3,6 +3,7 @@ package io.understudy.admin.metrics;
 import io.understudy.admin.stats.RowType;
 import io.understudy.admin.stats.StatField;
 import io.understudy.admin.stats.StatRow;
+import java.util.Optional;
 
 /**
  * The answer of {@code GET /health} for keepalived, load balancers and orchestrators: healthy when every frontend is
@@ -17,6 +18,17 @@ import io.understudy.admin.stats.StatRow;
 public record HealthVerdict(boolean healthy, String reason) {
     /** Judges one reading (the same rows {@code show stat} would print). */
     public static HealthVerdict of(ProxyReading reading) {
+        return of(reading, Optional.empty());
+    }
+
+    /**
+     * Judges one reading and, in a pair, whether this proxy has caught up with its peer: a proxy that would route by
+     * decisions older than its peer's must not take the virtual IP.
+     */
+    public static HealthVerdict of(ProxyReading reading, Optional<String> pairNotReady) {
+        if (pairNotReady.isPresent()) {
+            return new HealthVerdict(false, "pair: " + pairNotReady.get());
+        }
         for (StatRow r : reading.stats().rows()) {
             if (r.type() == RowType.FRONTEND
                     && !r.status().equals("OPEN")

@@ -77,7 +77,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         } else if (isMetrics) {
             respond(ctx, exposition(ctx), keepAlive);
         } else {
-            HealthVerdict v = HealthVerdict.of(metrics.read());
+            HealthVerdict v = HealthVerdict.of(metrics.read(), metrics.pairNotReady());
             HttpResponseStatus status = v.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
             respond(ctx, text(ctx, status, v.reason()), keepAlive);
         }

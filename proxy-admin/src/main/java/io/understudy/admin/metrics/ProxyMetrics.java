@@ -12,9 +12,11 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.understudy.admin.AdminContext;
+import io.understudy.admin.peers.PeerSync;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every metric of one proxy process in one Micrometer Prometheus registry: the proxy's own series (HAProxy's names,
@@ -35,6 +37,7 @@ public final class ProxyMetrics implements AutoCloseable {
     private final CheckDurations checkDurations;
     private final SessionDurations sessionDurations;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Optional<PeerSync> peers;
 
     /** Metrics over {@code show stat}'s rows, series named {@code <prefix>_...}. */
     public ProxyMetrics(AdminContext context, String prefix) {
@@ -63,6 +66,13 @@ public final class ProxyMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         // The allocator the relay's channels use (Netty 4.2: adaptive unless io.netty.allocator.type says otherwise).
         new NettyMemoryMetrics(ByteBufAllocator.DEFAULT).bindTo(registry);
+        this.peers = context.peers();
+        peers.ifPresent(p -> PairMetrics.bind(registry, prefix, context.engine().control(), p));
+    }
+
+    /** Why this proxy is not ready to take the virtual IP (its pair has not caught up), or empty when it is. */
+    public Optional<String> pairNotReady() {
+        return peers.filter(p -> !p.ready()).map(PeerSync::readiness);
     }
 
     /** The Micrometer registry, for code that wants to add its own meters to the same scrape. */

@@ -2,6 +2,7 @@ package io.understudy.admin.state;
 
 import io.understudy.core.model.AdminState;
 import io.understudy.core.model.AdminState.BackendAdmin;
+import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
 import io.understudy.core.model.AdminState.Weight;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * <pre>
  * understudy-state 1
  * # last change 2026-11-22T01:02:03Z: MySQL/Primary in maintenance (disable server)
+ * epoch 7 by lbA
  * server MySQL/Primary maint set 2026-11-22T01:02:03Z "disable server"
  * server MySQL/Replica drain
  * server MySQL/Replica weight 50 set 2026-11-22T01:05:00Z "set weight 50"
@@ -54,6 +56,24 @@ public final class StateFormat {
                 .append(": ")
                 .append(oneLine(lastChange.reason()))
                 .append('\n');
+        return body(state, out);
+    }
+
+    /** The same text without comments: what the peer link carries. */
+    public static String format(AdminState state) {
+        StringBuilder out = new StringBuilder(256);
+        out.append(MAGIC).append(' ').append(VERSION).append('\n');
+        return body(state, out);
+    }
+
+    private static String body(AdminState state, StringBuilder out) {
+        if (!state.epoch().equals(Epoch.NONE)) {
+            out.append("epoch ").append(state.epoch().value());
+            if (!state.epoch().by().isEmpty()) {
+                out.append(" by ").append(Words.quote(state.epoch().by()));
+            }
+            out.append('\n');
+        }
         state.servers().forEach((id, a) -> {
             a.maintenance().ifPresent(n -> line(out, n, "server", id, "maint"));
             a.drain().ifPresent(n -> line(out, n, "server", id, "drain"));
@@ -73,6 +93,7 @@ public final class StateFormat {
         Map<String, Partial> servers = new LinkedHashMap<>();
         Map<String, BackendAdmin> backends = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
+        Epoch epoch = Epoch.NONE;
         boolean header = false;
         boolean end = false;
         int last = 0;
@@ -97,10 +118,14 @@ public final class StateFormat {
                     arity(w, 1, 1, lineNo, "end");
                     end = true;
                 }
+                case "epoch" -> {
+                    once(seen, "epoch", lineNo);
+                    epoch = epoch(w, lineNo);
+                }
                 case "server" -> server(w, lineNo, servers, seen);
                 case "backend" -> backend(w, lineNo, backends, seen);
-                default -> throw new StateFileException(
-                        "line " + lineNo + ": unknown word '" + w.get(0) + "' (expected server, backend or end)");
+                default -> throw new StateFileException("line " + lineNo + ": unknown word '" + w.get(0)
+                        + "' (expected epoch, server, backend or end)");
             }
         }
         if (!header) {
@@ -111,7 +136,23 @@ public final class StateFormat {
         }
         Map<String, ServerAdmin> done = new LinkedHashMap<>();
         servers.forEach((id, p) -> done.put(id, new ServerAdmin(p.maint, p.drain, p.weight)));
-        return new AdminState(done, backends);
+        return new AdminState(done, backends, epoch);
+    }
+
+    /** {@code epoch <n> [by <name>]}. */
+    private static Epoch epoch(List<String> w, int lineNo) throws StateFileException {
+        if ((w.size() != 2 && w.size() != 4) || (w.size() == 4 && !w.get(2).equals("by"))) {
+            throw new StateFileException("line " + lineNo + ": expected epoch <n> [by <proxy>]");
+        }
+        try {
+            long v = Long.parseLong(w.get(1));
+            if (v >= 0) {
+                return new Epoch(v, w.size() == 4 ? w.get(3) : "");
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new StateFileException("line " + lineNo + ": epoch '" + w.get(1) + "' is not a whole number >= 0");
     }
 
     private static void header(List<String> w, int lineNo) throws StateFileException {

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *       server decisions are applied; otherwise WARN and the normal order applies.
  *   <li>The import is exact: the file's decisions become the running ones.
  *   <li>Each restored decision is logged at INFO with when and why it was taken. Restoring does not rewrite the file
- *       (changes that come from the file, or from a peer, are never echoed back); the next change does (dropping
- *       ignored entries).
+ *       (changes that come from the file are never echoed back); the next change does (dropping ignored entries).
+ *       A peer's decisions are written: they are this proxy's too.
  * </ul>
  */
 public final class StatePersistence implements ControlObserver, AutoCloseable {
@@ -169,20 +169,21 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
         }
     }
 
+    /** Not used: {@link #onAdminState} says when the decisions changed. */
+    @Override
+    public void onEvent(ModelEvent event) {}
+
     /**
-     * Control thread: hands the decisions to the writer when this event changed one. Changes that came from the file
-     * itself or from a peer are not written back: the file would only echo what it, or the peer, already holds.
+     * Control thread: hands the decisions to the writer when they, or their epoch, changed. What came from the file
+     * itself is not written back (it would only echo it); what a peer sent is, so that a restart never falls back to
+     * a state older than the pair's.
      */
     @Override
-    public void onEvent(ModelEvent event) {
-        if (event.origin() == Origin.STATE_FILE || event.origin() == Origin.PEER || !event.changesDecisions()) {
+    public void onAdminState(AdminState state, Origin origin, Note lastChange) {
+        if (origin == Origin.STATE_FILE) {
             return;
         }
-        writer.submit(
-                control.adminState(),
-                Note.of(
-                        Instant.ofEpochMilli(event.atMillis()),
-                        event.object() + ": " + event.reason().text()));
+        writer.submit(state, lastChange);
     }
 
     /**

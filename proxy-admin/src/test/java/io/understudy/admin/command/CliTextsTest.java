@@ -44,13 +44,15 @@ class CliTextsTest {
                 .contains("  get weight <bk>/<srv>                   : report a server's current weight\n")
                 .contains("  show events [<count>]                   : show the last changes of servers and traffic\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(19);
+        assertThat(listed).isSorted().hasSize(21);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))
                 .isEqualTo("The following commands are valid at this level:\n"
                         + "  set backend <bk> active-server <srv>|auto: pin a backend's traffic, or unpin it\n"
                         + "  set server <bk>/<srv> [opts]            : change a server's state or weight\n"
+                        + "  set vrrp state <state>                  : keepalived's notify: MASTER decides, others"
+                        + " follow\n"
                         + "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server'"
                         + " instead)\n"
                         + ALWAYS);

@@ -76,6 +76,23 @@ class StateFormatTest {
     }
 
     @Test
+    void theEpochOfThePairsDecisionsIsKept() throws Exception {
+        AdminState s = new AdminState(
+                Map.of(),
+                Map.of("MySQL", new AdminState.BackendAdmin("Secondary", Note.UNRECORDED)),
+                new AdminState.Epoch(12, "lbA"));
+        String text = StateFormat.format(s, Note.UNRECORDED);
+        assertThat(text).contains("\nepoch 12 by lbA\n");
+        assertThat(StateFormat.parse(text)).isEqualTo(s);
+        assertThat(StateFormat.parse(StateFormat.format(s))).isEqualTo(s);
+        // A file written before epochs: epoch 0.
+        assertThat(StateFormat.parse("understudy-state 1\nend\n").epoch()).isEqualTo(AdminState.Epoch.NONE);
+        assertProblem("understudy-state 1\nepoch x\nend\n", "line 2: epoch 'x' is not a whole number");
+        assertProblem("understudy-state 1\nepoch 3 from lbA\nend\n", "line 2: expected epoch <n> [by <proxy>]");
+        assertProblem("understudy-state 1\nepoch 3\nepoch 4\nend\n", "line 3: 'epoch' repeats line 2");
+    }
+
+    @Test
     void rejectsWhatCannotBeTrustedNamingTheLine() {
         assertProblem("", "empty");
         assertProblem("hello\n", "line 1: not a state file");

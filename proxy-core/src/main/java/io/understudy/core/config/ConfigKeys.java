@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 final class ConfigKeys {
     /** The top-level sections of a config file. */
-    static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin", "metrics");
+    static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin", "metrics", "peers");
 
     /** {@code global { ... }}: process-wide settings. */
     static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads", "state-file");
@@ -64,6 +64,9 @@ final class ConfigKeys {
 
     /** {@code metrics { ... }}. */
     static final List<String> METRICS = List.of("bind", "path", "prefix");
+
+    /** {@code peers { ... }}. */
+    static final List<String> PEERS = List.of("local", "secret", "members", "interval", "sync-timeout", "max-message");
 
     /** {@code admin { ... }}. */
     static final List<String> ADMIN = List.of("sockets");

@@ -130,10 +130,11 @@ public final class ConfigLoader {
                 .read(top.section("defaults"), top.section("listen"));
         Optional<AdminConfig> admin = new AdminReader(problems).read(top.section("admin"));
         Optional<MetricsConfig> metrics = new MetricsReader(new Addresses(resolver)).read(top.section("metrics"));
+        Optional<PeersConfig> peers = new PeersReader(new Addresses(resolver)).read(top.section("peers"));
         if (!problems.isEmpty() || global.isEmpty() || admin.isEmpty()) {
             throw new ConfigException(problems.list());
         }
-        return new ProxyConfig(global.get(), listens, admin.get(), problems.source(), metrics);
+        return new ProxyConfig(global.get(), listens, admin.get(), problems.source(), metrics, peers);
     }
 
     private static Optional<GlobalConfig> global(Section top) {

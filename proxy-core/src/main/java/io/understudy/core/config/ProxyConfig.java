@@ -11,15 +11,27 @@ import java.util.Optional;
  * @param admin admin sockets (may be empty)
  * @param source a human description of where the config came from (file path), for logs
  * @param metrics the Prometheus endpoint, if configured
+ * @param peers the pair this proxy belongs to, if any
  */
 public record ProxyConfig(
         GlobalConfig global,
         List<ListenConfig> listens,
         AdminConfig admin,
         String source,
-        Optional<MetricsConfig> metrics) {
+        Optional<MetricsConfig> metrics,
+        Optional<PeersConfig> peers) {
     public ProxyConfig {
         listens = List.copyOf(listens);
+    }
+
+    /** Without a pair. */
+    public ProxyConfig(
+            GlobalConfig global,
+            List<ListenConfig> listens,
+            AdminConfig admin,
+            String source,
+            Optional<MetricsConfig> metrics) {
+        this(global, listens, admin, source, metrics, Optional.empty());
     }
 
     /** Without a metrics endpoint. */

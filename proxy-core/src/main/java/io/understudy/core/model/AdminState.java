@@ -17,16 +17,65 @@ import java.util.Optional;
  * to a dead server (HAProxy #918). Config-driven maintenance ({@code disabled}) is absent too: the config restores it.
  *
  * <p>Only servers and backends with a decision appear; each decision carries a {@link Note} saying when and why it was
- * taken, so the restore log can tell the operator where a maintenance came from.
+ * taken, so the restore log can tell the operator where a maintenance came from. The {@link Epoch} numbers the whole
+ * set, so that the two proxies of a pair can tell which of their states is the newer.
  *
  * @param servers decisions keyed {@code backend/server}, in configuration order
  * @param backends pins keyed by backend name, in configuration order
+ * @param epoch the version of these decisions
  */
-public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends) {
+public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends, Epoch epoch) {
     /** No decision at all: what a first start, or a config-only start, looks like. */
-    public static final AdminState EMPTY = new AdminState(Map.of(), Map.of());
+    public static final AdminState EMPTY = new AdminState(Map.of(), Map.of(), Epoch.NONE);
+
+    /** Decisions that no epoch numbers yet (a file written before epochs, a test). */
+    public AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends) {
+        this(servers, backends, Epoch.NONE);
+    }
+
+    /**
+     * The version of a set of decisions, shared by the proxies of a pair: every decision taken here that the pair
+     * shares (an operator's, or the decider's failover) numbers the state with the next value and this proxy's name;
+     * a proxy adopts a peer's state only when its epoch is higher. Two states of equal value are ordered by name, so
+     * that two proxies that decided at the same time both end on the same one.
+     *
+     * @param value 0 before any decision, then one more per shared decision
+     * @param by the name of the proxy that took it ({@code ""} for none)
+     */
+    public record Epoch(long value, String by) implements Comparable<Epoch> {
+        public static final Epoch NONE = new Epoch(0, "");
+
+        public Epoch {
+            if (value < 0) {
+                throw new IllegalArgumentException("epoch must be >= 0: " + value);
+            }
+            Objects.requireNonNull(by, "by");
+        }
+
+        /** The epoch of the next decision, taken by {@code by}. */
+        public Epoch next(String by) {
+            return new Epoch(value + 1, by);
+        }
+
+        @Override
+        public int compareTo(Epoch o) {
+            int c = Long.compare(value, o.value);
+            return c != 0 ? c : by.compareTo(o.by);
+        }
+
+        public boolean newerThan(Epoch o) {
+            return compareTo(o) > 0;
+        }
+
+        /** {@code 12 by lbA}, or {@code 0} before any decision. */
+        @Override
+        public String toString() {
+            return by.isEmpty() ? Long.toString(value) : value + " by " + by;
+        }
+    }
 
     public AdminState {
+        Objects.requireNonNull(epoch, "epoch");
         // LinkedHashMap keeps configuration order for the file (readable diffs) while equals() ignores order.
         servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
@@ -107,7 +156,12 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
         return servers.isEmpty() && backends.isEmpty();
     }
 
-    /** The same decisions with every note dropped: two states that differ only in notes need no write. */
+    /** The same decisions numbered {@code e}. */
+    public AdminState withEpoch(Epoch e) {
+        return new AdminState(servers, backends, e);
+    }
+
+    /** The same decisions with every note and the epoch dropped: two states that differ only there hold the same. */
     public AdminState withoutNotes() {
         Map<String, ServerAdmin> s = new LinkedHashMap<>();
         servers.forEach((id, a) -> s.put(
@@ -118,7 +172,7 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                         a.weight().map(w -> new Weight(w.value(), Note.UNRECORDED)))));
         Map<String, BackendAdmin> b = new LinkedHashMap<>();
         backends.forEach((name, p) -> b.put(name, new BackendAdmin(p.activeServer(), Note.UNRECORDED)));
-        return new AdminState(s, b);
+        return new AdminState(s, b, Epoch.NONE);
     }
 
     /** Whether both hold the same decisions, whatever their notes. */
@@ -163,7 +217,7 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                                     .filter(p -> p.activeServer().equals(pinned.name()))
                                     .orElse(new BackendAdmin(pinned.name(), fresh))));
         }
-        return new AdminState(servers, pins);
+        return new AdminState(servers, pins, previous.epoch());
     }
 
     /**

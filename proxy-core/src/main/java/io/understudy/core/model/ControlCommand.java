@@ -75,6 +75,16 @@ public sealed interface ControlCommand {
             implements ControlCommand {}
 
     /**
+     * keepalived told this proxy its new VRRP state. Becoming {@link PairRole#MASTER} makes this proxy the decider:
+     * its current decisions get the next epoch, so that the peer adopts them rather than the reverse.
+     */
+    record SetPairRole(PairRole role, Origin origin) implements ControlCommand {
+        public SetPairRole {
+            Objects.requireNonNull(role, "role");
+        }
+    }
+
+    /**
      * Looks at a backend's routing again without any server changing: a server's {@code failback-delay} has run out.
      * The control plane schedules it itself; nothing changes when the routing is the same.
      */

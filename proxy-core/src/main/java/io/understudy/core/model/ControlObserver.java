@@ -8,4 +8,10 @@ package io.understudy.core.model;
 @FunctionalInterface
 public interface ControlObserver {
     void onEvent(ModelEvent event);
+
+    /**
+     * The operators' decisions, or only their epoch, changed in the last commit: {@code state} is the new {@link
+     * ControlPlane#adminState()}, {@code lastChange} when and why. Called after the commit's events.
+     */
+    default void onAdminState(AdminState state, Origin origin, AdminState.Note lastChange) {}
 }

@@ -11,6 +11,7 @@ import io.understudy.core.model.ControlCommand.PassiveFailure;
 import io.understudy.core.model.ControlCommand.Reconsider;
 import io.understudy.core.model.ControlCommand.SetAdminMode;
 import io.understudy.core.model.ControlCommand.SetChecksEnabled;
+import io.understudy.core.model.ControlCommand.SetPairRole;
 import io.understudy.core.model.ControlCommand.SetWeight;
 import io.understudy.core.model.ModelEvent.ServerChanged;
 import io.understudy.core.model.ModelEvent.TrafficMoved;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -53,13 +55,30 @@ public final class ControlPlane implements AutoCloseable {
     /** The operators' decisions as of the last commit; written on the writer thread only. */
     private volatile AdminState admin = AdminState.EMPTY;
 
+    /** This proxy's name in its pair: the {@code by} of the epochs it gives. */
+    private final String localName;
+
+    /** What keepalived last said this proxy is; written on the writer thread only. */
+    private volatile PairRole role;
+
     /** How many sessions a server has, for the transition log; supplied by whoever owns the session registry. */
     @FunctionalInterface
     public interface SessionCount {
         int of(Server server);
     }
 
+    /** A proxy without a pair: it decides alone. */
     public ControlPlane(List<Backend> backends, SessionCount sessionCount) {
+        this(backends, sessionCount, "local", PairRole.ALONE);
+    }
+
+    /**
+     * @param localName this proxy's name in its pair, which the epochs of its decisions carry
+     * @param role {@link PairRole#ALONE} without a pair, else {@link PairRole#UNKNOWN} until keepalived tells
+     */
+    public ControlPlane(List<Backend> backends, SessionCount sessionCount, String localName, PairRole role) {
+        this.localName = Objects.requireNonNull(localName, "localName");
+        this.role = Objects.requireNonNull(role, "role");
         this.backends = List.copyOf(backends);
         this.transitionLog = new TransitionLog(sessionCount);
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
@@ -99,6 +118,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The operators' decisions as of the last commit: a versioned value, exported without waiting. */
     public AdminState adminState() {
         return admin;
+    }
+
+    /** This proxy's name in its pair. */
+    public String localName() {
+        return localName;
+    }
+
+    /** What keepalived last said this proxy is ({@link PairRole#ALONE} without a pair). */
+    public PairRole pairRole() {
+        return role;
     }
 
     /** The last {@code n} events, oldest first (at most {@link EventLog#DEFAULT_CAPACITY} are kept). */
@@ -195,6 +224,16 @@ public final class ControlPlane implements AutoCloseable {
             }
         } else if (c instanceof ImportAdminState i) {
             importAdmin(tx, i.state());
+            Commit done = commit(tx);
+            if (!admin.epoch().equals(i.state().epoch())) {
+                // The same decisions under another number (a peer's state equal to ours): take its number, so both
+                // proxies say the same epoch and the next decision on either side outranks it.
+                admin = admin.withEpoch(i.state().epoch());
+                tellAdmin(i.origin(), Note.of(Instant.now(), "epoch " + admin.epoch() + " from " + i.source()));
+            }
+            return done;
+        } else if (c instanceof SetPairRole r) {
+            setRole(r.role(), r.origin());
         } else if (c instanceof Reconsider r) {
             if (r.backend().routingChanged(tx.nowMillis)) {
                 tx.touched.add(r.backend());
@@ -333,10 +372,16 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         generation = gen;
+        Optional<Note> decided = Optional.empty();
         if (events.stream().anyMatch(ModelEvent::changesDecisions)) {
             Note note = Note.of(Instant.ofEpochMilli(tx.nowMillis), decisionNote(tx, events));
-            // An import brings its own notes: a restored decision still says when the operator took it.
-            admin = AdminState.capture(backends, tx.imported.orElse(admin), note);
+            // An import brings its own notes and epoch: a restored decision still says when the operator took it.
+            AdminState next = AdminState.capture(backends, tx.imported.orElse(admin), note);
+            if (tx.imported.isEmpty() && sharedDecision(tx.origin)) {
+                next = next.withEpoch(admin.epoch().next(localName));
+            }
+            admin = next;
+            decided = Optional.of(note);
         }
         for (ModelEvent ev : events) {
             // Only what an operator can see goes to the log and show events; counters moving alone do not.
@@ -346,8 +391,47 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         notifyObservers(events);
+        decided.ifPresent(note -> tellAdmin(tx.origin, note));
         snapAfter.forEach((b, snap) -> scheduleFollowUps(b, snap, tx.nowMillis, tx.nowNanos));
         return new Commit(gen, events, Optional.empty(), tx.restored, tx.ignored);
+    }
+
+    /**
+     * Whether a decision from {@code origin} taken here is one the pair shares (and so gets the next epoch): an
+     * operator's always; one of the checks or of live traffic only where this proxy decides. A follower's own failover
+     * stays a local deviation, which the peer's state overrides (a monitor's view must never rewrite the pair's
+     * decision: the ProxySQL Cluster failure).
+     */
+    private boolean sharedDecision(Origin origin) {
+        return origin == Origin.CLI || role.decides();
+    }
+
+    private void setRole(PairRole next, Origin origin) {
+        PairRole was = role;
+        if (was == next) {
+            return;
+        }
+        role = next;
+        if (next.decides() && !was.decides()) {
+            // The new decider's decisions (the follower's copy of the last decider's, plus any deviation of its own
+            // while alone) become the pair's: numbered above anything the old decider sent.
+            admin = admin.withEpoch(admin.epoch().next(localName));
+            LOG.info("pair role {} -> {}: this proxy decides now; decisions at epoch {}", was, next, admin.epoch());
+            tellAdmin(origin, Note.of(Instant.now(), "became " + next + ": decides now"));
+        } else {
+            LOG.info("pair role {} -> {}{}", was, next, next.decides() ? "" : ": follows its peer's decisions");
+        }
+    }
+
+    private void tellAdmin(Origin origin, Note lastChange) {
+        AdminState now = admin;
+        for (ControlObserver o : observers) {
+            try {
+                o.onAdminState(now, origin, lastChange);
+            } catch (RuntimeException ex) {
+                LOG.warn("observer {} failed on admin state {}", o, now.epoch(), ex);
+            }
+        }
     }
 
     /**

@@ -1,0 +1,386 @@
+package io.understudy.admin.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.understudy.core.config.HostPort;
+import io.understudy.core.config.PeersConfig;
+import io.understudy.core.frontend.BindFailedException;
+import io.understudy.core.model.AdminState;
+import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.Commit;
+import io.understudy.core.model.ControlCommand;
+import io.understudy.core.model.ControlObserver;
+import io.understudy.core.model.ControlPlane;
+import io.understudy.core.model.ModelEvent;
+import io.understudy.core.model.Origin;
+import io.understudy.core.model.PairRole;
+import io.understudy.core.transport.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this proxy's decisions and its peer's the same. Sends this proxy's whole admin state to the peer when it
+ * changes and every {@code peers.interval}; adopts the peer's state, through the control plane with origin {@code
+ * peer}, when its epoch is higher. A follower (not the keepalived MASTER) whose own checks moved a manual backend's
+ * traffic goes back to the decider's state at once: raw health is never shared, and a monitor never rewrites the pair's
+ * decision.
+ *
+ * <p>At start this proxy is not ready (its {@code /health} says why) until it has the peer's state, or until {@code
+ * peers.sync-timeout} passed without it, then it runs alone; once ready it stays ready, also when the link drops
+ * later. Everything here runs on one event loop ({@code understudy-peers}), so its state needs no lock; readers get
+ * {@link PeerView} snapshots.
+ */
+public final class PeerSync implements ControlObserver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
+    /** Silence from the peer for this many intervals closes its link: it is gone or frozen. */
+    private static final int SILENT_INTERVALS = 3;
+
+    private final PeersConfig config;
+    private final ControlPlane control;
+    private final Transport transport;
+    private final PeerAuth auth;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private final long startNanos = System.nanoTime();
+    private EventLoopGroup group;
+    private EventLoop loop;
+    private Channel server;
+    private ScheduledFuture<?> heartbeat;
+    private volatile boolean ready;
+    private volatile String readyHow = "";
+
+    /** What this proxy knows of one peer; event loop only, published as {@link PeerView}. */
+    private static final class Peer {
+        final String name;
+        final HostPort address;
+        PeerLink link;
+        volatile boolean inbound;
+        volatile Optional<PeerMessage> last = Optional.empty();
+        volatile Optional<Long> lastSyncMillis = Optional.empty();
+        volatile long refused;
+        volatile Optional<String> lastRefusal = Optional.empty();
+        volatile boolean outbound;
+        boolean importing;
+        boolean caughtUp;
+        /** The last state of the peer's that was imported: not imported again unless ours moved away from it. */
+        Optional<AdminState> imported = Optional.empty();
+
+        Peer(String name, HostPort address) {
+            this.name = name;
+            this.address = address;
+        }
+    }
+
+    public PeerSync(PeersConfig config, ControlPlane control, Transport transport) {
+        this.config = config;
+        this.control = control;
+        this.transport = transport;
+        this.auth = new PeerAuth(config.secret());
+        config.others().forEach((name, address) -> peers.put(name, new Peer(name, address)));
+    }
+
+    /**
+     * Binds the peer listener and starts dialing the peer; blocks until bound (never call it on an event loop).
+     *
+     * @throws BindFailedException naming the address and the OS reason; nothing is left running
+     */
+    public synchronized void start() throws BindFailedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        group = transport.newGroup(1, "understudy-peers");
+        loop = group.next();
+        long silentMs = config.interval().toMillis() * SILENT_INTERVALS;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(silentMs, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new LengthFieldBasedFrameDecoder(
+                                        config.maxMessage() + PeerAuth.MAC_BYTES, 0, 4, 0, 4))
+                                .addLast(new LengthFieldPrepender(4))
+                                .addLast(new PeerInbound(auth, PeerSync.this, peers.keySet(), config.maxMessage()));
+                    }
+                });
+        ChannelFuture f = b.bind(config.localAddress().resolved()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+            throw new BindFailedException(
+                    "cannot bind the peer link to " + config.localAddress() + ": "
+                            + f.cause().getMessage(),
+                    f.cause());
+        }
+        server = f.channel();
+        control.addObserver(this);
+        for (Peer p : peers.values()) {
+            p.link = new PeerLink(p.name, p.address, loop, transport, auth, this::sendTo);
+            p.link.start();
+        }
+        long every = config.interval().toMillis();
+        heartbeat = loop.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+        LOG.info(
+                "peers: {} listening on {} for {}; decisions at epoch {}; waiting up to {} ms for the peer's state",
+                config.local(),
+                address(),
+                String.join(", ", peers.keySet()),
+                control.adminState().epoch(),
+                config.syncTimeout().toMillis());
+    }
+
+    /** Where the peer listener is bound (the real port when the config said 0). */
+    public InetSocketAddress address() {
+        Channel ch = server;
+        return ch == null ? config.localAddress().resolved() : (InetSocketAddress) ch.localAddress();
+    }
+
+    public String localName() {
+        return config.local();
+    }
+
+    /**
+     * Whether this proxy has caught up with its peer (or waited {@code sync-timeout} for it and runs alone): what
+     * {@code /health} reports to keepalived.
+     */
+    public boolean ready() {
+        return ready || checkTimeout();
+    }
+
+    /** Why this proxy is ready ({@code caught up with lbB}, {@code alone: ...}), or what it waits for. */
+    public String readiness() {
+        if (ready()) {
+            return readyHow;
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return "waiting for the state of peer " + String.join(", ", peers.keySet()) + " (" + waited + " ms of "
+                + config.syncTimeout().toMillis() + " ms)";
+    }
+
+    private synchronized boolean checkTimeout() {
+        if (!ready && System.nanoTime() - startNanos >= config.syncTimeout().toNanos()) {
+            readyHow = "alone: no state from peer " + String.join(", ", peers.keySet()) + " within peers.sync-timeout "
+                    + config.syncTimeout().toMillis() + " ms";
+            ready = true;
+            LOG.warn(
+                    "peers: {}; serving with this proxy's own decisions (epoch {})",
+                    readyHow,
+                    control.adminState().epoch());
+        }
+        return ready;
+    }
+
+    /** Snapshots of every peer. */
+    public List<PeerView> views() {
+        List<PeerView> out = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            Optional<PeerMessage> m = p.last;
+            out.add(new PeerView(
+                    p.name,
+                    p.address.toString(),
+                    p.outbound,
+                    p.inbound,
+                    p.lastSyncMillis,
+                    m.map(PeerMessage::role),
+                    m.map(x -> x.state().epoch()),
+                    p.refused,
+                    p.lastRefusal));
+        }
+        return out;
+    }
+
+    // ---- the control plane's side (control thread) ----
+
+    @Override
+    public void onEvent(ModelEvent event) {}
+
+    @Override
+    public void onAdminState(AdminState state, Origin origin, Note lastChange) {
+        EventLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        boolean localDeviation = (origin == Origin.HEALTH || origin == Origin.TRAFFIC)
+                && !control.pairRole().decides();
+        l.execute(() -> {
+            if (localDeviation) {
+                realign();
+            }
+            if (origin != Origin.PEER) {
+                sendAll();
+            }
+        });
+    }
+
+    // ---- the event loop's side ----
+
+    private void tick() {
+        checkTimeout();
+        sendAll();
+    }
+
+    private void sendAll() {
+        peers.values().forEach(p -> {
+            if (p.link != null) {
+                sendTo(p.link);
+            }
+        });
+    }
+
+    private void sendTo(PeerLink link) {
+        Peer p = peers.get(link.name());
+        p.outbound = link.up();
+        AdminState mine = control.adminState();
+        PairRole role = control.pairRole();
+        link.send(seq -> new PeerMessage(config.local(), seq, role, mine));
+    }
+
+    void inboundUp(String name, String remote) {
+        Peer p = peers.get(name);
+        p.inbound = true;
+        LOG.info("peer {}: receiving its state from {}", name, remote);
+    }
+
+    void inboundDown(String name) {
+        Peer p = peers.get(name);
+        p.inbound = false;
+        LOG.warn(
+                "peer {}: its link to this proxy closed; this proxy keeps its decisions (epoch {})",
+                name,
+                control.adminState().epoch());
+    }
+
+    void refused(String remote, String why) {
+        // Counted on every peer entry whose address matches; a stranger's refusals are logged only.
+        boolean first = true;
+        for (Peer p : peers.values()) {
+            if (remote.startsWith(p.address.resolved().getAddress().getHostAddress() + ":")) {
+                first = !p.lastRefusal.equals(Optional.of(why));
+                p.refused++;
+                p.lastRefusal = Optional.of(why);
+            }
+        }
+        if (first) {
+            LOG.warn("peers: refused a message from {}: {}; the state in force is unchanged", remote, why);
+        } else {
+            LOG.debug("peers: refused a message from {}: {}", remote, why);
+        }
+    }
+
+    /** A checked message from a peer. */
+    void received(PeerMessage m) {
+        Peer p = peers.get(m.from());
+        p.last = Optional.of(m);
+        p.lastSyncMillis = Optional.of(System.currentTimeMillis());
+        p.outbound = p.link != null && p.link.up();
+        consider(p, m);
+    }
+
+    /** Adopts the peer's state when it is newer, or when this follower's own view moved away from the decider's. */
+    private void consider(Peer p, PeerMessage m) {
+        if (p.importing) {
+            return;
+        }
+        AdminState mine = control.adminState();
+        AdminState theirs = m.state();
+        boolean newer = theirs.epoch().newerThan(mine.epoch());
+        boolean realign = theirs.epoch().equals(mine.epoch())
+                && !theirs.sameDecisions(mine)
+                && m.role().decides()
+                && !control.pairRole().decides()
+                && !p.imported.equals(Optional.of(theirs));
+        if (!newer && !realign) {
+            caughtUp(p, "its state is not newer than ours (epoch " + theirs.epoch() + ", ours " + mine.epoch() + ")");
+            return;
+        }
+        p.importing = true;
+        String source = "peer " + p.name;
+        control.apply(new ControlCommand.ImportAdminState(theirs, Origin.PEER, source))
+                .whenComplete((commit, error) -> loop.execute(() -> imported(p, m, mine, commit, error)));
+    }
+
+    private void imported(Peer p, PeerMessage m, AdminState before, Commit commit, Throwable error) {
+        p.importing = false;
+        if (error != null || commit.refused()) {
+            LOG.warn(
+                    "peer {}: could not apply its state (epoch {}): {}",
+                    p.name,
+                    m.state().epoch(),
+                    error != null ? error.toString() : commit.refusal().orElse(""));
+            return;
+        }
+        p.imported = Optional.of(m.state());
+        if (!commit.events().isEmpty() || !before.epoch().equals(m.state().epoch())) {
+            LOG.info(
+                    "peer {} ({}): adopted its decisions, epoch {} (ours was {}): {} change(s){}",
+                    p.name,
+                    m.role(),
+                    m.state().epoch(),
+                    before.epoch(),
+                    commit.events().size(),
+                    commit.ignored().isEmpty() ? "" : "; not applicable here: " + String.join("; ", commit.ignored()));
+        }
+        caughtUp(p, "adopted its state, epoch " + m.state().epoch());
+    }
+
+    private void caughtUp(Peer p, String how) {
+        if (!p.caughtUp) {
+            p.caughtUp = true;
+            if (!ready) {
+                readyHow = "caught up with peer " + p.name + ": " + how;
+                ready = true;
+                LOG.info("peers: {}", readyHow);
+            }
+        }
+    }
+
+    /** This follower's own checks moved its decisions: back to the decider's, if the decider is connected. */
+    private void realign() {
+        for (Peer p : peers.values()) {
+            Optional<PeerMessage> m = p.last;
+            if (m.isPresent() && p.inbound && m.get().role().decides()) {
+                p.imported = Optional.empty();
+                consider(p, m.get());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (group == null) {
+            return;
+        }
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        peers.values().forEach(p -> {
+            if (p.link != null) {
+                p.link.close();
+            }
+        });
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        group = null;
+    }
+}

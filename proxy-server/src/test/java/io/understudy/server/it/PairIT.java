@@ -1,0 +1,501 @@
+package io.understudy.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.understudy.testkit.MariaDbCluster;
+import io.understudy.testkit.MariaDbServer;
+import io.understudy.testkit.Socat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pair as operators run it: two Understudy processes, each in its own network namespace with its own real
+ * keepalived (VRRPv3, both BACKUP + nopreempt, the health hook as track script, the notify script telling the proxy its
+ * state), MariaDB Primary and Secondary in dual-master replication, and a client namespace that only knows the virtual
+ * IP. The databases run in the root namespace; each proxy namespace reaches them through socat bridges to their Unix
+ * sockets (a namespace cannot reach the root namespace's loopback), which also lets a test cut one proxy off one
+ * database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PairIT {
+    static final String SECRET = "pair-secret-for-the-tests-0123";
+    static final Duration CLI = Duration.ofSeconds(5);
+
+    MariaDbCluster db;
+    PairLab lab;
+    final Node a = new Node("lbA", 11, 150);
+    final Node b = new Node("lbB", 12, 100);
+    final List<String> findings = new ArrayList<>();
+
+    /** One proxy host: Understudy, its socat bridges, its keepalived. */
+    final class Node {
+        final String name;
+        final int octet;
+        final int priority;
+        Process proxy;
+        Process keepalived;
+        int starts;
+
+        Node(String name, int octet, int priority) {
+            this.name = name;
+            this.octet = octet;
+            this.priority = priority;
+        }
+
+        Path socket() {
+            return lab.dir.resolve(name + ".sock");
+        }
+
+        String admin(String command) {
+            return Socat.send(socket(), command + "\n");
+        }
+
+        void startProxy() throws IOException {
+            Path conf = lab.dir.resolve(name + ".conf");
+            Files.writeString(conf, config(this));
+            proxy = lab.spawn(
+                    name,
+                    lab.dir.resolve(name + "-proxy.log"),
+                    ProxyProcess.javaBin(),
+                    "-XX:+UseSerialGC",
+                    "-Xmx128m",
+                    "-Dio.netty.leakDetection.level=paranoid",
+                    "-jar",
+                    ProxyProcess.jar().toString(),
+                    "-c",
+                    conf.toString());
+            starts++;
+        }
+
+        boolean healthy() {
+            return lab.exec(
+                            name,
+                            CLI,
+                            lab.dir.resolve("understudy").toString(),
+                            "health",
+                            "http://127.0.0.1:8404/health")
+                    .ok();
+        }
+
+        void startKeepalived() throws IOException {
+            Path conf = lab.dir.resolve("keepalived-" + name + ".conf");
+            Files.writeString(conf, keepalivedConfig(this));
+            Path notify = lab.dir.resolve("notify-" + name + ".sh");
+            Files.writeString(
+                    notify,
+                    "#!/bin/sh\nexec " + lab.dir.resolve("understudy-notify.sh") + " \"$1\" \"$2\" \"$3\" \"$4\" "
+                            + socket() + "\n");
+            notify.toFile().setExecutable(true, false);
+            PairLab.Result test = lab.exec(name, CLI, "keepalived", "-t", "-f", conf.toString());
+            assertThat(test.code()).as("keepalived -t: %s", test.output()).isZero();
+            keepalived = lab.spawn(
+                    name,
+                    lab.dir.resolve("keepalived-" + name + ".log"),
+                    "keepalived",
+                    "--dont-fork",
+                    "--log-console",
+                    "--log-detail",
+                    "--no-syslog",
+                    "--vrrp",
+                    "--use-file",
+                    conf.toString(),
+                    "--pid",
+                    lab.dir.resolve("keepalived-" + name + ".pid").toString(),
+                    "--vrrp_pid",
+                    lab.dir.resolve("keepalived-" + name + "-vrrp.pid").toString());
+        }
+
+        boolean holdsVip() {
+            return lab.exec(name, CLI, "ip", "-o", "addr", "show", "dev", "eth0")
+                    .output()
+                    .contains(PairLab.VIP + "/");
+        }
+
+        String role() {
+            for (String w : admin("show peers").split("\\s+")) {
+                if (w.startsWith("role=")) {
+                    return w.substring(5);
+                }
+            }
+            return "";
+        }
+
+        void kill9() throws InterruptedException {
+            proxy.destroyForcibly();
+            proxy.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        String log() {
+            try {
+                return Files.readString(lab.dir.resolve(name + "-proxy.log"));
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    String config(Node n) {
+        return """
+                global { state-file = "%1$s/%2$s.state" }
+                admin { sockets = [ { path = "%1$s/%2$s.sock", level = admin } ] }
+                metrics { bind = "127.0.0.1:8404" }
+                peers {
+                  local = %2$s
+                  secret = "%3$s"
+                  interval = 200ms
+                  sync-timeout = 3s
+                  members { lbA = "%4$s11:7400", lbB = "%4$s12:7400" }
+                }
+                defaults {
+                  failback = manual
+                  check { type = mysql, user = haproxy, inter = 300ms, rise = 2, fall = 2 }
+                  timeout { connect = 2s, queue = 5s }
+                }
+                listen.MySQL {
+                  bind = "0.0.0.0:3306"
+                  servers = [
+                    { name = Primary, address = "127.0.0.1:13306" }
+                    { name = Secondary, address = "127.0.0.1:13307", backup = true }
+                  ]
+                }
+                """
+                .formatted(lab.dir, n.name, SECRET, PairLab.SUBNET);
+    }
+
+    String keepalivedConfig(Node n) {
+        return """
+                global_defs {
+                  router_id %1$s
+                  script_user root
+                  enable_script_security
+                }
+                vrrp_script chk_understudy {
+                  script "%2$s/understudy health http://127.0.0.1:8404/health"
+                  interval 1
+                  timeout 1
+                  fall 1
+                  rise 2
+                  weight 0
+                }
+                vrrp_instance understudy {
+                  state BACKUP
+                  nopreempt
+                  interface eth0
+                  virtual_router_id 51
+                  priority %3$d
+                  version 3
+                  advert_int 0.1
+                  virtual_ipaddress {
+                    %4$s/24 dev eth0
+                  }
+                  track_script {
+                    chk_understudy
+                  }
+                  notify "%2$s/notify-%1$s.sh"
+                }
+                """
+                .formatted(n.name, lab.dir, n.priority, PairLab.VIP);
+    }
+
+    @BeforeAll
+    void buildThePair() throws Exception {
+        assertThat(ProcessHandle.current().info().user().orElse(""))
+                .as("the pair test needs root")
+                .isEqualTo("root");
+        assertThat(PairLab.execute(List.of("keepalived", "--version"), CLI).ok())
+                .as("keepalived must be installed (scripts/test.sh installs it)")
+                .isTrue();
+        db = MariaDbCluster.dualMaster(builder -> builder.option("binlog_format", "ROW"))
+                .start();
+        db.primary()
+                .execute(
+                        "CREATE DATABASE pair",
+                        "CREATE TABLE pair.w (id INT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, sid INT NOT NULL,"
+                                + " ts TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))",
+                        "GRANT ALL ON pair.* TO 'app'@'%'");
+        db.awaitReplication();
+        lab = new PairLab();
+        Path repo = Paths.get("..").toAbsolutePath().normalize();
+        Files.copy(repo.resolve("bin/understudy"), lab.dir.resolve("understudy"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                repo.resolve("conf/keepalived/understudy-notify.sh"),
+                lab.dir.resolve("understudy-notify.sh"),
+                StandardCopyOption.REPLACE_EXISTING);
+        for (Node n : List.of(a, b)) {
+            bridge(n, 13306, db.primary());
+            bridge(n, 13307, db.secondary());
+            n.startProxy();
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> a.healthy() && b.healthy());
+        a.startKeepalived();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(a::holdsVip);
+        b.startKeepalived();
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> a.role().equals("MASTER") && b.role().equals("BACKUP"));
+    }
+
+    void bridge(Node n, int port, MariaDbServer server) {
+        lab.spawn(
+                n.name,
+                lab.dir.resolve(n.name + "-socat-" + port + ".log"),
+                "socat",
+                "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
+                "UNIX-CONNECT:" + server.directory().resolve("mysqld.sock"));
+    }
+
+    /** {@code SELECT @@server_id} through the virtual IP from the client namespace, if it answered. */
+    Optional<Integer> serverIdThroughVip() {
+        PairLab.Result r = lab.exec(
+                "cl",
+                CLI,
+                "mariadb",
+                "-h",
+                PairLab.VIP,
+                "-P",
+                "3306",
+                "-u",
+                "app",
+                "-papp",
+                "--connect-timeout=1",
+                "-N",
+                "-B",
+                "-e",
+                "SELECT @@server_id");
+        return r.ok() ? Optional.of(Integer.parseInt(r.output().trim())) : Optional.empty();
+    }
+
+    Node master() {
+        return a.holdsVip() ? a : b;
+    }
+
+    Node other(Node n) {
+        return n == a ? b : a;
+    }
+
+    @AfterAll
+    void tearDown() {
+        findings.forEach(f -> System.out.println("PairIT: " + f));
+        String names = lab == null ? "" : lab.prefix;
+        try {
+            if (lab != null) {
+                lab.close();
+                assertThat(lab.remainingNamespaces())
+                        .as("namespaces left by %s", names)
+                        .isEmpty();
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anOperatorsDecisionOnOneProxyShowsOnTheOtherWithinASecond() {
+        assertThat(a.admin("disable server MySQL/Primary")).isBlank();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> b.admin("show stat").contains("MySQL,Primary,")
+                        && statusOf(b, "Primary").equals("MAINT"));
+        findings.add("disable on lbA seen as MAINT on lbB after " + ms(t0) + " ms");
+        assertThat(b.admin("enable server MySQL/Primary")).isBlank();
+        long t1 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> statusOf(a, "Primary").startsWith("UP"));
+        findings.add("enable on lbB seen as UP on lbA after " + ms(t1) + " ms");
+        assertThat(a.admin("show peers"))
+                .contains("peer=lbB")
+                .contains("status=ESTA")
+                .contains("lag=0");
+        assertThat(b.admin("show events")).contains(" peer MySQL/Primary ");
+    }
+
+    static String statusOf(Node n, String server) {
+        for (String line : n.admin("show stat").split("\n")) {
+            String[] f = line.split(",", -1);
+            if (f.length > 17 && f[0].equals("MySQL") && f[1].equals(server)) {
+                return f[17];
+            }
+        }
+        return "";
+    }
+
+    static long ms(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    @Test
+    @Order(2)
+    void killingTheMasterProxyMovesTheVipAndTheClientReachesTheSameServer() throws Exception {
+        // With failback = manual the first test's maintenance left the writer on Secondary: wherever it is, it stays.
+        int before = serverIdThroughVip().orElseThrow();
+        List<Long> takeovers = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            Node m = master();
+            Node o = other(m);
+            m.kill9();
+            long t0 = System.nanoTime();
+            Optional<Integer> id = Optional.empty();
+            while (id.isEmpty() && ms(t0) < 15_000) {
+                id = serverIdThroughVip();
+            }
+            takeovers.add(ms(t0));
+            assertThat(id)
+                    .as("a connection through the VIP after killing %s", m.name)
+                    .contains(before);
+            assertThat(o.holdsVip()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> o.role().equals("MASTER"));
+            // The killed proxy comes back (as systemd would restart it): it catches up and keepalived makes it BACKUP.
+            m.startProxy();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(m::healthy);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> m.role().equals("BACKUP"));
+            assertThat(o.holdsVip())
+                    .as("nopreempt: the VIP stays on %s", o.name)
+                    .isTrue();
+            assertThat(m.log()).contains("peers: caught up with peer " + o.name);
+        }
+        findings.add(
+                "takeover after kill -9 of the master proxy (client view, kill -> first answer): " + takeovers + " ms");
+    }
+
+    @Test
+    @Order(3)
+    void withManualFailbackTheNewMasterKeepsTheWriterWhereTheOldOnePutIt() throws Exception {
+        Node m = master();
+        // Back to the normal order (Primary) for this scenario; the decision is the pair's.
+        assertThat(m.admin("set backend MySQL active-server auto")).isBlank();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        serverIdThroughVip().equals(Optional.of(db.primary().serverId())));
+        Path stop = lab.dir.resolve("writers.stop");
+        Path writer = lab.dir.resolve("writer.sh");
+        Files.writeString(
+                writer,
+                """
+                #!/bin/sh
+                # writer.sh <n> <stop file>: one INSERT per connection through the VIP until the stop file exists
+                while [ ! -e "$2" ]; do
+                  if mariadb -h %s -P 3306 -u app -papp --connect-timeout=1 -N -B \
+                      -e "INSERT INTO pair.w (writer, sid) VALUES ($1, @@server_id)" >/dev/null 2>&1
+                  then echo ok; else echo fail; fi
+                done
+                """
+                        .formatted(PairLab.VIP));
+        writer.toFile().setExecutable(true, false);
+        List<Path> logs = List.of(lab.dir.resolve("writer-1.log"), lab.dir.resolve("writer-2.log"));
+        List<Process> writers = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            writers.add(lab.spawn("cl", logs.get(i), writer.toString(), Integer.toString(i + 1), stop.toString()));
+        }
+        int primaryId = db.primary().serverId();
+        int secondaryId = db.secondary().serverId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> rowsOn(db.primary(), primaryId) >= 20);
+
+        // Primary dies: the master fails over to Secondary, and with failback = manual pins it; the pair shares that.
+        db.primary().stop();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> rowsOn(db.secondary(), secondaryId) >= 20);
+        // Primary comes back: both proxies see it UP, and both keep the writer on Secondary.
+        db.primary().start();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> statusOf(a, "Primary").startsWith("UP")
+                        && statusOf(b, "Primary").startsWith("UP"));
+        assertThat(serverIdThroughVip()).contains(secondaryId);
+        Node old = master();
+        Node next = other(old);
+        assertThat(next.admin("show servers state MySQL")).isNotBlank();
+
+        // The master proxy dies: the new master must keep the writer on Secondary, not go back to Primary.
+        old.kill9();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(20))
+                .until(next::holdsVip);
+        findings.add(
+                "manual failback scenario: VIP on " + next.name + " " + ms(t0) + " ms after kill -9 of " + old.name);
+        long secondaryRows = rowsOn(db.secondary(), secondaryId);
+        await().atMost(Duration.ofSeconds(15)).until(() -> rowsOn(db.secondary(), secondaryId) >= secondaryRows + 20);
+        assertThat(serverIdThroughVip()).contains(secondaryId);
+        Files.writeString(stop, "");
+        for (Process w : writers) {
+            assertThat(w.waitFor(10, TimeUnit.SECONDS)).as("writer stopped").isTrue();
+        }
+        old.startProxy();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(old::healthy);
+
+        // Where each row was written: sid is the executing server's id, copied as is by row-based replication.
+        Map<Object, Map<String, Object>> rows = new java.util.TreeMap<>();
+        for (MariaDbServer s : db.servers()) {
+            for (Map<String, Object> r : s.queryForRows("SELECT id, sid, ts FROM pair.w")) {
+                rows.put(((Number) r.get("id")).longValue(), r);
+            }
+        }
+        java.sql.Timestamp firstOnSecondary = rows.values().stream()
+                .filter(r -> ((Number) r.get("sid")).intValue() == secondaryId)
+                .map(r -> (java.sql.Timestamp) r.get("ts"))
+                .min(java.util.Comparator.naturalOrder())
+                .orElseThrow();
+        List<Map<String, Object>> lateOnPrimary = rows.values().stream()
+                .filter(r -> ((Number) r.get("sid")).intValue() == primaryId)
+                .filter(r -> ((java.sql.Timestamp) r.get("ts")).after(firstOnSecondary))
+                .toList();
+        assertThat(lateOnPrimary)
+                .as("rows written on Primary after the first row on Secondary")
+                .isEmpty();
+        long ok = 0;
+        long failed = 0;
+        for (Path l : logs) {
+            for (String line : Files.readAllLines(l)) {
+                ok += line.equals("ok") ? 1 : 0;
+                failed += line.equals("fail") ? 1 : 0;
+            }
+        }
+        findings.add("manual failback scenario: " + rows.size() + " rows (" + ok + " inserts ok, " + failed
+                + " failed across Primary's death and the proxy's), none on Primary after the first on Secondary");
+    }
+
+    static long rowsOn(MariaDbServer server, int sid) {
+        try {
+            return server.queryForLong("SELECT COUNT(*) FROM pair.w WHERE sid = " + sid);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}
