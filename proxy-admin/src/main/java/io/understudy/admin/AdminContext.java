@@ -2,6 +2,7 @@ package io.understudy.admin;
 
 import io.understudy.admin.peers.PeerSync;
 import io.understudy.checks.HealthChecker;
+import io.understudy.checks.fence.WriterFence;
 import io.understudy.core.ProxyEngine;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param pid this process's id
  * @param startMillis wall-clock time the process started
  * @param peers the pair link, when the config has a {@code peers} section
+ * @param fence the pair's writer lock on the database, when {@code peers.writer-lock} is on
  */
 public record AdminContext(
         ProxyEngine engine,
@@ -22,9 +24,10 @@ public record AdminContext(
         String version,
         long pid,
         long startMillis,
-        Optional<PeerSync> peers) {
+        Optional<PeerSync> peers,
+        Optional<WriterFence> fence) {
     /** A proxy without a pair. */
     public AdminContext(ProxyEngine engine, HealthChecker health, String version, long pid, long startMillis) {
-        this(engine, health, version, pid, startMillis, Optional.empty());
+        this(engine, health, version, pid, startMillis, Optional.empty(), Optional.empty());
     }
 }

@@ -14,9 +14,11 @@ import io.understudy.admin.state.StatePersistence;
 import io.understudy.admin.stats.StatsCsvRenderer;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
+import io.understudy.checks.fence.WriterFence;
 import io.understudy.checks.sql.SqlCheckExecutor;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.config.DurationText;
+import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import java.time.Duration;
@@ -40,6 +42,7 @@ public final class Understudy implements AutoCloseable {
     private final AdminServer admin;
     private final Optional<MetricsServer> metrics;
     private final Optional<PeerSync> peers;
+    private final Optional<WriterFence> fence;
     private Optional<StatePersistence> state = Optional.empty();
 
     public Understudy(ProxyConfig config) {
@@ -50,8 +53,9 @@ public final class Understudy implements AutoCloseable {
         this.health =
                 new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sqlChecks));
         this.peers = config.peers().map(p -> new PeerSync(p, engine.control(), engine.transport()));
+        this.fence = config.peers().filter(PeersConfig::writerLock).map(p -> new WriterFence(engine.control()));
         AdminContext context = new AdminContext(
-                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers);
+                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers, fence);
         this.admin = new AdminServer(
                 config.admin(),
                 CommandRegistry.standard(context, new StatsCsvRenderer()),
@@ -80,6 +84,7 @@ public final class Understudy implements AutoCloseable {
             if (peers.isPresent()) {
                 peers.get().start();
             }
+            fence.ifPresent(WriterFence::start);
             engine.start();
             if (metrics.isPresent()) {
                 metrics.get().start();
@@ -127,6 +132,8 @@ public final class Understudy implements AutoCloseable {
     }
 
     private void stopChecks() {
+        // The fence reports through the control plane too; closing it frees this proxy's writer locks at once.
+        fence.ifPresent(WriterFence::close);
         health.close();
         sqlChecks.close();
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

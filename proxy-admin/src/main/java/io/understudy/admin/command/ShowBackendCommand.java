@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * where {@code active_server} is the server a new session goes to first ({@code -} when none is usable),
  * {@code pinned_server} the pin set by {@code set backend <b> active-server <s>} or by manual failback ({@code -} when
- * none), and {@code failback} the configured mode. Any level.
+ * none), and {@code failback} the configured mode. In a pair two more columns: {@code epoch} ({@code 7/lbA}: the
+ * version of the decisions and who took the last) and {@code writer_lock} ({@code holding:Primary},
+ * {@code adopted:Primary}, {@code following}, {@code waiting}, or {@code off}). Any level.
  */
 final class ShowBackendCommand implements Command {
     private final AdminContext context;
@@ -56,15 +58,30 @@ final class ShowBackendCommand implements Command {
         Backend b = ServerLookup.backend(context.engine().control(), name)
                 .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND));
         BackendSnapshot snap = b.snapshot();
-        out.append("# be_name active_server pinned_server failback\n")
+        boolean pair = context.peers().isPresent();
+        out.append("# be_name active_server pinned_server failback")
+                .append(pair ? " epoch writer_lock\n" : "\n")
                 .append(b.name())
                 .append(' ')
                 .append(snap.first().map(Server::name).orElse("-"))
                 .append(' ')
                 .append(snap.pinned().map(Server::name).orElse("-"))
                 .append(' ')
-                .append(b.config().failover().failback().name().toLowerCase(java.util.Locale.ROOT))
-                .append('\n');
+                .append(b.config().failover().failback().name().toLowerCase(java.util.Locale.ROOT));
+        if (pair) {
+            var epoch = context.engine().control().adminState().epoch();
+            out.append(' ')
+                    .append(epoch.value())
+                    .append(epoch.by().isEmpty() ? "" : "/" + epoch.by())
+                    .append(' ');
+            out.append(context.fence()
+                    .flatMap(f -> f.views().stream()
+                            .filter(v -> v.backend().equals(b.name()))
+                            .findFirst())
+                    .map(v -> v.state() + v.server().map(sv -> ":" + sv).orElse(""))
+                    .orElse("off"));
+        }
+        out.append('\n');
         return Command.reply(out.toString());
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * <pre>
  * local=lbA role=MASTER epoch=7 by=lbA ready=yes (caught up with peer lbB: ...)
  * peer=lbB addr=10.99.0.12:7400 status=ESTA out=up in=up last_sync=0.4s role=BACKUP epoch=7 by=lbA lag=0 refused=0
+ * lock=MySQL state=holding server=Primary holder=42 (this proxy holds the writer lock on MySQL/Primary)
  * </pre>
  *
  * {@code lag} is how many epochs the peer's state is behind this proxy's (negative: ahead). Without a {@code peers}
@@ -96,6 +97,17 @@ final class ShowPeersCommand implements Command {
                     .ifPresent(r -> out.append(" last_refusal=\"").append(r).append('"'));
             out.append('\n');
         }
+        context.fence().ifPresent(f -> f.views().forEach(v -> out.append("lock=")
+                .append(v.backend())
+                .append(" state=")
+                .append(v.state())
+                .append(" server=")
+                .append(v.server().orElse("-"))
+                .append(" holder=")
+                .append(v.holder().map(String::valueOf).orElse("-"))
+                .append(" (")
+                .append(v.detail())
+                .append(")\n")));
         return Command.reply(out.toString());
     }
 }

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.understudy.admin.peers.PeerSync;
 import io.understudy.admin.peers.PeerView;
+import io.understudy.checks.fence.FenceView;
+import io.understudy.checks.fence.WriterFence;
 import io.understudy.core.model.ControlPlane;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -62,6 +64,24 @@ final class PairMetrics {
                     sync,
                     name,
                     p -> p.refused());
+        }
+    }
+
+    /** Per writer-role backend: 1 while this proxy holds the writer lock on the database. */
+    static void bindLock(MeterRegistry registry, String prefix, WriterFence fence) {
+        for (FenceView v : fence.views()) {
+            String backend = v.backend();
+            Gauge.builder(
+                            prefix + ".backend.writer.lock.held",
+                            fence,
+                            f -> f.views().stream()
+                                            .filter(x -> x.backend().equals(backend))
+                                            .anyMatch(x -> x.state().equals("holding"))
+                                    ? 1
+                                    : 0)
+                    .tag("proxy", backend)
+                    .description("1 while this proxy holds the pair's writer lock on the backend's writer")
+                    .register(registry);
         }
     }
 

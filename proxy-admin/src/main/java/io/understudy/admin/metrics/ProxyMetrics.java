@@ -68,6 +68,7 @@ public final class ProxyMetrics implements AutoCloseable {
         new NettyMemoryMetrics(ByteBufAllocator.DEFAULT).bindTo(registry);
         this.peers = context.peers();
         peers.ifPresent(p -> PairMetrics.bind(registry, prefix, context.engine().control(), p));
+        context.fence().ifPresent(f -> PairMetrics.bindLock(registry, prefix, f));
     }
 
     /** Why this proxy is not ready to take the virtual IP (its pair has not caught up), or empty when it is. */

@@ -77,6 +77,9 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
             from = m.from();
             sync.inboundUp(from, remote(ctx));
             ctx.writeAndFlush(Unpooled.copiedBuffer("accepted", StandardCharsets.UTF_8));
+        } else {
+            // One short answer per message: the sender's proof that the link still carries its messages.
+            ctx.writeAndFlush(Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8));
         }
         sync.received(m);
     }

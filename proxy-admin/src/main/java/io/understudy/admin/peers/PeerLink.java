@@ -13,6 +13,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.understudy.core.config.HostPort;
 import io.understudy.core.transport.Transport;
 import java.nio.charset.StandardCharsets;
@@ -46,11 +48,13 @@ final class PeerLink {
     private long seq;
     private long backoffMs = MIN_BACKOFF_MS;
     private boolean closed;
+    private java.util.concurrent.ScheduledFuture<?> retry;
     private boolean up;
     private boolean announced;
     private String lastDown = "";
     private String lastRefusal = "";
     private final Consumer<PeerLink> onUp;
+    private final long silentMillis;
 
     PeerLink(
             String name,
@@ -58,13 +62,15 @@ final class PeerLink {
             EventLoop loop,
             Transport transport,
             PeerAuth auth,
-            Consumer<PeerLink> onUp) {
+            Consumer<PeerLink> onUp,
+            long silentMillis) {
         this.name = name;
         this.address = address;
         this.loop = loop;
         this.transport = transport;
         this.auth = auth;
         this.onUp = onUp;
+        this.silentMillis = silentMillis;
     }
 
     String name() {
@@ -97,6 +103,7 @@ final class PeerLink {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
+                                .addLast(new IdleStateHandler(silentMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(new LengthFieldBasedFrameDecoder(MAX_REPLY, 0, 4, 0, 4))
                                 .addLast(new LengthFieldPrepender(4))
                                 .addLast(new Replies());
@@ -115,7 +122,8 @@ final class PeerLink {
 
     /** Sends {@code message} with the next sequence number, if the link is up. Event loop only. */
     void send(LongFunction<PeerMessage> message) {
-        if (!up || channel == null) {
+        if (!up || channel == null || !channel.isWritable()) {
+            // Not writable: the peer is not reading; the next heartbeat sends the latest state anyway.
             return;
         }
         byte[] bytes = message.apply(++seq).encode();
@@ -142,7 +150,20 @@ final class PeerLink {
         lastDown = why;
         long wait = backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        loop.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+        retry = loop.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The peer just reached us: it is up, so a retry waiting out its backoff goes now. A restarted proxy then gets the
+     * peer's state within moments instead of after the peer's backoff (up to 5 s). Event loop only.
+     */
+    void kick() {
+        if (closed || (channel != null && channel.isOpen()) || retry == null || retry.isDone()) {
+            return;
+        }
+        retry.cancel(false);
+        backoffMs = MIN_BACKOFF_MS;
+        connect();
     }
 
     void close() {
@@ -175,6 +196,8 @@ final class PeerLink {
                 seq = 0;
                 up = true;
                 onUp.accept(PeerLink.this);
+            } else if (text.equals("ok")) {
+                // the peer took a message: the link is alive (the idle handler counts this read)
             } else if (text.equals("accepted")) {
                 if (!announced) {
                     announced = true;
@@ -204,6 +227,17 @@ final class PeerLink {
                         address,
                         text.length() > 80 ? text.substring(0, 80) : text);
                 ctx.close();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                // No answer to our messages for several intervals: the peer or the path is gone.
+                lastDown = "";
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(evt);
             }
         }
 

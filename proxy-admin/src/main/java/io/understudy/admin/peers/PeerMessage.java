@@ -16,34 +16,38 @@ import java.util.Objects;
  * from lbA
  * seq 12
  * role MASTER
+ * parent 6 by lbB
  * understudy-state 1
  * epoch 7 by lbA
  * backend MySQL active-server Secondary set 2026-12-02T14:00:00Z "failover to MySQL/Secondary after ..."
  * end
  * </pre>
  *
- * The whole state, never a delta: a lost or refused message is repaired by the next one, and applying one twice
+ * {@code parent} is the epoch the sender numbered its decisions from: a deciding receiver takes a newer state only
+ * when it was made on its own current one. The whole state, never a delta: a lost or refused message is repaired by the next one, and applying one twice
  * changes nothing.
  */
-record PeerMessage(String from, long seq, PairRole role, AdminState state) {
+record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent, AdminState state) {
     static final String MAGIC = "understudy-peer 1";
 
     PeerMessage {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(state, "state");
     }
 
     byte[] encode() {
-        String text =
-                MAGIC + "\nfrom " + from + "\nseq " + seq + "\nrole " + role.name() + "\n" + StateFormat.format(state);
+        String text = MAGIC + "\nfrom " + from + "\nseq " + seq + "\nrole " + role.name() + "\nparent "
+                + parent.value() + (parent.by().isEmpty() ? "" : " by " + parent.by()) + "\n"
+                + StateFormat.format(state);
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static PeerMessage decode(byte[] bytes) throws PeerProtocolException {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        String[] head = text.split("\n", 5);
-        if (head.length < 5 || !head[0].equals(MAGIC)) {
+        String[] head = text.split("\n", 6);
+        if (head.length < 6 || !head[0].equals(MAGIC)) {
             throw new PeerProtocolException("not an Understudy peer message (expected '" + MAGIC + "' first)");
         }
         String from = field(head[1], "from");
@@ -59,11 +63,28 @@ record PeerMessage(String from, long seq, PairRole role, AdminState state) {
         } catch (IllegalArgumentException e) {
             throw new PeerProtocolException("unknown role: " + head[3]);
         }
+        AdminState.Epoch parent = epoch(field(head[4], "parent"));
         try {
-            return new PeerMessage(from, seq, role, StateFormat.parse(head[4]));
+            return new PeerMessage(from, seq, role, parent, StateFormat.parse(head[5]));
         } catch (StateFileException e) {
             throw new PeerProtocolException("bad state: " + e.getMessage());
         }
+    }
+
+    /** {@code 6 by lbB}, or {@code 0}. */
+    private static AdminState.Epoch epoch(String text) throws PeerProtocolException {
+        String[] w = text.split(" ");
+        try {
+            if (w.length == 1) {
+                return new AdminState.Epoch(Long.parseLong(w[0]), "");
+            }
+            if (w.length == 3 && w[1].equals("by")) {
+                return new AdminState.Epoch(Long.parseLong(w[0]), w[2]);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new PeerProtocolException("bad parent epoch: " + shorten(text));
     }
 
     private static String field(String line, String name) throws PeerProtocolException {

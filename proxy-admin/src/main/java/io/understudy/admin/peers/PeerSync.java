@@ -57,10 +57,14 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     private final PeerAuth auth;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
-    private EventLoopGroup group;
-    private EventLoop loop;
-    private Channel server;
-    private ScheduledFuture<?> heartbeat;
+    private volatile EventLoopGroup group;
+    private volatile EventLoop loop;
+    private volatile Channel server;
+    private volatile ScheduledFuture<?> heartbeat;
+    private volatile boolean closed;
+    /** Per remote address, the kind of the last refusal logged: a repeated refusal is logged at DEBUG only. */
+    private final Map<String, String> refusalLogged = new java.util.HashMap<>();
+
     private volatile boolean ready;
     private volatile String readyHow = "";
 
@@ -68,7 +72,10 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     private static final class Peer {
         final String name;
         final HostPort address;
-        PeerLink link;
+        volatile PeerLink link;
+        /** Inbound connections from this peer that passed authentication: an old one closing leaves a newer one. */
+        int inboundCount;
+
         volatile boolean inbound;
         volatile Optional<PeerMessage> last = Optional.empty();
         volatile Optional<Long> lastSyncMillis = Optional.empty();
@@ -77,8 +84,6 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         volatile boolean outbound;
         boolean importing;
         boolean caughtUp;
-        /** The last state of the peer's that was imported: not imported again unless ours moved away from it. */
-        Optional<AdminState> imported = Optional.empty();
 
         Peer(String name, HostPort address) {
             this.name = name;
@@ -134,7 +139,7 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         server = f.channel();
         control.addObserver(this);
         for (Peer p : peers.values()) {
-            p.link = new PeerLink(p.name, p.address, loop, transport, auth, this::sendTo);
+            p.link = new PeerLink(p.name, p.address, loop, transport, auth, this::sendTo, silentMs);
             p.link.start();
         }
         long every = config.interval().toMillis();
@@ -210,13 +215,25 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
 
     // ---- the control plane's side (control thread) ----
 
+    /**
+     * A follower's server changed (a check, live traffic): what it can apply of the decider's state may have changed
+     * too (a pinned backup usable again), so it looks again. Cheap: nothing happens when the decisions agree.
+     */
     @Override
-    public void onEvent(ModelEvent event) {}
+    public void onEvent(ModelEvent event) {
+        EventLoop l = loop;
+        if (l == null || closed || control.pairRole().decides() || !event.visible()) {
+            return;
+        }
+        if (event.origin() == Origin.HEALTH || event.origin() == Origin.TRAFFIC) {
+            l.execute(this::realign);
+        }
+    }
 
     @Override
     public void onAdminState(AdminState state, Origin origin, Note lastChange) {
         EventLoop l = loop;
-        if (l == null) {
+        if (l == null || closed) {
             return;
         }
         boolean localDeviation = (origin == Origin.HEALTH || origin == Origin.TRAFFIC)
@@ -251,35 +268,47 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         p.outbound = link.up();
         AdminState mine = control.adminState();
         PairRole role = control.pairRole();
-        link.send(seq -> new PeerMessage(config.local(), seq, role, mine));
+        AdminState.Epoch parent = control.parentEpoch();
+        link.send(seq -> new PeerMessage(config.local(), seq, role, parent, mine));
     }
 
     void inboundUp(String name, String remote) {
         Peer p = peers.get(name);
+        p.inboundCount++;
+        if (!p.inbound) {
+            LOG.info("peer {}: receiving its state from {}", name, remote);
+        }
         p.inbound = true;
-        LOG.info("peer {}: receiving its state from {}", name, remote);
+        PeerLink link = p.link;
+        if (link != null) {
+            link.kick();
+        }
     }
 
     void inboundDown(String name) {
         Peer p = peers.get(name);
-        p.inbound = false;
-        LOG.warn(
-                "peer {}: its link to this proxy closed; this proxy keeps its decisions (epoch {})",
-                name,
-                control.adminState().epoch());
+        p.inboundCount = Math.max(0, p.inboundCount - 1);
+        if (p.inboundCount == 0 && p.inbound) {
+            p.inbound = false;
+            LOG.warn(
+                    "peer {}: its link to this proxy closed; this proxy keeps its decisions (epoch {})",
+                    name,
+                    control.adminState().epoch());
+        }
     }
 
     void refused(String remote, String why) {
-        // Counted on every peer entry whose address matches; a stranger's refusals are logged only.
-        boolean first = true;
+        String ip = remote.replaceFirst(":\\d+$", "");
         for (Peer p : peers.values()) {
-            if (remote.startsWith(p.address.resolved().getAddress().getHostAddress() + ":")) {
-                first = !p.lastRefusal.equals(Optional.of(why));
+            if (p.address.resolved().getAddress().getHostAddress().equals(ip)) {
                 p.refused++;
                 p.lastRefusal = Optional.of(why);
             }
         }
-        if (first) {
+        // Logged once per address and kind of refusal (the text without its numbers and names), so that a peer with
+        // the wrong secret, or a scanner, cannot flood the log.
+        String kind = why.replaceAll("[(:'].*$", "").trim();
+        if (!kind.equals(refusalLogged.put(ip, kind))) {
             LOG.warn("peers: refused a message from {}: {}; the state in force is unchanged", remote, why);
         } else {
             LOG.debug("peers: refused a message from {}: {}", remote, why);
@@ -291,44 +320,62 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         Peer p = peers.get(m.from());
         p.last = Optional.of(m);
         p.lastSyncMillis = Optional.of(System.currentTimeMillis());
-        p.outbound = p.link != null && p.link.up();
+        PeerLink link = p.link;
+        p.outbound = link != null && link.up();
         consider(p, m);
     }
 
-    /** Adopts the peer's state when it is newer, or when this follower's own view moved away from the decider's. */
+    /**
+     * Adopts the peer's state when it is newer, or, on a follower, when its own view moved away from the decider's
+     * state (also when a pin it could not apply before may apply now). A deciding proxy takes a newer state only when
+     * it was made on its own current one; otherwise the two sides changed things apart, and the decider keeps its
+     * decisions and numbers them above the peer's.
+     */
     private void consider(Peer p, PeerMessage m) {
-        if (p.importing) {
+        if (p.importing || closed) {
             return;
         }
         AdminState mine = control.adminState();
         AdminState theirs = m.state();
         boolean newer = theirs.epoch().newerThan(mine.epoch());
+        boolean decides = control.pairRole().decides();
         boolean realign = theirs.epoch().equals(mine.epoch())
                 && !theirs.sameDecisions(mine)
                 && m.role().decides()
-                && !control.pairRole().decides()
-                && !p.imported.equals(Optional.of(theirs));
+                && !decides;
+        if (newer && decides && !m.parent().equals(mine.epoch()) && !theirs.sameDecisions(mine)) {
+            p.importing = true;
+            String why = "peer " + p.name + "'s decisions (epoch " + theirs.epoch() + ", made on " + m.parent()
+                    + ") were not made on this proxy's (" + mine.epoch() + "), and this proxy decides: its own stay";
+            control.apply(new ControlCommand.Outrank(theirs.epoch(), Origin.PEER, why))
+                    .whenComplete((commit, error) -> loop.execute(() -> {
+                        p.importing = false;
+                        sendAll();
+                        caughtUp(p, "kept this proxy's decisions over a conflicting state");
+                    }));
+            return;
+        }
         if (!newer && !realign) {
             caughtUp(p, "its state is not newer than ours (epoch " + theirs.epoch() + ", ours " + mine.epoch() + ")");
             return;
         }
         p.importing = true;
         String source = "peer " + p.name;
-        control.apply(new ControlCommand.ImportAdminState(theirs, Origin.PEER, source))
+        control.apply(new ControlCommand.ImportAdminState(theirs, Origin.PEER, source, Optional.of(mine.epoch())))
                 .whenComplete((commit, error) -> loop.execute(() -> imported(p, m, mine, commit, error)));
     }
 
     private void imported(Peer p, PeerMessage m, AdminState before, Commit commit, Throwable error) {
         p.importing = false;
         if (error != null || commit.refused()) {
-            LOG.warn(
-                    "peer {}: could not apply its state (epoch {}): {}",
+            // A change made here meanwhile (a stale import) is no error: the next message is compared afresh.
+            LOG.debug(
+                    "peer {}: its state (epoch {}) not applied: {}",
                     p.name,
                     m.state().epoch(),
                     error != null ? error.toString() : commit.refusal().orElse(""));
             return;
         }
-        p.imported = Optional.of(m.state());
         if (!commit.events().isEmpty() || !before.epoch().equals(m.state().epoch())) {
             LOG.info(
                     "peer {} ({}): adopted its decisions, epoch {} (ours was {}): {} change(s){}",
@@ -337,12 +384,14 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
                     m.state().epoch(),
                     before.epoch(),
                     commit.events().size(),
-                    commit.ignored().isEmpty() ? "" : "; not applicable here: " + String.join("; ", commit.ignored()));
+                    commit.ignored().isEmpty()
+                            ? ""
+                            : "; not applicable here yet: " + String.join("; ", commit.ignored()));
         }
         caughtUp(p, "adopted its state, epoch " + m.state().epoch());
     }
 
-    private void caughtUp(Peer p, String how) {
+    private synchronized void caughtUp(Peer p, String how) {
         if (!p.caughtUp) {
             p.caughtUp = true;
             if (!ready) {
@@ -353,12 +402,11 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         }
     }
 
-    /** This follower's own checks moved its decisions: back to the decider's, if the decider is connected. */
+    /** This follower's own view moved: back to the decider's decisions, if the decider is connected. */
     private void realign() {
         for (Peer p : peers.values()) {
             Optional<PeerMessage> m = p.last;
             if (m.isPresent() && p.inbound && m.get().role().decides()) {
-                p.imported = Optional.empty();
                 consider(p, m.get());
             }
         }
@@ -366,6 +414,7 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (group == null) {
             return;
         }

@@ -111,7 +111,7 @@ class PeerSyncTest {
         Map<String, HostPort> members = new LinkedHashMap<>();
         members.put("lbA", loopback(portA));
         members.put("lbB", loopback(portB));
-        return new PeersConfig(local, members, secret, Duration.ofMillis(200), syncTimeout, 4096);
+        return new PeersConfig(local, members, secret, Duration.ofMillis(200), syncTimeout, 4096, false);
     }
 
     private Node start(String local, FailoverPolicy.Failback failback, String secret, Duration syncTimeout)
@@ -238,7 +238,7 @@ class PeerSyncTest {
             assertThat(p.reply()).startsWith("refused malformed message");
         }
         // A valid message, then the same bytes again on the same connection, then on a new one.
-        byte[] message = new PeerMessage("lbB", 1, PairRole.BACKUP, AdminState.EMPTY).encode();
+        byte[] message = new PeerMessage("lbB", 1, PairRole.BACKUP, AdminState.Epoch.NONE, AdminState.EMPTY).encode();
         byte[] oldChallenge;
         byte[] oldSignature;
         try (RawPeer p = new RawPeer(portA)) {
@@ -258,7 +258,7 @@ class PeerSyncTest {
 
         // A newer state, properly signed, is adopted; the older one replayed afterwards changes nothing.
         try (RawPeer p = new RawPeer(portA)) {
-            p.sendSigned(auth, new PeerMessage("lbB", 1, PairRole.MASTER, maint).encode());
+            p.sendSigned(auth, new PeerMessage("lbB", 1, PairRole.MASTER, AdminState.Epoch.NONE, maint).encode());
             assertThat(p.reply()).isEqualTo("accepted");
             await().atMost(Duration.ofSeconds(1))
                     .until(() -> a.server("MySQL/Primary").state().admin().contains(AdminFlag.FMAINT));
@@ -268,9 +268,10 @@ class PeerSyncTest {
                                     "lbB",
                                     2,
                                     PairRole.MASTER,
+                                    AdminState.Epoch.NONE,
                                     AdminState.EMPTY.withEpoch(new AdminState.Epoch(4, "lbB")))
                             .encode());
-            p.sendSigned(auth, new PeerMessage("lbB", 3, PairRole.MASTER, maint).encode());
+            p.sendSigned(auth, new PeerMessage("lbB", 3, PairRole.MASTER, AdminState.Epoch.NONE, maint).encode());
             await().atMost(Duration.ofSeconds(1))
                     .until(() -> a.sync().views().get(0).epoch().equals(Optional.of(new AdminState.Epoch(5, "lbB"))));
         }
@@ -295,13 +296,76 @@ class PeerSyncTest {
         // Right after start it has not heard from its peer, so it is not ready; the moment it is, it has caught up.
         assertThat(s.ready()).isFalse();
         assertThat(s.readiness()).startsWith("waiting for the state of peer lbB");
-        while (!s.ready()) {
-            Thread.onSpinWait();
-        }
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(1))
+                .until(s::ready);
         assertThat(e.control().adminState().sameDecisions(b.state())).isTrue();
         assertThat(e.control().server("MySQL/Primary").orElseThrow().state().admin())
                 .contains(AdminFlag.FDRAIN);
         assertThat(s.readiness()).startsWith("caught up with peer lbB: adopted its state");
+    }
+
+    @Test
+    void aPinTheFollowerCannotApplyYetIsAppliedOnceItCan() throws Exception {
+        Node a = start("lbA", FailoverPolicy.Failback.MANUAL);
+        Node b = start("lbB", FailoverPolicy.Failback.MANUAL);
+        a.role(PairRole.MASTER);
+        b.role(PairRole.BACKUP);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.sync().ready() && b.sync().ready());
+        // The follower's check of Secondary fails once; then the master fails over to Secondary.
+        Commands.down(b.engine().control(), b.server("MySQL/Secondary"));
+        Commands.down(a.engine().control(), a.server("MySQL/Primary"));
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> b.state().epoch().equals(a.state().epoch()));
+        assertThat(b.engine().backends().get(0).snapshot().pinned()).isEmpty();
+        // Secondary is back on the follower: the master's pin applies now, without any new decision.
+        Commands.up(b.engine().control(), b.server("MySQL/Secondary"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> b.engine()
+                .backends()
+                .get(0)
+                .snapshot()
+                .pinned()
+                .map(Server::name)
+                .equals(Optional.of("Secondary")));
+        assertThat(b.state().sameDecisions(a.state())).isTrue();
+    }
+
+    @Test
+    void theDeciderKeepsItsDecisionsOverAStateNotMadeOnThem() throws Exception {
+        Node a = start("lbA", FailoverPolicy.Failback.MANUAL);
+        a.role(PairRole.MASTER);
+        Commands.mode(a.engine().control(), a.server("MySQL/Secondary"), AdminMode.DRAIN, "set server state drain");
+        AdminState.Epoch ours = a.state().epoch();
+        PeerAuth auth = new PeerAuth(SECRET);
+        AdminState theirs = new AdminState(
+                Map.of(
+                        "MySQL/Primary",
+                        new AdminState.ServerAdmin(
+                                Optional.of(AdminState.Note.UNRECORDED), Optional.empty(), Optional.empty())),
+                Map.of(),
+                new AdminState.Epoch(ours.value() + 5, "lbB"));
+        try (RawPeer p = new RawPeer(portA)) {
+            // Higher epoch, but numbered from a state the decider never had: two sides changed things apart.
+            p.sendSigned(
+                    auth, new PeerMessage("lbB", 1, PairRole.BACKUP, new AdminState.Epoch(1, "lbB"), theirs).encode());
+            assertThat(p.reply()).isEqualTo("accepted");
+            await().atMost(Duration.ofSeconds(2)).until(() -> a.state().epoch().value() > ours.value() + 5);
+        }
+        assertThat(a.state().epoch().by()).isEqualTo("lbA");
+        assertThat(a.server("MySQL/Secondary").state().admin()).contains(AdminFlag.FDRAIN);
+        assertThat(a.server("MySQL/Primary").state().admin()).isEmpty();
+
+        // The same change made on the decider's current state is taken.
+        AdminState.Epoch now = a.state().epoch();
+        AdminState onOurs = new AdminState(theirs.servers(), Map.of(), new AdminState.Epoch(now.value() + 1, "lbB"));
+        try (RawPeer p = new RawPeer(portA)) {
+            p.sendSigned(auth, new PeerMessage("lbB", 1, PairRole.BACKUP, now, onOurs).encode());
+            assertThat(p.reply()).isEqualTo("accepted");
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> a.server("MySQL/Primary").state().admin().contains(AdminFlag.FMAINT));
+        }
+        assertThat(a.state().epoch()).isEqualTo(new AdminState.Epoch(now.value() + 1, "lbB"));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -18,7 +18,7 @@ import java.util.Properties;
  * check account should hold no privilege worth protecting. {@code allowPublicKeyRetrieval=true} lets
  * {@code caching_sha2_password} accounts log in over plain TCP by RSA-encrypting the password.
  */
-final class JdbcLogin {
+public final class JdbcLogin {
     /**
      * Registering with {@link java.sql.DriverManager} is pointless here: the check talks to the driver directly,
      * which also skips DriverManager's scan of every registered driver.
@@ -29,7 +29,7 @@ final class JdbcLogin {
     private final String user;
     private final String password;
 
-    JdbcLogin(InetSocketAddress target, String user, String password) {
+    public JdbcLogin(InetSocketAddress target, String user, String password) {
         this.url = url(target);
         this.user = Objects.requireNonNull(user, "user");
         this.password = password == null ? "" : password;
@@ -78,7 +78,7 @@ final class JdbcLogin {
     }
 
     /** Opens a connection; the caller closes it. */
-    Connection connect(int timeoutMillis) throws SQLException {
+    public Connection connect(int timeoutMillis) throws SQLException {
         Connection c = DRIVER.connect(url, properties(timeoutMillis));
         if (c == null) {
             // Driver.connect returns null for a URL it does not accept; ours always has the jdbc:mysql: prefix.

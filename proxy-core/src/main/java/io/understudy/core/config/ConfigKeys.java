@@ -66,7 +66,8 @@ final class ConfigKeys {
     static final List<String> METRICS = List.of("bind", "path", "prefix");
 
     /** {@code peers { ... }}. */
-    static final List<String> PEERS = List.of("local", "secret", "members", "interval", "sync-timeout", "max-message");
+    static final List<String> PEERS =
+            List.of("local", "secret", "members", "interval", "sync-timeout", "max-message", "writer-lock");
 
     /** {@code admin { ... }}. */
     static final List<String> ADMIN = List.of("sockets");

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param interval how often each proxy sends its whole state to the other, also when nothing changed
  * @param syncTimeout at start, how long this proxy waits for its peer's state before it reports healthy alone
  * @param maxMessage the largest message accepted, in bytes; a larger one is refused and the link closed
+ * @param writerLock whether the deciding proxy holds the writer lock on the database (off for Galera, which refuses
+ *     GET_LOCK)
  */
 public record PeersConfig(
         String local,
@@ -22,7 +24,8 @@ public record PeersConfig(
         String secret,
         Duration interval,
         Duration syncTimeout,
-        int maxMessage) {
+        int maxMessage,
+        boolean writerLock) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_MESSAGE = 64 * 1024;
@@ -51,6 +54,6 @@ public record PeersConfig(
     @Override
     public String toString() {
         return "PeersConfig[local=" + local + ", members=" + members + ", interval=" + interval + ", syncTimeout="
-                + syncTimeout + ", maxMessage=" + maxMessage + "]";
+                + syncTimeout + ", maxMessage=" + maxMessage + ", writerLock=" + writerLock + "]";
     }
 }

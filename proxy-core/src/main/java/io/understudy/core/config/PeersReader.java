@@ -86,7 +86,9 @@ final class PeersReader {
         Optional<Integer> maxMessage = p.has("max-message")
                 ? p.integer("max-message", 1024, 16 * 1024 * 1024)
                 : Optional.of(PeersConfig.DEFAULT_MAX_MESSAGE);
+        Optional<Boolean> writerLock = p.has("writer-lock") ? p.bool("writer-lock") : Optional.of(true);
         if (local.isEmpty()
+                || writerLock.isEmpty()
                 || secret.isEmpty()
                 || !membersOk
                 || interval.isEmpty()
@@ -95,6 +97,12 @@ final class PeersReader {
             return Optional.empty();
         }
         return Optional.of(new PeersConfig(
-                local.get(), members, secret.get(), interval.get(), syncTimeout.get(), maxMessage.get()));
+                local.get(),
+                members,
+                secret.get(),
+                interval.get(),
+                syncTimeout.get(),
+                maxMessage.get(),
+                writerLock.get()));
     }
 }

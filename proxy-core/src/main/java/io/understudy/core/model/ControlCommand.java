@@ -63,8 +63,16 @@ public sealed interface ControlCommand {
      * restore rules.
      *
      * @param source where the state came from, for the log lines (a file's path, a peer's name)
+     * @param ifCurrent when present, the import is refused unless the decisions in force still have this epoch: a
+     *     peer's state judged newer than ours must not replace a change made here since
      */
-    record ImportAdminState(AdminState state, Origin origin, String source) implements ControlCommand {}
+    record ImportAdminState(AdminState state, Origin origin, String source, Optional<AdminState.Epoch> ifCurrent)
+            implements ControlCommand {
+        /** An unconditional import (the state file at start). */
+        public ImportAdminState(AdminState state, Origin origin, String source) {
+            this(state, origin, source, Optional.empty());
+        }
+    }
 
     /**
      * Holds a writer-role backend's new sessions in its queue for at most {@code hold} (the first phase of a graceful
@@ -83,6 +91,12 @@ public sealed interface ControlCommand {
             Objects.requireNonNull(role, "role");
         }
     }
+
+    /**
+     * Keeps the decisions in force and numbers them above {@code above}: the deciding proxy received a peer's state
+     * that was not made on its own (two sides changed things apart), and the decider's state wins the conflict.
+     */
+    record Outrank(AdminState.Epoch above, Origin origin, String why) implements ControlCommand {}
 
     /**
      * Looks at a backend's routing again without any server changing: a server's {@code failback-delay} has run out.

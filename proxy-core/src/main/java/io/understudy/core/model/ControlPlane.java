@@ -2,11 +2,13 @@ package io.understudy.core.model;
 
 import io.understudy.core.config.LiveErrors;
 import io.understudy.core.model.AdminState.BackendAdmin;
+import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
 import io.understudy.core.model.ControlCommand.HoldTraffic;
 import io.understudy.core.model.ControlCommand.ImportAdminState;
 import io.understudy.core.model.ControlCommand.MoveTraffic;
+import io.understudy.core.model.ControlCommand.Outrank;
 import io.understudy.core.model.ControlCommand.PassiveFailure;
 import io.understudy.core.model.ControlCommand.Reconsider;
 import io.understudy.core.model.ControlCommand.SetAdminMode;
@@ -60,6 +62,9 @@ public final class ControlPlane implements AutoCloseable {
 
     /** What keepalived last said this proxy is; written on the writer thread only. */
     private volatile PairRole role;
+
+    /** The epoch this proxy's decisions were last numbered from (NONE until it numbers one); writer thread only. */
+    private volatile Epoch parent = Epoch.NONE;
 
     /** How many sessions a server has, for the transition log; supplied by whoever owns the session registry. */
     @FunctionalInterface
@@ -128,6 +133,14 @@ public final class ControlPlane implements AutoCloseable {
     /** What keepalived last said this proxy is ({@link PairRole#ALONE} without a pair). */
     public PairRole pairRole() {
         return role;
+    }
+
+    /**
+     * The epoch the decisions in force were numbered from, when this proxy numbered them (a peer that decides takes
+     * them only if they were made on its own current state); {@link Epoch#NONE} when unknown.
+     */
+    public Epoch parentEpoch() {
+        return parent;
     }
 
     /** The last {@code n} events, oldest first (at most {@link EventLog#DEFAULT_CAPACITY} are kept). */
@@ -223,6 +236,12 @@ public final class ControlPlane implements AutoCloseable {
                 tx.holds.put(h.backend(), until);
             }
         } else if (c instanceof ImportAdminState i) {
+            if (i.ifCurrent().isPresent() && !i.ifCurrent().get().equals(admin.epoch())) {
+                return Commit.refused(
+                        generation,
+                        "stale import from " + i.source() + ": decisions here moved from epoch "
+                                + i.ifCurrent().get() + " to " + admin.epoch());
+            }
             importAdmin(tx, i.state());
             Commit done = commit(tx);
             if (!admin.epoch().equals(i.state().epoch())) {
@@ -234,6 +253,12 @@ public final class ControlPlane implements AutoCloseable {
             return done;
         } else if (c instanceof SetPairRole r) {
             setRole(r.role(), r.origin());
+        } else if (c instanceof Outrank o) {
+            long value = Math.max(admin.epoch().value(), o.above().value()) + 1;
+            parent = admin.epoch();
+            admin = admin.withEpoch(new Epoch(value, localName));
+            LOG.warn("decisions kept and numbered {}: {}", admin.epoch(), o.why());
+            tellAdmin(o.origin(), Note.of(Instant.now(), o.why()));
         } else if (c instanceof Reconsider r) {
             if (r.backend().routingChanged(tx.nowMillis)) {
                 tx.touched.add(r.backend());
@@ -378,6 +403,7 @@ public final class ControlPlane implements AutoCloseable {
             // An import brings its own notes and epoch: a restored decision still says when the operator took it.
             AdminState next = AdminState.capture(backends, tx.imported.orElse(admin), note);
             if (tx.imported.isEmpty() && sharedDecision(tx.origin)) {
+                parent = admin.epoch();
                 next = next.withEpoch(admin.epoch().next(localName));
             }
             admin = next;
@@ -415,6 +441,7 @@ public final class ControlPlane implements AutoCloseable {
         if (next.decides() && !was.decides()) {
             // The new decider's decisions (the follower's copy of the last decider's, plus any deviation of its own
             // while alone) become the pair's: numbered above anything the old decider sent.
+            parent = admin.epoch();
             admin = admin.withEpoch(admin.epoch().next(localName));
             LOG.info("pair role {} -> {}: this proxy decides now; decisions at epoch {}", was, next, admin.epoch());
             tellAdmin(origin, Note.of(Instant.now(), "became " + next + ": decides now"));

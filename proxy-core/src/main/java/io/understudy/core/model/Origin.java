@@ -16,6 +16,8 @@ public enum Origin {
     STATE_FILE,
     /** The other proxy of a pair. */
     PEER,
+    /** The pair's writer lock on the database: another proxy holds it on a server, so traffic goes there. */
+    FENCE,
     /** A configuration reload. */
     RELOAD;
 

@@ -27,12 +27,15 @@ class PeersConfigTest {
         assertThat(p.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.syncTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(p.maxMessage()).isEqualTo(65536);
+        assertThat(p.writerLock()).isTrue();
         assertThat(p.toString()).doesNotContain("0123456789abcdef");
-        PeersConfig q = parse(MINIMAL_LISTEN + PAIR + "interval = 200ms, sync-timeout = 2s, max-message = 4096 }\n")
+        PeersConfig q = parse(MINIMAL_LISTEN + PAIR
+                        + "interval = 200ms, sync-timeout = 2s, max-message = 4096, writer-lock = off }\n")
                 .peers()
                 .orElseThrow();
         assertThat(q.interval()).isEqualTo(Duration.ofMillis(200));
         assertThat(q.maxMessage()).isEqualTo(4096);
+        assertThat(q.writerLock()).isFalse();
     }
 
     @Test

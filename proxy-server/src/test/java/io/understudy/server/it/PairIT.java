@@ -54,6 +54,8 @@ class PairIT {
         final int priority;
         Process proxy;
         Process keepalived;
+        final Map<Integer, MariaDbServer> bridges = new java.util.HashMap<>();
+        final Map<Integer, Process> bridgeProcesses = new java.util.HashMap<>();
         int starts;
 
         Node(String name, int octet, int priority) {
@@ -75,7 +77,7 @@ class PairIT {
             Files.writeString(conf, config(this));
             proxy = lab.spawn(
                     name,
-                    lab.dir.resolve(name + "-proxy.log"),
+                    lab.dir.resolve(name + "-proxy-" + (starts + 1) + ".log"),
                     ProxyProcess.javaBin(),
                     "-XX:+UseSerialGC",
                     "-Xmx128m",
@@ -147,7 +149,8 @@ class PairIT {
 
         String log() {
             try {
-                return Files.readString(lab.dir.resolve(name + "-proxy.log"));
+                // This start's log only: an earlier start's lines must not satisfy a test.
+                return Files.readString(lab.dir.resolve(name + "-proxy-" + starts + ".log"));
             } catch (IOException e) {
                 return "";
             }
@@ -260,12 +263,23 @@ class PairIT {
     }
 
     void bridge(Node n, int port, MariaDbServer server) {
-        lab.spawn(
-                n.name,
-                lab.dir.resolve(n.name + "-socat-" + port + ".log"),
-                "socat",
-                "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
-                "UNIX-CONNECT:" + server.directory().resolve("mysqld.sock"));
+        n.bridges.put(port, server);
+        n.bridgeProcesses.put(
+                port,
+                lab.spawn(
+                        n.name,
+                        lab.dir.resolve(n.name + "-socat-" + port + ".log"),
+                        "socat",
+                        "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
+                        "UNIX-CONNECT:" + server.directory().resolve("mysqld.sock")));
+    }
+
+    /** Cuts {@code n} off one database: its bridge and every connection through it. */
+    void cutBridge(Node n, int port) throws InterruptedException {
+        Process p = n.bridgeProcesses.remove(port);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** {@code SELECT @@server_id} through the virtual IP from the client namespace, if it answered. */
@@ -336,6 +350,9 @@ class PairIT {
                 .contains("status=ESTA")
                 .contains("lag=0");
         assertThat(b.admin("show events")).contains(" peer MySQL/Primary ");
+        // The MASTER holds the writer lock on the server it writes to; the BACKUP holds none.
+        await().atMost(Duration.ofSeconds(2)).until(() -> a.admin("show peers").contains("lock=MySQL state=holding"));
+        assertThat(b.admin("show peers")).contains("lock=MySQL state=following");
     }
 
     static String statusOf(Node n, String server) {
@@ -373,8 +390,15 @@ class PairIT {
                     .contains(before);
             assertThat(o.holdsVip()).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> o.role().equals("MASTER"));
-            // The killed proxy comes back (as systemd would restart it): it catches up and keepalived makes it BACKUP.
+            // While it is down, the survivor's operator changes something; the killed proxy comes back (as systemd
+            // would restart it) and must have that change before it reports healthy; keepalived makes it BACKUP.
+            int weight = 10 + run;
+            assertThat(o.admin("set weight MySQL/Secondary " + weight)).isBlank();
             m.startProxy();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> m.healthy() || !m.proxy.isAlive());
+            assertThat(m.admin("get weight MySQL/Secondary")).startsWith(weight + " ");
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200))
                     .until(m::healthy);
@@ -408,7 +432,7 @@ class PairIT {
                 #!/bin/sh
                 # writer.sh <n> <stop file>: one INSERT per connection through the VIP until the stop file exists
                 while [ ! -e "$2" ]; do
-                  if mariadb -h %s -P 3306 -u app -papp --connect-timeout=1 -N -B \
+                  if timeout 5 mariadb -h %s -P 3306 -u app -papp --connect-timeout=1 -N -B \
                       -e "INSERT INTO pair.w (writer, sid) VALUES ($1, @@server_id)" >/dev/null 2>&1
                   then echo ok; else echo fail; fi
                 done
@@ -424,20 +448,27 @@ class PairIT {
         int secondaryId = db.secondary().serverId();
         await().atMost(Duration.ofSeconds(10)).until(() -> rowsOn(db.primary(), primaryId) >= 20);
 
-        // Primary dies: the master fails over to Secondary, and with failback = manual pins it; the pair shares that.
-        db.primary().stop();
+        // Only the master loses Primary (its bridge is cut): it fails over to Secondary and, with failback = manual,
+        // pins it. The follower's own checks still see Primary UP: only the shared decision moves it.
+        Node old = master();
+        Node next = other(old);
+        cutBridge(old, 13306);
         await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> rowsOn(db.secondary(), secondaryId) >= 20);
-        // Primary comes back: both proxies see it UP, and both keep the writer on Secondary.
-        db.primary().start();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> next.admin("show backend MySQL").contains("Secondary"));
+        assertThat(statusOf(next, "Primary"))
+                .as("the follower's own view of Primary")
+                .startsWith("UP");
+        // Primary comes back for the master too: both see it UP, and both keep the writer on Secondary.
+        bridge(old, 13306, db.primary());
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> statusOf(a, "Primary").startsWith("UP")
                         && statusOf(b, "Primary").startsWith("UP"));
         assertThat(serverIdThroughVip()).contains(secondaryId);
-        Node old = master();
-        Node next = other(old);
         assertThat(next.admin("show servers state MySQL")).isNotBlank();
 
         // The master proxy dies: the new master must keep the writer on Secondary, not go back to Primary.
@@ -453,7 +484,7 @@ class PairIT {
         assertThat(serverIdThroughVip()).contains(secondaryId);
         Files.writeString(stop, "");
         for (Process w : writers) {
-            assertThat(w.waitFor(10, TimeUnit.SECONDS)).as("writer stopped").isTrue();
+            assertThat(w.waitFor(20, TimeUnit.SECONDS)).as("writer stopped").isTrue();
         }
         old.startProxy();
         await().atMost(Duration.ofSeconds(60))
@@ -496,6 +527,185 @@ class PairIT {
             return server.queryForLong("SELECT COUNT(*) FROM pair.w WHERE sid = " + sid);
         } catch (RuntimeException e) {
             return -1;
+        }
+    }
+
+    /** One row of pair.w: which writer loop wrote it, on which server, when. */
+    record Row(int writer, int sid, java.sql.Timestamp ts) {}
+
+    /** Every row, from both servers (replication copies them both ways; ids are unique across the two). */
+    List<Row> rows() {
+        Map<Long, Row> byId = new java.util.TreeMap<>();
+        for (MariaDbServer s : db.servers()) {
+            if (!s.isRunning()) {
+                continue;
+            }
+            for (Map<String, Object> r : s.queryForRows("SELECT id, writer, sid, ts FROM pair.w")) {
+                byId.put(
+                        ((Number) r.get("id")).longValue(),
+                        new Row(
+                                ((Number) r.get("writer")).intValue(),
+                                ((Number) r.get("sid")).intValue(),
+                                (java.sql.Timestamp) r.get("ts")));
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    /** The servers of writer {@code w}'s last {@code n} rows since {@code since}. */
+    java.util.Set<Integer> lastServers(List<Row> rows, int w, java.sql.Timestamp since, int n) {
+        List<Row> mine = rows.stream()
+                .filter(r -> r.writer() == w && r.ts().after(since))
+                .sorted(java.util.Comparator.comparing(Row::ts))
+                .toList();
+        if (mine.size() < n) {
+            return java.util.Set.of();
+        }
+        return mine.subList(mine.size() - n, mine.size()).stream()
+                .map(Row::sid)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** How long both servers took writes at the same time since {@code since}, in ms (0: never). */
+    static long overlapMillis(List<Row> rows, java.sql.Timestamp since, int p, int s) {
+        List<Row> phase = rows.stream().filter(r -> r.ts().after(since)).toList();
+        var onP = phase.stream()
+                .filter(r -> r.sid() == p)
+                .map(r -> r.ts().getTime())
+                .toList();
+        var onS = phase.stream()
+                .filter(r -> r.sid() == s)
+                .map(r -> r.ts().getTime())
+                .toList();
+        if (onP.isEmpty() || onS.isEmpty()) {
+            return 0;
+        }
+        long from = Math.max(java.util.Collections.min(onP), java.util.Collections.min(onS));
+        long to = Math.min(java.util.Collections.max(onP), java.util.Collections.max(onS));
+        return Math.max(0, to - from);
+    }
+
+    Process startWriter(String host, int id, Path stop) throws IOException {
+        Path writer = lab.dir.resolve("writer.sh");
+        return lab.spawn(
+                host,
+                lab.dir.resolve("writer-" + id + ".log"),
+                writer.toString(),
+                Integer.toString(id),
+                stop.toString());
+    }
+
+    @Test
+    @Order(4)
+    void whenAPartitionLeavesBothHoldingTheVipTheWriterLockKeepsOneWriter() throws Exception {
+        int p = db.primary().serverId();
+        int sec = db.secondary().serverId();
+        assertThat(master().admin("set backend MySQL active-server auto")).isBlank();
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> serverIdThroughVip().equals(Optional.of(p)));
+        Path stop = lab.dir.resolve("partition.stop");
+        // Writer 11 talks to the VIP from lbA's side, writer 12 from lbB's side.
+        List<Process> writers = List.of(startWriter("cl", 11, stop), startWriter("cl2", 12, stop));
+        java.sql.Timestamp start = new java.sql.Timestamp(System.currentTimeMillis());
+
+        lab.partition(true);
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> a.holdsVip() && b.holdsVip());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.role().equals("MASTER") && b.role().equals("MASTER"));
+        findings.add("partition: both proxies hold the VIP " + ms(t0) + " ms after the cut");
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> lastServers(rows(), 11, start, 5).equals(java.util.Set.of(p))
+                        && lastServers(rows(), 12, start, 5).equals(java.util.Set.of(p)));
+
+        // (a) Primary dies while partitioned: both sides must end on the same server.
+        java.sql.Timestamp ta = new java.sql.Timestamp(System.currentTimeMillis());
+        db.primary().stop();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> lastServers(rows(), 11, ta, 5).equals(java.util.Set.of(sec))
+                        && lastServers(rows(), 12, ta, 5).equals(java.util.Set.of(sec)));
+        findings.add("partition (a): Primary stopped, both sides' writers ended on Secondary; "
+                + a.admin("show peers")
+                        .lines()
+                        .filter(l -> l.startsWith("lock="))
+                        .findFirst()
+                        .orElse("") + " / "
+                + b.admin("show peers")
+                        .lines()
+                        .filter(l -> l.startsWith("lock="))
+                        .findFirst()
+                        .orElse(""));
+        db.primary().start();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> statusOf(a, "Primary").startsWith("UP")
+                        && statusOf(b, "Primary").startsWith("UP"));
+
+        // (b) An operator moves the writer on lbA only: lbB follows through the lock, or lbA's move is undone.
+        java.sql.Timestamp tb = new java.sql.Timestamp(System.currentTimeMillis());
+        assertThat(a.admin("set backend MySQL active-server Primary")).isBlank();
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<Row> rows = rows();
+                    java.util.Set<Integer> w11 = lastServers(rows, 11, tb, 5);
+                    return w11.size() == 1 && w11.equals(lastServers(rows, 12, tb, 5));
+                });
+        // Let both write a little longer where they ended, then measure.
+        java.util.Set<Integer> ended = lastServers(rows(), 11, tb, 5);
+        List<Row> afterB = rows();
+        long window = overlapMillis(afterB, tb, p, sec);
+        findings.add("partition (b): operator moved lbA to Primary; both sides ended on server " + ended
+                + "; both servers took writes at once for " + window + " ms");
+        // Bound: the holder takes the lock at its next look, the other side sees it at its next one (WriterFence
+        // INTERVAL each), plus the lock queries and one client round trip; 1.5 s leaves room for a loaded machine.
+        assertThat(window).as("ms during which both servers took writes").isLessThanOrEqualTo(1500);
+
+        // Asymmetric: the proxy holding the writer lock loses the server both write to; the other still reaches it.
+        // The holder fails over and takes the lock on the other server; the other sees its old lock vanish, waits
+        // for it to reappear (the fence's grace), sees it on the new server and follows.
+        Node holder = a.admin("show peers").contains("lock=MySQL state=holding") ? a : b;
+        int x = ended.iterator().next();
+        int y = x == p ? sec : p;
+        int portX = x == p ? 13306 : 13307;
+        java.sql.Timestamp tc = new java.sql.Timestamp(System.currentTimeMillis());
+        cutBridge(holder, portX);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<Row> rows = rows();
+                    return lastServers(rows, 11, tc, 5).equals(java.util.Set.of(y))
+                            && lastServers(rows, 12, tc, 5).equals(java.util.Set.of(y));
+                });
+        long asymmetric = overlapMillis(rows(), tc, p, sec);
+        findings.add("partition, asymmetric: " + holder.name + " (the lock holder) lost server " + x
+                + ", both sides ended on " + y + "; both servers took writes at once for " + asymmetric + " ms");
+        // Bound: the holder's failover (its checks: inter 300 ms x fall 2 + timeout) plus two fence rounds.
+        assertThat(asymmetric).as("ms during which both servers took writes").isLessThanOrEqualTo(3000);
+        bridge(holder, portX, x == p ? db.primary() : db.secondary());
+
+        // The partition heals: one MASTER again, the link is back, and both agree.
+        lab.partition(false);
+        long t1 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> a.holdsVip() != b.holdsVip());
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> a.admin("show peers").contains("status=ESTA")
+                        && b.admin("show peers").contains("status=ESTA"));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> a.role().equals("MASTER") != b.role().equals("MASTER"));
+        findings.add("partition healed: one VIP holder and the peer link back after " + ms(t1) + " ms");
+        Files.writeString(stop, "");
+        for (Process w : writers) {
+            assertThat(w.waitFor(20, TimeUnit.SECONDS)).as("writer stopped").isTrue();
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * A small network of namespaces for the pair tests, after ../shared/reference/vrrp-netns.md: a switch namespace with
- * a bridge, and hosts {@code lbA} (10.77.0.11), {@code lbB} (10.77.0.12) and {@code cl} (10.77.0.50) on it. Nothing is
+ * two bridges joined by a cable, and hosts {@code lbA} (10.77.0.11) and {@code cl} (10.77.0.50) on one, {@code lbB}
+ * (10.77.0.12) and {@code cl2} (10.77.0.51) on the other. Nothing is
  * added to the root namespace. Every namespace, process and file it made is removed by {@link #close()}, by a shutdown
  * hook if the JVM exits without it, and namespaces left by a run that was killed are removed by the next run (their
  * names carry the creating JVM's pid).
@@ -58,20 +59,38 @@ final class PairLab implements AutoCloseable {
         return prefix + "-" + host;
     }
 
+    /**
+     * Two switches joined by one cable: {@code br0} with lbA and client {@code cl}, {@code br1} with lbB and client
+     * {@code cl2}. Cutting the cable ({@link #partition}) splits the pair (VRRP and the peer link) and leaves each
+     * client with its side's proxy.
+     */
     private void build() {
-        for (String n : List.of("sw", "lbA", "lbB", "cl")) {
+        for (String n : List.of("sw", "lbA", "lbB", "cl", "cl2")) {
             run("ip", "netns", "add", ns(n));
             namespaces.add(ns(n));
             run("ip", "-n", ns(n), "link", "set", "lo", "up");
         }
-        run("ip", "-n", ns("sw"), "link", "add", "br0", "type", "bridge");
-        run("ip", "-n", ns("sw"), "link", "set", "br0", "up");
-        host("lbA", 11);
-        host("lbB", 12);
-        host("cl", 50);
+        for (String br : List.of("br0", "br1")) {
+            run("ip", "-n", ns("sw"), "link", "add", br, "type", "bridge");
+            run("ip", "-n", ns("sw"), "link", "set", br, "up");
+        }
+        run("ip", "-n", ns("sw"), "link", "add", "x0", "type", "veth", "peer", "name", "x1");
+        run("ip", "-n", ns("sw"), "link", "set", "x0", "master", "br0");
+        run("ip", "-n", ns("sw"), "link", "set", "x1", "master", "br1");
+        run("ip", "-n", ns("sw"), "link", "set", "x0", "up");
+        run("ip", "-n", ns("sw"), "link", "set", "x1", "up");
+        host("lbA", 11, "br0");
+        host("lbB", 12, "br1");
+        host("cl", 50, "br0");
+        host("cl2", 51, "br1");
     }
 
-    private void host(String name, int octet) {
+    /** Cuts (or mends) the cable between the two switches. */
+    void partition(boolean cut) {
+        run("ip", "-n", ns("sw"), "link", "set", "x0", cut ? "down" : "up");
+    }
+
+    private void host(String name, int octet, String bridge) {
         run(
                 "ip",
                 "link",
@@ -86,7 +105,7 @@ final class PairLab implements AutoCloseable {
                 "p-" + name,
                 "netns",
                 ns("sw"));
-        run("ip", "-n", ns("sw"), "link", "set", "p-" + name, "master", "br0");
+        run("ip", "-n", ns("sw"), "link", "set", "p-" + name, "master", bridge);
         run("ip", "-n", ns("sw"), "link", "set", "p-" + name, "up");
         run("ip", "-n", ns(name), "addr", "add", SUBNET + octet + "/24", "dev", "eth0");
         run("ip", "-n", ns(name), "link", "set", "eth0", "up");
@@ -135,17 +154,28 @@ final class PairLab implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
+            // Read while it runs: a process whose output fills the pipe would never exit.
+            java.util.concurrent.CompletableFuture<String> out =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    });
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 return new Result(-1, "timed out after " + limit + ": " + String.join(" ", cmd));
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new Result(p.exitValue(), out);
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("output of " + String.join(" ", cmd), e);
         }
     }
 
@@ -197,6 +227,8 @@ final class PairLab implements AutoCloseable {
                     ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
                         if (h.info().command().orElse("").endsWith("keepalived")) {
                             h.destroy();
+                            // SIGTERM: keepalived sends priority 0 and removes the VIP; give it a moment.
+                            h.onExit().completeOnTimeout(h, 3, TimeUnit.SECONDS).join();
                         }
                     });
                 }
@@ -220,6 +252,16 @@ final class PairLab implements AutoCloseable {
         }
         for (String n : namespaces) {
             execute(List.of("ip", "netns", "del", n), Duration.ofSeconds(10));
+        }
+        // The logs outlive the lab (target/pair-logs/<prefix>), so that a failed run can be read afterwards.
+        try (Stream<Path> logs = Files.list(dir)) {
+            Path keep = Path.of("target", "pair-logs", prefix);
+            Files.createDirectories(keep);
+            for (Path l : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.copy(l, keep.resolve(l.getFileName()));
+            }
+        } catch (IOException e) {
+            // best effort
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

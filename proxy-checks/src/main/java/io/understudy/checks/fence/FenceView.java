@@ -1,0 +1,16 @@
+package io.understudy.checks.fence;
+
+import java.util.Optional;
+
+/**
+ * Where one backend's writer lock is, as the fence last saw it: for {@code show peers} and metrics.
+ *
+ * @param backend the backend's name
+ * @param state {@code holding} (this proxy holds the lock on {@code server}), {@code adopted} (another proxy holds it
+ *     on {@code server}, so this proxy routes there), {@code following} (not the decider: holds nothing),
+ *     {@code waiting} (no server to lock, or its server unreachable), {@code off} (the server refuses named locks)
+ * @param server the server the lock is on
+ * @param holder the connection id holding it
+ * @param detail one line for the operator
+ */
+public record FenceView(String backend, String state, Optional<String> server, Optional<Long> holder, String detail) {}
