@@ -132,8 +132,6 @@ public final class Understudy implements AutoCloseable {
     }
 
     private void stopChecks() {
-        // The fence reports through the control plane too; closing it frees this proxy's writer locks at once.
-        fence.ifPresent(WriterFence::close);
         health.close();
         sqlChecks.close();
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -145,6 +143,8 @@ public final class Understudy implements AutoCloseable {
     }
 
     private void closeSidecars() {
+        // After the engine: the writer lock is held until this proxy's sessions are gone, then freed at once.
+        fence.ifPresent(WriterFence::close);
         metrics.ifPresent(MetricsServer::close);
         peers.ifPresent(PeerSync::close);
         admin.close();

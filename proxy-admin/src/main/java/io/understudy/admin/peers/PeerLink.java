@@ -221,12 +221,12 @@ final class PeerLink {
                 lastDown = "refused";
                 ctx.close();
             } else {
-                LOG.warn(
-                        "peer {} ({}): unexpected reply, closing: {}",
+                // A reply this release does not know (a newer peer): ignored, the messages still go.
+                LOG.debug(
+                        "peer {} ({}): unknown reply ignored: {}",
                         name,
                         address,
                         text.length() > 80 ? text.substring(0, 80) : text);
-                ctx.close();
             }
         }
 

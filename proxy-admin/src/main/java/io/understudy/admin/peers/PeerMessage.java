@@ -47,6 +47,11 @@ record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent
     static PeerMessage decode(byte[] bytes) throws PeerProtocolException {
         String text = new String(bytes, StandardCharsets.UTF_8);
         String[] head = text.split("\n", 6);
+        if (head.length >= 5 && !head[4].startsWith("parent ")) {
+            // From a proxy of the previous release: no parent line, the state follows the role.
+            String[] older = text.split("\n", 5);
+            head = new String[] {older[0], older[1], older[2], older[3], "parent 0", older[4]};
+        }
         if (head.length < 6 || !head[0].equals(MAGIC)) {
             throw new PeerProtocolException("not an Understudy peer message (expected '" + MAGIC + "' first)");
         }

@@ -343,7 +343,13 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
                 && !theirs.sameDecisions(mine)
                 && m.role().decides()
                 && !decides;
-        if (newer && decides && !m.parent().equals(mine.epoch()) && !theirs.sameDecisions(mine)) {
+        // Only over a follower's state: when both decide (VRRP cut, the link still up), the newer one simply wins, so
+        // two deciders cannot outrank each other for ever.
+        if (newer
+                && decides
+                && !m.role().decides()
+                && !m.parent().equals(mine.epoch())
+                && !theirs.sameDecisions(mine)) {
             p.importing = true;
             String why = "peer " + p.name + "'s decisions (epoch " + theirs.epoch() + ", made on " + m.parent()
                     + ") were not made on this proxy's (" + mine.epoch() + "), and this proxy decides: its own stay";

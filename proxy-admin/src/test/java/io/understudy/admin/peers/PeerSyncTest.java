@@ -366,6 +366,18 @@ class PeerSyncTest {
                     .until(() -> a.server("MySQL/Primary").state().admin().contains(AdminFlag.FMAINT));
         }
         assertThat(a.state().epoch()).isEqualTo(new AdminState.Epoch(now.value() + 1, "lbB"));
+
+        // Another decider (both MASTER: VRRP cut, the link still up): its newer state wins, not a round of outranking.
+        AdminState.Epoch before = a.state().epoch();
+        AdminState other = new AdminState(Map.of(), Map.of(), new AdminState.Epoch(before.value() + 1, "lbB"));
+        try (RawPeer p = new RawPeer(portA)) {
+            p.sendSigned(
+                    auth, new PeerMessage("lbB", 1, PairRole.MASTER, new AdminState.Epoch(1, "lbB"), other).encode());
+            assertThat(p.reply()).isEqualTo("accepted");
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> a.server("MySQL/Primary").state().admin().isEmpty());
+        }
+        assertThat(a.state().epoch()).isEqualTo(other.epoch());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

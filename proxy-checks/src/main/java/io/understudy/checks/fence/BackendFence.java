@@ -33,6 +33,8 @@ final class BackendFence {
 
     /** A server whose lock session failed is tried again after this: it just came back, or it is still gone. */
     private static final long RETRY_MILLIS = 500;
+    /** How long each hold lasts while the other proxy's writer is unusable here (renewed while it lasts). */
+    private static final long HOLD_MILLIS = 2_000;
     /** MariaDB with wsrep_on (Galera) refuses GET_LOCK: ER_NOT_SUPPORTED_YET. */
     private static final int NOT_SUPPORTED = 1235;
 
@@ -43,6 +45,13 @@ final class BackendFence {
     private final Map<Server, LockSession> sessions = new LinkedHashMap<>();
     private final Map<Server, Long> retryAt = new LinkedHashMap<>();
     private final Map<Server, String> loginFailures = new LinkedHashMap<>();
+    /** Connection ids of this proxy's earlier sessions per server: a lock one of them still holds is ours, not another proxy's. */
+    private final Map<Server, java.util.Set<Long>> pastIds = new LinkedHashMap<>();
+
+    private final Map<Server, Long> backoff = new LinkedHashMap<>();
+    /** Whether traffic was pinned here because of another proxy's lock (a pin to undo on auto failback). */
+    private boolean fencePinned;
+
     private volatile FenceView view;
     private boolean off;
     /** When another session's lock was last seen winning, and on which server; 0 never. */
@@ -106,6 +115,9 @@ final class BackendFence {
             return;
         }
         if (!control.pairRole().decides()) {
+            if (fencePinned) {
+                unpinWhenFree();
+            }
             releaseAll();
             view = new FenceView(
                     backend.name(),
@@ -134,6 +146,12 @@ final class BackendFence {
         for (Map.Entry<Server, OptionalLong> e : holders.entrySet()) {
             OptionalLong h = e.getValue();
             if (h.isPresent()) {
+                if (pastIds.getOrDefault(e.getKey(), java.util.Set.of()).contains(h.getAsLong())) {
+                    // Our own session from before a reconnect still holds it: end it, so the lock is free now.
+                    killPast(e.getKey(), h.getAsLong());
+                    holders.put(e.getKey(), OptionalLong.empty());
+                    continue;
+                }
                 if (h.getAsLong() != sessions.get(e.getKey()).id()) {
                     foreignSeenNanos = System.nanoTime();
                     foreignSeenOn = Optional.of(e.getKey());
@@ -142,6 +160,9 @@ final class BackendFence {
                 }
                 break;
             }
+        }
+        if (fencePinned && unpinWhenFree()) {
+            return;
         }
         if (target.isEmpty()) {
             view = new FenceView(backend.name(), "waiting", Optional.empty(), Optional.empty(), "no usable server");
@@ -156,6 +177,13 @@ final class BackendFence {
                     Optional.of(t.name()),
                     Optional.empty(),
                     "cannot reach " + t.id() + " to take the writer lock");
+            return;
+        }
+        if (holders.get(t).isPresent() && holders.get(t).getAsLong() != mine.id()) {
+            // Ours is on an earlier server but the one we write to is locked by someone else: go with theirs.
+            foreignSeenNanos = System.nanoTime();
+            foreignSeenOn = Optional.of(t);
+            adopt(target, t, holders.get(t).getAsLong());
             return;
         }
         if (holders.get(t).isEmpty()) {
@@ -229,13 +257,49 @@ final class BackendFence {
         }
         if (where.state().usable()) {
             log("backend '" + backend.name() + "': " + why + ": moving traffic there");
+            fencePinned = true;
             control.apply(new ControlCommand.MoveTraffic(backend, Optional.of(where), Origin.FENCE, why));
         } else {
             // The other proxy's writer is a server this proxy cannot use: no session goes anywhere else meanwhile.
             log("backend '" + backend.name() + "': " + why + ", which is not usable here: holding new sessions");
-            control.apply(new ControlCommand.HoldTraffic(
-                    backend, Optional.of(Duration.ofMillis(RETRY_MILLIS)), Origin.FENCE, why));
+            // Renewed only when the hold in force is about to end: one commit per hold, not one per look.
+            long until = backend.snapshot().holdUntilNanos();
+            if (until == 0 || until - System.nanoTime() < 2 * WriterFence.INTERVAL.toNanos()) {
+                control.apply(new ControlCommand.HoldTraffic(
+                        backend, Optional.of(Duration.ofMillis(HOLD_MILLIS)), Origin.FENCE, why));
+            }
         }
+    }
+
+    /**
+     * The other proxy's lock that traffic followed is gone (or this proxy follows now): with {@code failback = auto}
+     * the pin the fence set is dropped, so the normal order applies again; with manual failback it stays, as any
+     * failover's pin does. Returns whether a command was sent (the next look goes on from the new routing).
+     */
+    private boolean unpinWhenFree() {
+        fencePinned = false;
+        if (backend.config().failover().failback() != io.understudy.core.config.FailoverPolicy.Failback.AUTO
+                || backend.snapshot().pinned().isEmpty()) {
+            return false;
+        }
+        control.apply(new ControlCommand.MoveTraffic(
+                backend, Optional.empty(), Origin.FENCE, "the other proxy's writer lock is gone: normal order"));
+        return true;
+    }
+
+    private void killPast(Server s, long id) {
+        LockSession current = sessions.get(s);
+        try {
+            current.kill(id);
+        } catch (SQLException e) {
+            LOG.debug(
+                    "backend '{}': could not end old lock session {} on {}: {}",
+                    backend.name(),
+                    id,
+                    s.id(),
+                    e.getMessage());
+        }
+        pastIds.getOrDefault(s, java.util.Set.of()).remove(id);
     }
 
     private Optional<LockSession> session(Server s) {
@@ -253,10 +317,15 @@ final class BackendFence {
                     new JdbcLogin(s.config().address().resolved(), check.user(), check.password()), timeoutMillis);
             sessions.put(s, opened);
             retryAt.remove(s);
+            backoff.remove(s);
             loginFailures.remove(s);
             return Optional.of(opened);
         } catch (SQLException e) {
-            retryAt.put(s, now + RETRY_MILLIS);
+            // From after the attempt (a timeout took its time), doubling up to 5 s: a dead server must not take the
+            // fence thread's every round from the other servers and backends.
+            long wait = Math.min(5_000, backoff.getOrDefault(s, RETRY_MILLIS / 2) * 2);
+            backoff.put(s, wait);
+            retryAt.put(s, System.currentTimeMillis() + wait);
             // Once per server and error: a server that is down is the checks' news, but a refused login (a check
             // user that cannot log in, a tcp check with no user) means no fencing at all, which must be seen.
             String line = "backend '" + backend.name() + "': writer lock: cannot log in to " + s.id() + " as '"
@@ -273,6 +342,8 @@ final class BackendFence {
         LockSession gone = sessions.remove(s);
         if (gone != null) {
             gone.close();
+            // The server may not have noticed yet (a silent cut): the lock it holds is still ours.
+            pastIds.computeIfAbsent(s, k -> new java.util.HashSet<>()).add(gone.id());
         }
         retryAt.put(s, System.currentTimeMillis() + RETRY_MILLIS);
         LOG.debug("backend '{}': writer lock session to {} lost: {}", backend.name(), s.id(), e.getMessage());

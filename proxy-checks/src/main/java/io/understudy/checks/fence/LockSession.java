@@ -14,8 +14,11 @@ import java.util.OptionalLong;
  * a proxy that dies normally closes the connection and frees the lock at once. Fence thread only.
  */
 final class LockSession implements AutoCloseable {
-    /** Seconds of silence after which the server drops the session, and its lock. */
-    static final int WAIT_TIMEOUT_SECONDS = 10;
+    /**
+     * Seconds of silence after which the server drops the session, and its lock: the bound on how long a lock outlives
+     * a proxy cut off without a word (the session is queried every fence round, so it is never idle while alive).
+     */
+    static final int WAIT_TIMEOUT_SECONDS = 3;
 
     private final Connection connection;
     private final long id;
@@ -64,6 +67,13 @@ final class LockSession implements AutoCloseable {
                 r.next();
                 return r.getInt(1) == 1;
             }
+        }
+    }
+
+    /** Ends one of this proxy's own earlier sessions (a user may kill its own threads). */
+    void kill(long connectionId) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("KILL CONNECTION " + connectionId);
         }
     }
 

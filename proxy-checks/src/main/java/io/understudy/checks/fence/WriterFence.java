@@ -38,7 +38,10 @@ public final class WriterFence implements AutoCloseable {
 
     public WriterFence(ControlPlane control) {
         for (Backend b : control.backends()) {
-            fences.add(new BackendFence(b, control, QUERY_TIMEOUT));
+            // Only a writer-role backend has one writer to fence (balance first, or one active server and backups).
+            if (b.snapshot().writer()) {
+                fences.add(new BackendFence(b, control, QUERY_TIMEOUT));
+            }
         }
     }
 
@@ -69,12 +72,26 @@ public final class WriterFence implements AutoCloseable {
     /** Stops, and frees every lock this proxy holds (closing the sessions frees them on the servers). */
     @Override
     public void close() {
+        if (thread.isShutdown()) {
+            return;
+        }
+        // Released on the fence thread itself, after any round in progress: its maps are that thread's alone.
+        try {
+            thread.submit(() -> fences.forEach(BackendFence::releaseAll)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn(
+                    "writer lock: could not release the locks in time ({}); closing the process frees them",
+                    e.toString());
+        }
         thread.shutdownNow();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        fences.forEach(BackendFence::releaseAll);
     }
 }

@@ -64,10 +64,14 @@ class WriterFenceTest {
     }
 
     private Proxy proxy(String name, FailoverPolicy.Failback failback) {
+        return proxy(name, failback, db.primary().port());
+    }
+
+    private Proxy proxy(String name, FailoverPolicy.Failback failback, int primaryPort) {
         var config = TestConfigs.listen("MySQL")
                 .checked()
                 .failover(new FailoverPolicy(failback, true, true))
-                .server("Primary", db.primary().port())
+                .server("Primary", primaryPort)
                 .backup("Secondary", db.cluster().backup().port())
                 .build();
         ProxyEngine e = new ProxyEngine(config);
@@ -153,7 +157,8 @@ class WriterFenceTest {
         Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
         await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
         a.fence().close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("holding"));
+        // After the grace (2 s here): lbA's lock vanished from a server in sight, so lbB waits for it to reappear.
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.view().state().equals("holding"));
         assertThat(b.view().server()).contains("Primary");
         // A follower holds nothing.
         Commands.submit(b.engine().control(), new ControlCommand.SetPairRole(PairRole.BACKUP, Origin.CLI));
@@ -180,5 +185,31 @@ class WriterFenceTest {
                             && b.writer().equals(Optional.of("Primary"))
                             && a.view().state().equals("holding"));
         }
+    }
+
+    @Test
+    void aSilentCutLeavesTheHoldersLockForAtMostTheWaitTimeout() throws Exception {
+        // lbA reaches Primary through a cable that can go silent (no FIN, no RST: packets lost).
+        Cable cable = new Cable(db.primary().port());
+        open.add(cable);
+        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL, cable.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
+        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        cable.cut();
+        // lbA's checks see Primary gone (the test plays them): it fails over and takes the lock on Secondary.
+        Commands.down(a.engine().control(), a.server("Primary"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        a.view().state().equals("holding") && a.view().server().equals(Optional.of("Secondary")));
+        long t0 = System.nanoTime();
+        // Primary still has lbA's old session and its lock until wait_timeout; lbB follows it there until then.
+        await().atMost(Duration.ofSeconds(LockSession.WAIT_TIMEOUT_SECONDS + 5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> b.writer().equals(Optional.of("Secondary")));
+        long twoWriters = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println("WriterFenceTest: silent cut, two writers for " + twoWriters + " ms (wait_timeout "
+                + LockSession.WAIT_TIMEOUT_SECONDS + " s)");
+        assertThat(twoWriters).isLessThanOrEqualTo(TimeUnit.SECONDS.toMillis(LockSession.WAIT_TIMEOUT_SECONDS) + 1500);
     }
 }

@@ -429,7 +429,8 @@ public final class ControlPlane implements AutoCloseable {
      * decision: the ProxySQL Cluster failure).
      */
     private boolean sharedDecision(Origin origin) {
-        return origin == Origin.CLI || role.decides();
+        // A move made to follow another proxy's writer lock is not a decision of the pair: it lasts as the lock does.
+        return origin == Origin.CLI || (role.decides() && origin != Origin.FENCE);
     }
 
     private void setRole(PairRole next, Origin origin) {
