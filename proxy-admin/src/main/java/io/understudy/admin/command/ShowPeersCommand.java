@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>
  * local=lbA role=MASTER epoch=7 by=lbA ready=yes (caught up with peer lbB: ...)
- * peer=lbB addr=10.99.0.12:7400 status=ESTA out=up in=up last_sync=0.4s role=BACKUP epoch=7 by=lbA lag=0 refused=0
+ * peer=lbB addr=10.99.0.12:7400 status=ESTA out=up in=up last_sync=0.4s role=BACKUP epoch=7 by=lbA lag=0 refused=0 topology=same
  * lock=MySQL state=holding server=Primary holder=42 (this proxy holds the writer lock on MySQL/Primary)
  * </pre>
  *
@@ -92,7 +92,9 @@ final class ShowPeersCommand implements Command {
                             .map(e -> Long.toString(epoch.value() - e.value()))
                             .orElse("-"))
                     .append(" refused=")
-                    .append(v.refused());
+                    .append(v.refused())
+                    .append(" topology=")
+                    .append(v.topologyDiffers() ? "differs" : "same");
             v.lastRefusal()
                     .ifPresent(r -> out.append(" last_refusal=\"").append(r).append('"'));
             out.append('\n');

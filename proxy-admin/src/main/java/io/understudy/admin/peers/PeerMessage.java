@@ -23,11 +23,18 @@ import java.util.Objects;
  * end
  * </pre>
  *
- * {@code parent} is the epoch the sender numbered its decisions from: a deciding receiver takes a newer state only
+ * {@code topology} (optional) fingerprints the sender's backends and servers in configuration order: the writer lock's
+ * name and its first-server rule only agree between proxies whose configs list the same ones. {@code parent} is the
+ * epoch the sender numbered its decisions from: a deciding receiver takes a newer state only
  * when it was made on its own current one. The whole state, never a delta: a lost or refused message is repaired by the next one, and applying one twice
  * changes nothing.
  */
-record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent, AdminState state) {
+record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent, String topology, AdminState state) {
+    /** A message without a topology line (tests, and the previous release). */
+    PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent, AdminState state) {
+        this(from, seq, role, parent, "", state);
+    }
+
     static final String MAGIC = "understudy-peer 1";
 
     PeerMessage {
@@ -40,6 +47,7 @@ record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent
     byte[] encode() {
         String text = MAGIC + "\nfrom " + from + "\nseq " + seq + "\nrole " + role.name() + "\nparent "
                 + parent.value() + (parent.by().isEmpty() ? "" : " by " + parent.by()) + "\n"
+                + (topology.isEmpty() ? "" : "topology " + topology + "\n")
                 + StateFormat.format(state);
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -69,8 +77,18 @@ record PeerMessage(String from, long seq, PairRole role, AdminState.Epoch parent
             throw new PeerProtocolException("unknown role: " + head[3]);
         }
         AdminState.Epoch parent = epoch(field(head[4], "parent"));
+        String body = head[5];
+        String topology = "";
+        if (body.startsWith("topology ")) {
+            int nl = body.indexOf('\n');
+            if (nl < 0) {
+                throw new PeerProtocolException("no state after the topology line");
+            }
+            topology = body.substring("topology ".length(), nl).trim();
+            body = body.substring(nl + 1);
+        }
         try {
-            return new PeerMessage(from, seq, role, parent, StateFormat.parse(head[5]));
+            return new PeerMessage(from, seq, role, parent, topology, StateFormat.parse(body));
         } catch (StateFileException e) {
             throw new PeerProtocolException("bad state: " + e.getMessage());
         }

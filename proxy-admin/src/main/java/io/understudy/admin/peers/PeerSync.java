@@ -55,6 +55,9 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     private final ControlPlane control;
     private final Transport transport;
     private final PeerAuth auth;
+    /** Fingerprint of this proxy's backends and servers, in configuration order. */
+    private final String topology;
+
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
     private volatile EventLoopGroup group;
@@ -84,6 +87,7 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         volatile boolean outbound;
         boolean importing;
         boolean caughtUp;
+        volatile boolean topologyDiffers;
 
         Peer(String name, HostPort address) {
             this.name = name;
@@ -96,6 +100,7 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         this.control = control;
         this.transport = transport;
         this.auth = new PeerAuth(config.secret());
+        this.topology = topology(control);
         config.others().forEach((name, address) -> peers.put(name, new Peer(name, address)));
     }
 
@@ -208,7 +213,8 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
                     m.map(PeerMessage::role),
                     m.map(x -> x.state().epoch()),
                     p.refused,
-                    p.lastRefusal));
+                    p.lastRefusal,
+                    p.topologyDiffers));
         }
         return out;
     }
@@ -266,10 +272,11 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     private void sendTo(PeerLink link) {
         Peer p = peers.get(link.name());
         p.outbound = link.up();
-        AdminState mine = control.adminState();
+        ControlPlane.SharedState shared = control.sharedState();
+        AdminState mine = shared.state();
+        AdminState.Epoch parent = shared.parent();
         PairRole role = control.pairRole();
-        AdminState.Epoch parent = control.parentEpoch();
-        link.send(seq -> new PeerMessage(config.local(), seq, role, parent, mine));
+        link.send(seq -> new PeerMessage(config.local(), seq, role, parent, topology, mine));
     }
 
     void inboundUp(String name, String remote) {
@@ -315,9 +322,36 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         }
     }
 
+    /** SHA-256 of every backend's name and its servers' names in order, first 16 hex digits. */
+    static String topology(ControlPlane control) {
+        StringBuilder t = new StringBuilder();
+        control.backends().forEach(b -> {
+            t.append(b.name()).append('\0');
+            b.servers().forEach(s -> t.append(s.name()).append('\0'));
+            t.append('\n');
+        });
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(t.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A checked message from a peer. */
     void received(PeerMessage m) {
         Peer p = peers.get(m.from());
+        boolean differs = !m.topology().isEmpty() && !m.topology().equals(topology);
+        if (differs && !p.topologyDiffers) {
+            LOG.warn(
+                    "peer {}: its config lists other backends or servers, or in another order (topology {}, ours {}):"
+                            + " the writer lock and the shared decisions only agree on the same list; fix the configs",
+                    p.name,
+                    m.topology(),
+                    topology);
+        }
+        p.topologyDiffers = differs;
         p.last = Optional.of(m);
         p.lastSyncMillis = Optional.of(System.currentTimeMillis());
         PeerLink link = p.link;

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param epoch the epoch of the peer's state as of its last message
  * @param refused messages from this address refused so far (bad signature, too large, replayed, malformed)
  * @param lastRefusal why the last one was refused
+ * @param topologyDiffers whether the peer's config lists other backends or servers, or in another order
  */
 public record PeerView(
         String name,
@@ -27,7 +28,8 @@ public record PeerView(
         Optional<PairRole> role,
         Optional<Epoch> epoch,
         long refused,
-        Optional<String> lastRefusal) {
+        Optional<String> lastRefusal,
+        boolean topologyDiffers) {
 
     /** HAProxy's words for a peer session: {@code ESTA} when both links are up, else {@code CONN} or {@code DOWN}. */
     public String status() {

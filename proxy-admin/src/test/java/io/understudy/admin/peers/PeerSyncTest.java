@@ -372,12 +372,22 @@ class PeerSyncTest {
         AdminState other = new AdminState(Map.of(), Map.of(), new AdminState.Epoch(before.value() + 1, "lbB"));
         try (RawPeer p = new RawPeer(portA)) {
             p.sendSigned(
-                    auth, new PeerMessage("lbB", 1, PairRole.MASTER, new AdminState.Epoch(1, "lbB"), other).encode());
+                    auth,
+                    new PeerMessage(
+                                    "lbB",
+                                    1,
+                                    PairRole.MASTER,
+                                    new AdminState.Epoch(1, "lbB"),
+                                    "0000000000000000",
+                                    other)
+                            .encode());
             assertThat(p.reply()).isEqualTo("accepted");
             await().atMost(Duration.ofSeconds(2))
                     .until(() -> a.server("MySQL/Primary").state().admin().isEmpty());
         }
         assertThat(a.state().epoch()).isEqualTo(other.epoch());
+        // That peer's config lists other backends or servers: said, not hidden.
+        assertThat(a.sync().views().get(0).topologyDiffers()).isTrue();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -66,6 +66,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The epoch this proxy's decisions were last numbered from (NONE until it numbers one); writer thread only. */
     private volatile Epoch parent = Epoch.NONE;
 
+    /**
+     * The decisions with the epoch they were numbered from, as one value: what the pair's link sends.
+     *
+     * @param state the decisions in force
+     * @param parent the epoch they were numbered from ({@link Epoch#NONE} when unknown)
+     */
+    public record SharedState(AdminState state, Epoch parent) {}
+
+    private volatile SharedState shared = new SharedState(AdminState.EMPTY, Epoch.NONE);
+
     /** How many sessions a server has, for the transition log; supplied by whoever owns the session registry. */
     @FunctionalInterface
     public interface SessionCount {
@@ -141,6 +151,11 @@ public final class ControlPlane implements AutoCloseable {
      */
     public Epoch parentEpoch() {
         return parent;
+    }
+
+    /** The decisions and their parent epoch, read together (never a state with another state's parent). */
+    public SharedState sharedState() {
+        return shared;
     }
 
     /** The last {@code n} events, oldest first (at most {@link EventLog#DEFAULT_CAPACITY} are kept). */
@@ -453,6 +468,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private void tellAdmin(Origin origin, Note lastChange) {
         AdminState now = admin;
+        shared = new SharedState(now, parent);
         for (ControlObserver o : observers) {
             try {
                 o.onAdminState(now, origin, lastChange);

@@ -348,7 +348,8 @@ class PairIT {
         assertThat(a.admin("show peers"))
                 .contains("peer=lbB")
                 .contains("status=ESTA")
-                .contains("lag=0");
+                .contains("lag=0")
+                .contains("topology=same");
         assertThat(b.admin("show events")).contains(" peer MySQL/Primary ");
         // The MASTER holds the writer lock on the server it writes to; the BACKUP holds none.
         await().atMost(Duration.ofSeconds(2)).until(() -> a.admin("show peers").contains("lock=MySQL state=holding"));
@@ -707,5 +708,33 @@ class PairIT {
         for (Process w : writers) {
             assertThat(w.waitFor(20, TimeUnit.SECONDS)).as("writer stopped").isTrue();
         }
+    }
+
+    @Test
+    @Order(5)
+    void messagesWithoutTheSecretOrOverTheBoundAreRefusedAndThePairKeepsServing() throws Exception {
+        // From the client's namespace, a stranger talks to lbA's peer port: a frame longer than max-message, then a
+        // well-formed message signed without the secret.
+        Path oversize = lab.dir.resolve("oversize.bin");
+        Files.write(oversize, new byte[] {0, 16, 0, 0, 1, 2, 3, 4});
+        byte[] message = ("understudy-peer 1\nfrom lbB\nseq 1\nrole MASTER\nparent 0\nunderstudy-state 1\n"
+                        + "epoch 999 by lbB\nserver MySQL/Primary maint\nend\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        new java.io.DataOutputStream(frame).writeInt(message.length + 32);
+        frame.write(message);
+        frame.write(new byte[32]);
+        Path forged = lab.dir.resolve("forged.bin");
+        Files.write(forged, frame.toByteArray());
+        String peer = PairLab.SUBNET + "11:7400";
+        PairLab.Result big = lab.exec("cl", CLI, "sh", "-c", "socat -t 2 - TCP:" + peer + " < " + oversize);
+        PairLab.Result bad = lab.exec("cl", CLI, "sh", "-c", "socat -t 2 - TCP:" + peer + " < " + forged);
+        assertThat(big.output()).contains("refused message over peers.max-message");
+        assertThat(bad.output()).contains("refused bad signature");
+        assertThat(a.log()).contains("refused a message from " + PairLab.SUBNET + "50");
+        // Nothing changed, the pair is still linked, and the VIP still answers.
+        assertThat(statusOf(a, "Primary")).doesNotContain("MAINT");
+        assertThat(a.admin("show peers")).contains("status=ESTA").doesNotContain("epoch=999");
+        assertThat(serverIdThroughVip()).isPresent();
     }
 }
