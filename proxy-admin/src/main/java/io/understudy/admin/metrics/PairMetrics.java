@@ -82,6 +82,20 @@ final class PairMetrics {
                     .tag("proxy", backend)
                     .description("1 while this proxy holds the pair's writer lock on the backend's writer")
                     .register(registry);
+            for (String state : new String[] {"holding", "adopted", "following", "waiting", "off"}) {
+                Gauge.builder(
+                                prefix + ".backend.writer.lock.state",
+                                fence,
+                                f -> f.views().stream()
+                                                .filter(x -> x.backend().equals(backend))
+                                                .anyMatch(x -> x.state().equals(state))
+                                        ? 1
+                                        : 0)
+                        .tags("proxy", backend, "state", state)
+                        .description("1 for the state of the pair's writer lock as this proxy sees it; waiting on a"
+                                + " decider means its writes are not fenced")
+                        .register(registry);
+            }
         }
     }
 

@@ -354,6 +354,12 @@ class PairIT {
         // The MASTER holds the writer lock on the server it writes to; the BACKUP holds none.
         await().atMost(Duration.ofSeconds(2)).until(() -> a.admin("show peers").contains("lock=MySQL state=holding"));
         assertThat(b.admin("show peers")).contains("lock=MySQL state=following");
+        String scrape = lab.exec("lbA", CLI, "curl", "-s", "http://127.0.0.1:8404/metrics")
+                .output();
+        assertThat(scrape)
+                .containsPattern("understudy_backend_writer_lock_state\\{[^}]*state=\"holding\"[^}]*\\} 1(\\.0)?\\n")
+                .containsPattern("understudy_pair_decider(\\{\\})? 1(\\.0)?\\n")
+                .containsPattern("understudy_peer_connected\\{peer=\"lbB\",?\\} 1(\\.0)?\\n");
     }
 
     static String statusOf(Node n, String server) {
