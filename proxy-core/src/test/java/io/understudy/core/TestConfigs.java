@@ -10,6 +10,7 @@ import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.HostPort;
 import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.LiveErrors;
+import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.config.ServerConfig;
 import java.net.InetSocketAddress;
@@ -38,6 +39,8 @@ public final class TestConfigs {
     private TestConfigs(String name) {
         this.name = name;
     }
+
+    private PeersConfig peers;
 
     public static TestConfigs listen(String name) {
         return new TestConfigs(name);
@@ -138,6 +141,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** The config belongs to a pair. */
+    public TestConfigs peers(PeersConfig p) {
+        this.peers = p;
+        return this;
+    }
+
     public TestConfigs maxconn(int n) {
         this.maxconn = n;
         return this;
@@ -161,7 +170,9 @@ public final class TestConfigs {
                 new GlobalConfig(Duration.ofSeconds(5), 2),
                 List.of(new ListenConfig(fe, be)),
                 new AdminConfig(List.of()),
-                "test");
+                "test",
+                Optional.empty(),
+                Optional.ofNullable(peers));
     }
 
     static HostPort loopback(int port) {

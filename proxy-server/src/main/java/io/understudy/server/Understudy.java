@@ -137,11 +137,6 @@ public final class Understudy implements AutoCloseable {
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** The pair link, when the config has {@code peers}. */
-    public Optional<PeerSync> peers() {
-        return peers;
-    }
-
     private void closeSidecars() {
         // After the engine: the writer lock is held until this proxy's sessions are gone, then freed at once.
         fence.ifPresent(WriterFence::close);

@@ -75,9 +75,7 @@ final class ShowBackendCommand implements Command {
                     .append(epoch.by().isEmpty() ? "" : "/" + epoch.by())
                     .append(' ');
             out.append(context.fence()
-                    .flatMap(f -> f.views().stream()
-                            .filter(v -> v.backend().equals(b.name()))
-                            .findFirst())
+                    .flatMap(f -> f.view(b.name()))
                     .map(v -> v.state() + v.server().map(sv -> ":" + sv).orElse(""))
                     .orElse("off"));
         }

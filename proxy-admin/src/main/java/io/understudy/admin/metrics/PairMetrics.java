@@ -7,7 +7,6 @@ import io.understudy.admin.peers.PeerView;
 import io.understudy.checks.fence.FenceView;
 import io.understudy.checks.fence.WriterFence;
 import io.understudy.core.model.ControlPlane;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -67,36 +66,26 @@ final class PairMetrics {
         }
     }
 
-    /** Per writer-role backend: 1 while this proxy holds the writer lock on the database. */
+    /** Per writer-role backend: whether this proxy holds the writer lock, and the lock's state as it sees it. */
     static void bindLock(MeterRegistry registry, String prefix, WriterFence fence) {
         for (FenceView v : fence.views()) {
             String backend = v.backend();
-            Gauge.builder(
-                            prefix + ".backend.writer.lock.held",
-                            fence,
-                            f -> f.views().stream()
-                                            .filter(x -> x.backend().equals(backend))
-                                            .anyMatch(x -> x.state().equals("holding"))
-                                    ? 1
-                                    : 0)
+            Gauge.builder(prefix + ".backend.writer.lock.held", fence, f -> inState(f, backend, "holding"))
                     .tag("proxy", backend)
                     .description("1 while this proxy holds the pair's writer lock on the backend's writer")
                     .register(registry);
             for (String state : new String[] {"holding", "adopted", "following", "waiting", "off"}) {
-                Gauge.builder(
-                                prefix + ".backend.writer.lock.state",
-                                fence,
-                                f -> f.views().stream()
-                                                .filter(x -> x.backend().equals(backend))
-                                                .anyMatch(x -> x.state().equals(state))
-                                        ? 1
-                                        : 0)
+                Gauge.builder(prefix + ".backend.writer.lock.state", fence, f -> inState(f, backend, state))
                         .tags("proxy", backend, "state", state)
                         .description("1 for the state of the pair's writer lock as this proxy sees it; waiting on a"
                                 + " decider means its writes are not fenced")
                         .register(registry);
             }
         }
+    }
+
+    private static double inState(WriterFence fence, String backend, String state) {
+        return fence.view(backend).filter(v -> v.state().equals(state)).isPresent() ? 1 : 0;
     }
 
     private static void peer(
@@ -106,13 +95,9 @@ final class PairMetrics {
             PeerSync sync,
             String name,
             ToDoubleFunction<PeerView> value) {
-        Gauge.builder(metric, sync, s -> find(s, name).map(value::applyAsDouble).orElse(Double.NaN))
+        Gauge.builder(metric, sync, s -> s.view(name).map(value::applyAsDouble).orElse(Double.NaN))
                 .tag("peer", name)
                 .description(help)
                 .register(registry);
-    }
-
-    private static Optional<PeerView> find(PeerSync sync, String name) {
-        return sync.views().stream().filter(v -> v.name().equals(name)).findFirst();
     }
 }

@@ -77,10 +77,6 @@ final class PeerLink {
         return name;
     }
 
-    HostPort address() {
-        return address;
-    }
-
     /** Whether the peer accepted a message on the current connection. Event loop only. */
     boolean up() {
         return announced;

@@ -164,10 +164,6 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         return ch == null ? config.localAddress().resolved() : (InetSocketAddress) ch.localAddress();
     }
 
-    public String localName() {
-        return config.local();
-    }
-
     /**
      * Whether this proxy has caught up with its peer (or waited {@code sync-timeout} for it and runs alone): what
      * {@code /health} reports to keepalived.
@@ -203,20 +199,29 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     public List<PeerView> views() {
         List<PeerView> out = new ArrayList<>();
         for (Peer p : peers.values()) {
-            Optional<PeerMessage> m = p.last;
-            out.add(new PeerView(
-                    p.name,
-                    p.address.toString(),
-                    p.outbound,
-                    p.inbound,
-                    p.lastSyncMillis,
-                    m.map(PeerMessage::role),
-                    m.map(x -> x.state().epoch()),
-                    p.refused,
-                    p.lastRefusal,
-                    p.topologyDiffers));
+            out.add(view(p));
         }
         return out;
+    }
+
+    /** The snapshot of peer {@code name}, if it is one. */
+    public Optional<PeerView> view(String name) {
+        return Optional.ofNullable(peers.get(name)).map(PeerSync::view);
+    }
+
+    private static PeerView view(Peer p) {
+        Optional<PeerMessage> m = p.last;
+        return new PeerView(
+                p.name,
+                p.address.toString(),
+                p.outbound,
+                p.inbound,
+                p.lastSyncMillis,
+                m.map(PeerMessage::role),
+                m.map(x -> x.state().epoch()),
+                p.refused,
+                p.lastRefusal,
+                p.topologyDiffers);
     }
 
     // ---- the control plane's side (control thread) ----
@@ -242,16 +247,10 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         if (l == null || closed) {
             return;
         }
-        boolean localDeviation = (origin == Origin.HEALTH || origin == Origin.TRAFFIC)
-                && !control.pairRole().decides();
-        l.execute(() -> {
-            if (localDeviation) {
-                realign();
-            }
-            if (origin != Origin.PEER) {
-                sendAll();
-            }
-        });
+        // A follower's own deviation (origin health or traffic) was already answered by onEvent's realign.
+        if (origin != Origin.PEER) {
+            l.execute(this::sendAll);
+        }
     }
 
     // ---- the event loop's side ----

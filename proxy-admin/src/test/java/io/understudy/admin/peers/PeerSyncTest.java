@@ -7,17 +7,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.understudy.core.Commands;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.TestConfigs;
-import io.understudy.core.config.AdminConfig;
-import io.understudy.core.config.BackendConfig;
-import io.understudy.core.config.Balance;
 import io.understudy.core.config.FailoverPolicy;
-import io.understudy.core.config.FrontendConfig;
-import io.understudy.core.config.GlobalConfig;
 import io.understudy.core.config.HostPort;
-import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
-import io.understudy.core.config.ServerConfig;
 import io.understudy.core.model.AdminFlag;
 import io.understudy.core.model.AdminMode;
 import io.understudy.core.model.AdminState;
@@ -80,28 +73,13 @@ class PeerSyncTest {
     }
 
     private static ProxyConfig config(FailoverPolicy.Failback failback, PeersConfig peers) {
-        List<ServerConfig> servers = List.of(
-                new ServerConfig("Primary", 1, loopback(1), false, 1, 0, false, TestConfigs.check(1, 1)),
-                new ServerConfig("Secondary", 2, loopback(2), true, 1, 0, false, TestConfigs.check(1, 1)));
-        BackendConfig backend = new BackendConfig(
-                "MySQL",
-                Balance.FIRST,
-                false,
-                3,
-                -1,
-                Duration.ofMillis(20),
-                Duration.ofSeconds(1),
-                Duration.ofMinutes(1),
-                servers,
-                new FailoverPolicy(failback, true, true));
-        FrontendConfig frontend = new FrontendConfig("MySQL", loopback(0), 100, Duration.ofMinutes(1));
-        return new ProxyConfig(
-                new GlobalConfig(Duration.ZERO, 1),
-                List.of(new ListenConfig(frontend, backend)),
-                new AdminConfig(List.of()),
-                "test",
-                Optional.empty(),
-                Optional.of(peers));
+        return TestConfigs.listen("MySQL")
+                .checked()
+                .failover(new FailoverPolicy(failback, true, true))
+                .server("Primary", 1)
+                .backup("Secondary", 2)
+                .peers(peers)
+                .build();
     }
 
     private final int portA = FreePorts.find();
@@ -116,12 +94,24 @@ class PeerSyncTest {
 
     private Node start(String local, FailoverPolicy.Failback failback, String secret, Duration syncTimeout)
             throws Exception {
-        ProxyEngine e = new ProxyEngine(config(failback, peers(local, secret, syncTimeout)));
+        PeersConfig peers = peers(local, secret, syncTimeout);
+        ProxyEngine e = new ProxyEngine(config(failback, peers));
         open.add(e);
-        PeerSync s = new PeerSync(peers(local, secret, syncTimeout), e.control(), e.transport());
+        PeerSync s = new PeerSync(peers, e.control(), e.transport());
         open.add(s);
         s.start();
         return new Node(e, s);
+    }
+
+    /** lbA (MASTER) and lbB (BACKUP), manual failback, both caught up with each other. */
+    private Node[] manualPair() throws Exception {
+        Node a = start("lbA", FailoverPolicy.Failback.MANUAL);
+        Node b = start("lbB", FailoverPolicy.Failback.MANUAL);
+        a.role(PairRole.MASTER);
+        b.role(PairRole.BACKUP);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> a.sync().ready() && b.sync().ready());
+        return new Node[] {a, b};
     }
 
     private Node start(String local, FailoverPolicy.Failback failback) throws Exception {
@@ -151,18 +141,19 @@ class PeerSyncTest {
 
     @Test
     void theDecidersFailoverIsSharedAndAFollowersOwnIsNot() throws Exception {
-        Node a = start("lbA", FailoverPolicy.Failback.MANUAL);
-        Node b = start("lbB", FailoverPolicy.Failback.MANUAL);
-        a.role(PairRole.MASTER);
-        b.role(PairRole.BACKUP);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> a.sync().ready() && b.sync().ready());
+        Node[] pair = manualPair();
+        Node a = pair[0];
+        Node b = pair[1];
 
         // The follower's own checks see Primary down: it must not move the pair, and goes back to the decider's state.
         Commands.down(b.engine().control(), b.server("MySQL/Primary"));
         await().atMost(Duration.ofSeconds(2))
                 .until(() -> b.state().backends().isEmpty()
                         && b.engine().backends().get(0).snapshot().pinned().isEmpty());
+        // Only once the decider has heard from the follower since then does "not adopted" mean anything.
+        long since = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> a.sync().views().get(0).lastSyncMillis().orElse(0L) > since);
         assertThat(a.state().backends()).isEmpty();
         Commands.up(b.engine().control(), b.server("MySQL/Primary"));
 
@@ -271,9 +262,13 @@ class PeerSyncTest {
                                     AdminState.Epoch.NONE,
                                     AdminState.EMPTY.withEpoch(new AdminState.Epoch(4, "lbB")))
                             .encode());
-            p.sendSigned(auth, new PeerMessage("lbB", 3, PairRole.MASTER, AdminState.Epoch.NONE, maint).encode());
+            // Received (the peer's epoch reads 4 now), and not adopted: the maintenance and epoch 5 stay.
             await().atMost(Duration.ofSeconds(1))
-                    .until(() -> a.sync().views().get(0).epoch().equals(Optional.of(new AdminState.Epoch(5, "lbB"))));
+                    .until(() -> a.sync().views().get(0).epoch().equals(Optional.of(new AdminState.Epoch(4, "lbB"))));
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(1))
+                    .until(() -> a.server("MySQL/Primary").state().admin().contains(AdminFlag.FMAINT)
+                            && a.state().epoch().equals(new AdminState.Epoch(5, "lbB")));
         }
         assertThat(a.server("MySQL/Primary").state().admin()).contains(AdminFlag.FMAINT);
         assertThat(a.state().epoch()).isEqualTo(new AdminState.Epoch(5, "lbB"));
@@ -287,12 +282,9 @@ class PeerSyncTest {
         Commands.mode(b.engine().control(), b.server("MySQL/Primary"), AdminMode.DRAIN, "set server state drain");
         Commands.weight(b.engine().control(), b.server("MySQL/Secondary"), 7);
 
-        ProxyEngine e =
-                new ProxyEngine(config(FailoverPolicy.Failback.AUTO, peers("lbA", SECRET, Duration.ofSeconds(30))));
-        open.add(e);
-        PeerSync s = new PeerSync(peers("lbA", SECRET, Duration.ofSeconds(30)), e.control(), e.transport());
-        open.add(s);
-        s.start();
+        Node restarted = start("lbA", FailoverPolicy.Failback.AUTO, SECRET, Duration.ofSeconds(30));
+        ProxyEngine e = restarted.engine();
+        PeerSync s = restarted.sync();
         // Right after start it has not heard from its peer, so it is not ready; the moment it is, it has caught up.
         assertThat(s.ready()).isFalse();
         assertThat(s.readiness()).startsWith("waiting for the state of peer lbB");
@@ -307,12 +299,9 @@ class PeerSyncTest {
 
     @Test
     void aPinTheFollowerCannotApplyYetIsAppliedOnceItCan() throws Exception {
-        Node a = start("lbA", FailoverPolicy.Failback.MANUAL);
-        Node b = start("lbB", FailoverPolicy.Failback.MANUAL);
-        a.role(PairRole.MASTER);
-        b.role(PairRole.BACKUP);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> a.sync().ready() && b.sync().ready());
+        Node[] pair = manualPair();
+        Node a = pair[0];
+        Node b = pair[1];
         // The follower's check of Secondary fails once; then the master fails over to Secondary.
         Commands.down(b.engine().control(), b.server("MySQL/Secondary"));
         Commands.down(a.engine().control(), a.server("MySQL/Primary"));

@@ -153,8 +153,6 @@ final class BackendFence {
                     continue;
                 }
                 if (h.getAsLong() != sessions.get(e.getKey()).id()) {
-                    foreignSeenNanos = System.nanoTime();
-                    foreignSeenOn = Optional.of(e.getKey());
                     adopt(target, e.getKey(), h.getAsLong());
                     return;
                 }
@@ -181,8 +179,6 @@ final class BackendFence {
         }
         if (holders.get(t).isPresent() && holders.get(t).getAsLong() != mine.id()) {
             // Ours is on an earlier server but the one we write to is locked by someone else: go with theirs.
-            foreignSeenNanos = System.nanoTime();
-            foreignSeenOn = Optional.of(t);
             adopt(target, t, holders.get(t).getAsLong());
             return;
         }
@@ -191,7 +187,7 @@ final class BackendFence {
             // Only when the server it was on is in sight and free: its holder let go (it lost that server and is
             // failing over). A lock on a server out of sight may still be held; waiting would not tell.
             boolean vanishedInSight = foreignSeenOn.map(holders::containsKey).orElse(false);
-            if (foreignSeenNanos != 0 && since < graceNanos && vanishedInSight) {
+            if (vanishedInSight && since < graceNanos) {
                 view = new FenceView(
                         backend.name(),
                         "waiting",
@@ -248,6 +244,8 @@ final class BackendFence {
 
     /** Another session holds the lock on {@code where}: route there, whatever this proxy would have chosen. */
     private void adopt(Optional<Server> target, Server where, long holder) {
+        foreignSeenNanos = System.nanoTime();
+        foreignSeenOn = Optional.of(where);
         releaseAll();
         String why =
                 "writer lock " + name + " is held on " + where.id() + " by another proxy (connection " + holder + ")";

@@ -5,6 +5,7 @@ import io.understudy.core.model.ControlPlane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +49,8 @@ public final class WriterFence implements AutoCloseable {
     public void start() {
         thread.scheduleWithFixedDelay(this::tick, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(
-                "writer lock: {} for each writer-role backend, checked every {} ms",
-                fences.isEmpty() ? "none" : fences.get(0).name().replaceFirst(":[^:]*:active$", ":<backend>:active"),
+                "writer lock: {}, checked every {} ms",
+                fences.isEmpty() ? "no writer-role backend" : "understudy:<backend>:active on each writer-role backend",
                 INTERVAL.toMillis());
     }
 
@@ -62,6 +63,11 @@ public final class WriterFence implements AutoCloseable {
                 LOG.warn("writer lock: backend check failed", e);
             }
         }
+    }
+
+    /** What {@code backend}'s fence last saw, if it has one (writer-role backends only). */
+    public Optional<FenceView> view(String backend) {
+        return views().stream().filter(v -> v.backend().equals(backend)).findFirst();
     }
 
     /** What each backend's fence last saw. */

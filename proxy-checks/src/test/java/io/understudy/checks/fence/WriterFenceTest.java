@@ -63,11 +63,11 @@ class WriterFenceTest {
         }
     }
 
-    private Proxy proxy(String name, FailoverPolicy.Failback failback) {
-        return proxy(name, failback, db.primary().port());
+    private Proxy proxy(FailoverPolicy.Failback failback) {
+        return proxy(failback, db.primary().port());
     }
 
-    private Proxy proxy(String name, FailoverPolicy.Failback failback, int primaryPort) {
+    private Proxy proxy(FailoverPolicy.Failback failback, int primaryPort) {
         var config = TestConfigs.listen("MySQL")
                 .checked()
                 .failover(new FailoverPolicy(failback, true, true))
@@ -83,16 +83,24 @@ class WriterFenceTest {
         return new Proxy(e, f);
     }
 
+    /** lbA holding the lock on Primary, then lbB, which finds it held and adopts it. */
+    private Proxy[] lockedPair() {
+        Proxy a = proxy(FailoverPolicy.Failback.MANUAL);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
+        Proxy b = proxy(FailoverPolicy.Failback.MANUAL);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        return new Proxy[] {a, b};
+    }
+
     private static String holderOn(MariaDbServer s) {
         return s.queryForString("SELECT IFNULL(IS_USED_LOCK('understudy:MySQL:active'), 'free')");
     }
 
     @Test
     void oneHoldsTheLockAndTheOtherAdoptsItsServer() {
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
-        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        Proxy[] pair = lockedPair();
+        Proxy a = pair[0];
+        Proxy b = pair[1];
         assertThat(a.view().server()).contains("Primary");
         assertThat(b.view().server()).contains("Primary");
         assertThat(b.view().holder()).isEqualTo(a.view().holder());
@@ -103,10 +111,9 @@ class WriterFenceTest {
 
     @Test
     void anOperatorsMoveOnOneSideIsFollowedByTheOther() {
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
-        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        Proxy[] pair = lockedPair();
+        Proxy a = pair[0];
+        Proxy b = pair[1];
 
         // The lock holder moves the writer: the other side follows the lock, through the database alone.
         Commands.move(a.engine().control(), a.backend(), Optional.of(a.server("Secondary")));
@@ -129,10 +136,9 @@ class WriterFenceTest {
 
     @Test
     void whenThePrimaryDiesBothEndOnTheSameServer() {
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
-        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        Proxy[] pair = lockedPair();
+        Proxy a = pair[0];
+        Proxy b = pair[1];
         db.primary().kill9();
         // Each side's checks see it down; the order does not matter.
         Commands.down(b.engine().control(), b.server("Primary"));
@@ -152,10 +158,9 @@ class WriterFenceTest {
 
     @Test
     void aDeadHoldersLockIsFreedAndTheSurvivorTakesIt() throws Exception {
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
-        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        Proxy[] pair = lockedPair();
+        Proxy a = pair[0];
+        Proxy b = pair[1];
         a.fence().close();
         // After the grace (2 s here): lbA's lock vanished from a server in sight, so lbB waits for it to reappear.
         await().atMost(Duration.ofSeconds(10)).until(() -> b.view().state().equals("holding"));
@@ -168,13 +173,13 @@ class WriterFenceTest {
 
     @Test
     void twoLocksOnTwoServersResolveToTheFirstServersHolder() throws Exception {
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL);
+        Proxy a = proxy(FailoverPolicy.Failback.MANUAL);
         await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
         // Someone else (a decider that took its lock at the same time) holds the lock on Secondary too.
         try (java.sql.Connection other = db.cluster().backup().connect("root", null);
                 java.sql.Statement st = other.createStatement()) {
             st.executeQuery("SELECT GET_LOCK('understudy:MySQL:active', 0)").close();
-            Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
+            Proxy b = proxy(FailoverPolicy.Failback.MANUAL);
             Commands.move(b.engine().control(), b.backend(), Optional.of(b.server("Secondary")));
             // Both see the same winner, the lock on the first server (Primary, held by lbA): nobody swaps.
             await().atMost(Duration.ofSeconds(5)).until(() -> b.writer().equals(Optional.of("Primary")));
@@ -192,9 +197,9 @@ class WriterFenceTest {
         // lbA reaches Primary through a cable that can go silent (no FIN, no RST: packets lost).
         Cable cable = new Cable(db.primary().port());
         open.add(cable);
-        Proxy a = proxy("lbA", FailoverPolicy.Failback.MANUAL, cable.port());
+        Proxy a = proxy(FailoverPolicy.Failback.MANUAL, cable.port());
         await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
-        Proxy b = proxy("lbB", FailoverPolicy.Failback.MANUAL);
+        Proxy b = proxy(FailoverPolicy.Failback.MANUAL);
         await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
         cable.cut();
         // lbA's checks see Primary gone (the test plays them): it fails over and takes the lock on Secondary.

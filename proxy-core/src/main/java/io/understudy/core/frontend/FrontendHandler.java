@@ -57,7 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 frontend.backend().name(),
                 client,
                 frontend.counters(),
-                frontend.backend().counters());
+                frontend.backend().counters(),
+                frontend.backend().config().writerRole());
         connect(ctx);
     }
 

@@ -136,7 +136,7 @@ public final class Backend {
         OptionalLong next = OptionalLong.empty();
         for (Server s : servers) {
             if (s.state().usable() && settling(s, nowMillis, snapshot.lastTraffic())) {
-                long at = Math.max(s.state().lastChangeMillis(), s.state().lastFailureMillis())
+                long at = s.state().settledSinceMillis()
                         + config.failover().failbackDelay().toMillis();
                 if (next.isEmpty() || at < next.getAsLong()) {
                     next = OptionalLong.of(at);
@@ -161,7 +161,7 @@ public final class Backend {
                 && !lastTraffic.isEmpty()
                 && !lastTraffic.contains(s)
                 && st.reason().cause() == Reason.Cause.CHECK
-                && nowMillis - Math.max(st.lastChangeMillis(), st.lastFailureMillis()) < delay;
+                && nowMillis - st.settledSinceMillis() < delay;
     }
 
     /** Where new sessions may go, from the servers' published states; the bookkeeping is left for the caller. */

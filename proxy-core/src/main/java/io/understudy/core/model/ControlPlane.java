@@ -64,7 +64,7 @@ public final class ControlPlane implements AutoCloseable {
     private volatile PairRole role;
 
     /** The epoch this proxy's decisions were last numbered from (NONE until it numbers one); writer thread only. */
-    private volatile Epoch parent = Epoch.NONE;
+    private Epoch parent = Epoch.NONE;
 
     /**
      * The decisions with the epoch they were numbered from, as one value: what the pair's link sends.
@@ -143,14 +143,6 @@ public final class ControlPlane implements AutoCloseable {
     /** What keepalived last said this proxy is ({@link PairRole#ALONE} without a pair). */
     public PairRole pairRole() {
         return role;
-    }
-
-    /**
-     * The epoch the decisions in force were numbered from, when this proxy numbered them (a peer that decides takes
-     * them only if they were made on its own current state); {@link Epoch#NONE} when unknown.
-     */
-    public Epoch parentEpoch() {
-        return parent;
     }
 
     /** The decisions and their parent epoch, read together (never a state with another state's parent). */

@@ -27,11 +27,6 @@ public enum PairRole {
         return this == ALONE || this == MASTER;
     }
 
-    /** The keepalived word, upper case, as {@code show peers} prints it. */
-    public String word() {
-        return name();
-    }
-
     /** Reads keepalived's word (any case); {@code ALONE} and {@code UNKNOWN} are not keepalived's and are refused. */
     public static Optional<PairRole> ofKeepalived(String word) {
         String w = word.toUpperCase(Locale.ROOT);

@@ -111,4 +111,9 @@ public record ServerState(
     ServerState withFailureAt(long nowMillis) {
         return new ServerState(op, admin, weight, lastChangeMillis, reason, check, downtime, nowMillis);
     }
+
+    /** Since when the server has been as it is without a failure: its last change or its last failure, the later. */
+    public long settledSinceMillis() {
+        return Math.max(lastChangeMillis, lastFailureMillis);
+    }
 }

@@ -28,6 +28,9 @@ public final class ProxySession {
     private final long id;
     private final String frontendName;
     private final String backendName;
+    /** Writer-role backend: which requests may write is tracked, for a drain on a dead server. */
+    private final boolean watchWrites;
+
     private final Channel client;
     private final long startMillis;
     private final long startNanos;
@@ -83,8 +86,10 @@ public final class ProxySession {
             Channel client,
             SessionRegistry registry,
             TrafficCounters frontendCounters,
-            TrafficCounters backendCounters) {
+            TrafficCounters backendCounters,
+            boolean watchWrites) {
         this.id = id;
+        this.watchWrites = watchWrites;
         this.frontendName = frontendName;
         this.backendName = backendName;
         this.client = client;
@@ -300,6 +305,11 @@ public final class ProxySession {
      * only; the buffer is not changed.
      */
     public void addBytesIn(ByteBuf buf) {
+        if (!watchWrites) {
+            // A pool's sessions are never drained with a write in mind: nothing to classify on this path.
+            addBytesIn(buf.readableBytes());
+            return;
+        }
         if (bytesIn == 0) {
             // The client's first bytes are its login (or SSLRequest): capability flags after the 4-byte header,
             // CLIENT_SSL is 0x800. Too short to tell: taken for TLS, so that nothing later is taken for a read.
@@ -307,10 +317,9 @@ public final class ProxySession {
         } else if (serverReads >= 2 && !clientSentLast) {
             ClientRequest.Kind kind = tls ? ClientRequest.Kind.WRITE : ClientRequest.kind(buf);
             if (kind == ClientRequest.Kind.NO_REPLY) {
-                // No answer will come: the session stays as it was (at rest, or waiting for its last request).
-                boolean was = clientSentLast;
+                // No answer will come: the session stays at rest.
                 addBytesIn(buf.readableBytes());
-                clientSentLast = was;
+                clientSentLast = false;
                 return;
             }
             // SET autocommit=1 (drivers send it at every connect) commits only a transaction this session opened.

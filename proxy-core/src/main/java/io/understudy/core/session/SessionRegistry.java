@@ -36,15 +36,38 @@ public final class SessionRegistry {
         }
     }
 
-    /** Registers a new client connection; the session ends (and is removed) when the client channel closes. */
+    /** Registers a new client connection of a writer-role backend (see the next method). */
     public ProxySession open(
             String frontendName,
             String backendName,
             Channel client,
             TrafficCounters frontendCounters,
             TrafficCounters backendCounters) {
+        return open(frontendName, backendName, client, frontendCounters, backendCounters, true);
+    }
+
+    /**
+     * Registers a new client connection; the session ends (and is removed) when the client channel closes.
+     *
+     * @param watchWrites whether the backend has the writer role, so that the session tracks which requests may write
+     *     (only a writer's sessions are drained with a write in mind)
+     */
+    public ProxySession open(
+            String frontendName,
+            String backendName,
+            Channel client,
+            TrafficCounters frontendCounters,
+            TrafficCounters backendCounters,
+            boolean watchWrites) {
         ProxySession s = new ProxySession(
-                ids.incrementAndGet(), frontendName, backendName, client, this, frontendCounters, backendCounters);
+                ids.incrementAndGet(),
+                frontendName,
+                backendName,
+                client,
+                this,
+                frontendCounters,
+                backendCounters,
+                watchWrites);
         long now = System.currentTimeMillis();
         frontendCounters.sessionOpened(now);
         backendCounters.sessionOpened(now);

@@ -202,8 +202,10 @@ class WriterMoveTest {
             up(e.control(), primary);
             assertThat(primary.state().usable()).isTrue();
             assertThat(backend.snapshot().targets()).as("still settling").containsExactly(secondary);
+            // The snapshot is published before the commit's events are logged: wait for both.
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> backend.snapshot().targets().equals(List.of(primary)));
+                    .until(() -> backend.snapshot().targets().equals(List.of(primary))
+                            && e.control().lastEvents(1).get(0) instanceof ModelEvent.TrafficMoved);
             assertThat(Duration.ofNanos(System.nanoTime() - upAt)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
             ModelEvent last = e.control().lastEvents(1).get(0);
             assertThat(last).isInstanceOf(ModelEvent.TrafficMoved.class);
@@ -327,11 +329,13 @@ class WriterMoveTest {
             long upAt = primary.state().lastChangeMillis();
             assertThat(backend.nextFailbackMillis(upAt)).hasValue(upAt + 30_000);
 
-            // Still up after one failed check (fall 3), but it did not stay up cleanly: the delay starts again.
+            // Still up after one failed check (fall 3), but it did not stay up cleanly: the delay starts again, from
+            // the failure (a later millisecond than the change, so the two cannot be mistaken for each other).
+            await().atMost(Duration.ofSeconds(1)).until(() -> System.currentTimeMillis() > upAt);
             down(e.control(), primary);
             assertThat(primary.state().op()).isEqualTo(OpState.RUNNING);
             long failedAt = primary.state().lastFailureMillis();
-            assertThat(failedAt).isGreaterThanOrEqualTo(upAt);
+            assertThat(failedAt).isGreaterThan(upAt);
             assertThat(backend.nextFailbackMillis(failedAt)).hasValue(failedAt + 30_000);
             assertThat(backend.snapshot().targets()).containsExactly(secondary);
         }

@@ -69,7 +69,7 @@ class PairIT {
         }
 
         String admin(String command) {
-            return Socat.send(socket(), command + "\n");
+            return Socat.command(socket(), command);
         }
 
         void startProxy() throws IOException {
@@ -362,6 +362,15 @@ class PairIT {
                 .containsPattern("understudy_peer_connected\\{peer=\"lbB\",?\\} 1(\\.0)?\\n");
     }
 
+    /** The {@code lock=} line of {@code show peers} on {@code n}. */
+    static String lockLine(Node n) {
+        return n.admin("show peers")
+                .lines()
+                .filter(l -> l.startsWith("lock="))
+                .findFirst()
+                .orElse("");
+    }
+
     static String statusOf(Node n, String server) {
         for (String line : n.admin("show stat").split("\n")) {
             String[] f = line.split(",", -1);
@@ -499,20 +508,14 @@ class PairIT {
                 .until(old::healthy);
 
         // Where each row was written: sid is the executing server's id, copied as is by row-based replication.
-        Map<Object, Map<String, Object>> rows = new java.util.TreeMap<>();
-        for (MariaDbServer s : db.servers()) {
-            for (Map<String, Object> r : s.queryForRows("SELECT id, sid, ts FROM pair.w")) {
-                rows.put(((Number) r.get("id")).longValue(), r);
-            }
-        }
-        java.sql.Timestamp firstOnSecondary = rows.values().stream()
-                .filter(r -> ((Number) r.get("sid")).intValue() == secondaryId)
-                .map(r -> (java.sql.Timestamp) r.get("ts"))
+        List<Row> rows = rows();
+        java.sql.Timestamp firstOnSecondary = rows.stream()
+                .filter(r -> r.sid() == secondaryId)
+                .map(Row::ts)
                 .min(java.util.Comparator.naturalOrder())
                 .orElseThrow();
-        List<Map<String, Object>> lateOnPrimary = rows.values().stream()
-                .filter(r -> ((Number) r.get("sid")).intValue() == primaryId)
-                .filter(r -> ((java.sql.Timestamp) r.get("ts")).after(firstOnSecondary))
+        List<Row> lateOnPrimary = rows.stream()
+                .filter(r -> r.sid() == primaryId && r.ts().after(firstOnSecondary))
                 .toList();
         assertThat(lateOnPrimary)
                 .as("rows written on Primary after the first row on Secondary")
@@ -626,27 +629,24 @@ class PairIT {
         findings.add("partition: both proxies hold the VIP " + ms(t0) + " ms after the cut");
         await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> lastServers(rows(), 11, start, 5).equals(java.util.Set.of(p))
-                        && lastServers(rows(), 12, start, 5).equals(java.util.Set.of(p)));
+                .until(() -> {
+                    List<Row> all = rows();
+                    return lastServers(all, 11, start, 5).equals(java.util.Set.of(p))
+                            && lastServers(all, 12, start, 5).equals(java.util.Set.of(p));
+                });
 
         // (a) Primary dies while partitioned: both sides must end on the same server.
         java.sql.Timestamp ta = new java.sql.Timestamp(System.currentTimeMillis());
         db.primary().stop();
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> lastServers(rows(), 11, ta, 5).equals(java.util.Set.of(sec))
-                        && lastServers(rows(), 12, ta, 5).equals(java.util.Set.of(sec)));
-        findings.add("partition (a): Primary stopped, both sides' writers ended on Secondary; "
-                + a.admin("show peers")
-                        .lines()
-                        .filter(l -> l.startsWith("lock="))
-                        .findFirst()
-                        .orElse("") + " / "
-                + b.admin("show peers")
-                        .lines()
-                        .filter(l -> l.startsWith("lock="))
-                        .findFirst()
-                        .orElse(""));
+                .until(() -> {
+                    List<Row> all = rows();
+                    return lastServers(all, 11, ta, 5).equals(java.util.Set.of(sec))
+                            && lastServers(all, 12, ta, 5).equals(java.util.Set.of(sec));
+                });
+        findings.add("partition (a): Primary stopped, both sides' writers ended on Secondary; " + lockLine(a) + " / "
+                + lockLine(b));
         db.primary().start();
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
