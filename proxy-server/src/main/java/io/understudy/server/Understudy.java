@@ -21,6 +21,7 @@ import io.understudy.core.config.DurationText;
 import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
+import io.understudy.core.session.TerminationCause;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,10 @@ public final class Understudy implements AutoCloseable {
         this.health =
                 new HealthChecker(engine.control(), new StandardCheckFactory(checkLoop, engine.transport(), sqlChecks));
         this.peers = config.peers().map(p -> new PeerSync(p, engine.control(), engine.transport()));
-        this.fence = config.peers().filter(PeersConfig::writerLock).map(p -> new WriterFence(engine.control()));
+        this.fence = config.peers()
+                .filter(PeersConfig::writerLock)
+                .map(p -> new WriterFence(engine.control(), (server, why) -> engine.sessions()
+                        .closeByServer(server, TerminationCause.KILLED_BY_ADMIN)));
         AdminContext context = new AdminContext(
                 engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers, fence);
         this.admin = new AdminServer(

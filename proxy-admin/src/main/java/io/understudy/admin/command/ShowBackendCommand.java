@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code pinned_server} the pin set by {@code set backend <b> active-server <s>} or by manual failback ({@code -} when
  * none), and {@code failback} the configured mode. In a pair two more columns: {@code epoch} ({@code 7/lbA}: the
  * version of the decisions and who took the last) and {@code writer_lock} ({@code holding:Primary},
- * {@code adopted:Primary}, {@code following}, {@code waiting}, or {@code off}). Any level.
+ * {@code adopted:Primary}, {@code blocked}, {@code following}, {@code waiting}, or {@code off}). Any level.
  */
 final class ShowBackendCommand implements Command {
     private final AdminContext context;

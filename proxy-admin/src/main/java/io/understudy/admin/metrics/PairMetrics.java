@@ -74,7 +74,7 @@ final class PairMetrics {
                     .tag("proxy", backend)
                     .description("1 while this proxy holds the pair's writer lock on the backend's writer")
                     .register(registry);
-            for (String state : new String[] {"holding", "adopted", "following", "waiting", "off"}) {
+            for (String state : new String[] {"holding", "adopted", "blocked", "following", "waiting", "off"}) {
                 Gauge.builder(prefix + ".backend.writer.lock.state", fence, f -> inState(f, backend, state))
                         .tags("proxy", backend, "state", state)
                         .description("1 for the state of the pair's writer lock as this proxy sees it; waiting on a"

@@ -8,7 +8,9 @@ import java.util.Optional;
  * @param backend the backend's name
  * @param state {@code holding} (this proxy holds the lock on {@code server}), {@code adopted} (another proxy holds it
  *     on {@code server}, so this proxy routes there), {@code following} (not the decider: holds nothing),
- *     {@code waiting} (no server to lock, or its server unreachable), {@code off} (the server refuses named locks)
+ *     {@code blocked} (another proxy's claim or two writer locks in sight and none to follow: new sessions wait, open
+ *     ones were closed), {@code waiting} (no server to lock, or its server unreachable), {@code off} (the server
+ *     refuses named locks)
  * @param server the server the lock is on
  * @param holder the connection id holding it
  * @param detail one line for the operator

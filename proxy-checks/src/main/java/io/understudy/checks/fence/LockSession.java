@@ -22,20 +22,32 @@ final class LockSession implements AutoCloseable {
 
     private final Connection connection;
     private final long id;
+    private final long serverStartSeconds;
 
-    private LockSession(Connection connection, long id) {
+    private LockSession(Connection connection, long id, long serverStartSeconds) {
         this.connection = connection;
         this.id = id;
+        this.serverStartSeconds = serverStartSeconds;
     }
 
     static LockSession open(JdbcLogin login, int timeoutMillis) throws SQLException {
         Connection c = login.connect(timeoutMillis);
         try (Statement s = c.createStatement()) {
             s.execute("SET SESSION wait_timeout = " + WAIT_TIMEOUT_SECONDS);
-            try (ResultSet r = s.executeQuery("SELECT CONNECTION_ID()")) {
+            long id;
+            long now;
+            try (ResultSet r = s.executeQuery("SELECT CONNECTION_ID(), UNIX_TIMESTAMP()")) {
                 r.next();
-                return new LockSession(c, r.getLong(1));
+                id = r.getLong(1);
+                now = r.getLong(2);
             }
+            long uptime = 0;
+            try (ResultSet r = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
+                if (r.next()) {
+                    uptime = r.getLong(2);
+                }
+            }
+            return new LockSession(c, id, now - uptime);
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -47,14 +59,49 @@ final class LockSession implements AutoCloseable {
         return id;
     }
 
-    /** The connection id holding {@code name} on this server, if any. */
-    OptionalLong holder(String name) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
-            p.setString(1, name);
+    /**
+     * When the server started (epoch seconds, from its uptime): connection ids start again from 1 after a restart, so
+     * an id remembered from before one names someone else's session now.
+     */
+    long serverStartSeconds() {
+        return serverStartSeconds;
+    }
+
+    /** Whether {@code other} was a session to the same run of the same server (within a second of clock rounding). */
+    boolean sameServerRun(long otherStartSeconds) {
+        return Math.abs(serverStartSeconds - otherStartSeconds) <= 1;
+    }
+
+    /**
+     * Who holds the two locks of a backend on this server, in one query.
+     *
+     * @param active the connection id holding the writer lock here, if any
+     * @param claim the connection id holding the claim here, if any
+     */
+    record Held(OptionalLong active, OptionalLong claim) {
+        static final Held NONE = new Held(OptionalLong.empty(), OptionalLong.empty());
+
+        Held withActive(OptionalLong a) {
+            return new Held(a, claim);
+        }
+
+        Held withClaim(OptionalLong c) {
+            return new Held(active, c);
+        }
+    }
+
+    /** The connection ids holding {@code active} and {@code claim} on this server. */
+    Held look(String active, String claim) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT IS_USED_LOCK(?), IS_USED_LOCK(?)")) {
+            p.setString(1, active);
+            p.setString(2, claim);
             try (ResultSet r = p.executeQuery()) {
                 r.next();
-                long v = r.getLong(1);
-                return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+                long a = r.getLong(1);
+                OptionalLong activeHolder = r.wasNull() ? OptionalLong.empty() : OptionalLong.of(a);
+                long c = r.getLong(2);
+                OptionalLong claimHolder = r.wasNull() ? OptionalLong.empty() : OptionalLong.of(c);
+                return new Held(activeHolder, claimHolder);
             }
         }
     }

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fences the pair's writer on the database, for every writer-role backend: the deciding proxy holds a named lock on
- * the server its writes go to; a proxy that sees the lock held on a server by someone else routes there and nowhere
- * else. This is what keeps two proxies that both believe they decide (a partition that left both holding the virtual
- * IP, while both still reach the databases) on one server. Runs every {@link #INTERVAL} on its own thread
+ * the server its writes go to, and a claim on every server it can reach; a proxy that sees the lock held on a server
+ * by someone else routes there and nowhere else, and one that sees another's claim but no lock it can follow writes
+ * nowhere. This is what keeps two proxies that both believe they decide (a partition that left both holding the
+ * virtual IP) on one server, also when one of them cannot reach the other's writer. Runs every {@link #INTERVAL} on its own thread
  * ({@code understudy-fence}), with blocking JDBC and short timeouts; it changes the model only through {@link
  * ControlPlane#apply}. See docs/pair.md.
  */
@@ -37,11 +38,14 @@ public final class WriterFence implements AutoCloseable {
         return t;
     });
 
-    public WriterFence(ControlPlane control) {
+    /**
+     * @param open ends this proxy's sessions on a server that is not the writer while the fence holds new ones back
+     */
+    public WriterFence(ControlPlane control, FencedSessions open) {
         for (Backend b : control.backends()) {
             // Only a writer-role backend has one writer to fence (balance first, or one active server and backups).
             if (b.snapshot().writer()) {
-                fences.add(new BackendFence(b, control, QUERY_TIMEOUT));
+                fences.add(new BackendFence(b, control, QUERY_TIMEOUT, open));
             }
         }
     }
@@ -50,7 +54,9 @@ public final class WriterFence implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tick, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(
                 "writer lock: {}, checked every {} ms",
-                fences.isEmpty() ? "no writer-role backend" : "understudy:<backend>:active on each writer-role backend",
+                fences.isEmpty()
+                        ? "no writer-role backend"
+                        : "understudy:<backend>:active and :claim on each writer-role backend",
                 INTERVAL.toMillis());
     }
 

@@ -694,7 +694,51 @@ class PairIT {
                 + ", both sides ended on " + y + "; both servers took writes at once for " + asymmetric + " ms");
         // Bound: the holder's failover (its checks: inter 300 ms x fall 2 + timeout) plus two fence rounds.
         assertThat(asymmetric).as("ms during which both servers took writes").isLessThanOrEqualTo(3000);
-        bridge(holder, portX, x == p ? db.primary() : db.secondary());
+        MariaDbServer serverX = x == p ? db.primary() : db.secondary();
+        MariaDbServer serverY = y == p ? db.primary() : db.secondary();
+        bridge(holder, portX, serverX);
+
+        // Asymmetric the other way: the proxy that does not hold the lock loses the server both write to. It cannot
+        // see the holder's writer lock there, but it sees the holder's claim on the other server: it writes nowhere
+        // (new sessions wait, open ones are closed) rather than fail over on its own.
+        Node adopter = other(holder);
+        int portY = y == p ? 13306 : 13307;
+        String nameY = y == p ? "Primary" : "Secondary";
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .alias("the holder claims " + serverX + " again once it reaches it")
+                .until(() -> !serverX.queryForString("SELECT IFNULL(IS_USED_LOCK('understudy:MySQL:claim'), 'free')")
+                        .equals("free"));
+        java.sql.Timestamp td = new java.sql.Timestamp(System.currentTimeMillis());
+        long t2 = System.nanoTime();
+        cutBridge(adopter, portY);
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> statusOf(adopter, nameY).startsWith("DOWN")
+                        && lockLine(adopter).contains("state=blocked"));
+        long blocked = ms(t2);
+        // Rows keep landing on y through the holder's side, and none on x from anyone.
+        int holderSide = holder == a ? 11 : 12;
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> rows().stream().noneMatch(r -> r.sid() == x && r.ts().after(td)));
+        assertThat(lastServers(rows(), holderSide, td, 5)).containsExactly(y);
+        findings.add("partition, asymmetric the other way: " + adopter.name + " (not holding the lock) lost server " + y
+                + ": checks DOWN and fence blocked after " + blocked + " ms; no row on " + x + " afterwards, while "
+                + holder.name + "'s side kept writing on " + y + " (" + lockLine(adopter) + ")");
+        java.sql.Timestamp te = new java.sql.Timestamp(System.currentTimeMillis());
+        bridge(adopter, portY, serverY);
+        // Back in reach: it follows the holder's lock again, and its writer resumes on y.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<Row> rows = rows();
+                    return lastServers(rows, 11, te, 5).equals(java.util.Set.of(y))
+                            && lastServers(rows, 12, te, 5).equals(java.util.Set.of(y));
+                });
+        assertThat(rows().stream().filter(r -> r.sid() == x && r.ts().after(td)))
+                .isEmpty();
 
         // The partition heals: one MASTER again, the link is back, and both agree.
         lab.partition(false);
