@@ -38,6 +38,8 @@ final class ServerChecker {
     // Timer thread only.
     private ScheduledFuture<?> next;
     private boolean stopped;
+    /** Whether the last check could not run for a reason of this proxy's own (logged once per streak). Timer thread. */
+    private boolean lastWasLocal;
 
     ServerChecker(
             Server server,
@@ -114,7 +116,7 @@ final class ServerChecker {
                         CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
                         guard,
                         TimeUnit.MILLISECONDS)
-                .exceptionally(e -> CheckResult.of(CheckStatus.SOCKERR, String.valueOf(e), 0))
+                .exceptionally(e -> CheckResult.notRun(String.valueOf(e), 0))
                 .thenAccept(r -> onTimer(() -> completed(r)));
     }
 
@@ -128,7 +130,14 @@ final class ServerChecker {
         }
         Health before = server.state().check().health();
         // Whatever the commit's fate, the next check is scheduled: a failed apply must not stop checking for good.
-        control.apply(new ControlCommand.CheckOutcome(server, verdict(r.status()), r.describe()))
+        if (r.local() && !lastWasLocal) {
+            LOG.warn(
+                    "{}: check not run ({}): a problem of this proxy, not counted against the server",
+                    server,
+                    r.info());
+        }
+        lastWasLocal = r.local();
+        control.apply(new ControlCommand.CheckOutcome(server, verdict(r), r.describe()))
                 .whenComplete((commit, failure) -> {
                     if (failure != null) {
                         LOG.warn("{}: the control plane failed to apply a check result", server, failure);
@@ -149,7 +158,11 @@ final class ServerChecker {
         schedule(jitter(wait));
     }
 
-    static CheckVerdict verdict(CheckStatus status) {
+    static CheckVerdict verdict(CheckResult r) {
+        if (r.local()) {
+            return CheckVerdict.NEUTRAL;
+        }
+        CheckStatus status = r.status();
         if (status.passed()) {
             return CheckVerdict.PASSED;
         }

@@ -38,6 +38,9 @@ class HealthCheckerTest {
     private final ConcurrentHashMap<String, AtomicReference<CheckStatus>> answers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private ControlPlane control;
+    /** Every check fails for a reason of the proxy's own (EMFILE). */
+    private volatile boolean localErrors;
+
     private HealthChecker checker;
     private Backend backend;
 
@@ -87,6 +90,13 @@ class HealthCheckerTest {
         checker = new HealthChecker(control, s -> () -> {
             runs.get(s.name()).incrementAndGet();
             CheckStatus st = answers.get(s.name()).get();
+            if (localErrors) {
+                return CompletableFuture.completedFuture(CheckResult.connectFailed(
+                        new io.netty.channel.ChannelException(
+                                "Unable to create Channel from class EpollSocketChannel",
+                                new java.net.SocketException("Too many open files")),
+                        0));
+            }
             return CompletableFuture.completedFuture(
                     st == CheckStatus.L7STS
                             ? CheckResult.withCode(st, 1045, "#28000Access denied", 3)
@@ -107,6 +117,27 @@ class HealthCheckerTest {
 
     private Server s(String name) {
         return backend.server(name).orElseThrow();
+    }
+
+    @Test
+    void checksThatCannotRunForWantOfDescriptorsNeverTakeAServerDown() {
+        start(true, Duration.ofMillis(30));
+        await().until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        localErrors = true;
+        int before = runs.get("Primary").get();
+        await().until(() -> runs.get("Primary").get() > before + 10);
+        CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();
+        // Shown as HAProxy's socket error, with the reason, but counted neither way.
+        assertThat(snap.status()).isEqualTo(CheckStatus.SOCKERR);
+        assertThat(snap.health().statusText()).isEqualTo("UP");
+        assertThat(snap.failedChecks()).isZero();
+        assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
+        assertThat(backend.snapshot().runningOnBackup()).isFalse();
+        localErrors = false;
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.frontend.Frontend;
 import io.understudy.core.frontend.FrontendListener;
+import io.understudy.core.frontend.SessionBudget;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.PairRole;
@@ -40,6 +41,10 @@ public final class ProxyEngine implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry(new SessionLog());
     private final ControlPlane control;
     private final long startMillis = System.currentTimeMillis();
+    private final SessionBudget budget = new SessionBudget();
+    /** Descriptors the parts started around the engine may still open (admin and metrics clients, peer links). */
+    private long reservedElsewhere;
+
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
 
@@ -66,7 +71,7 @@ public final class ProxyEngine implements AutoCloseable {
             Backend backend = backends.get(i);
             Frontend frontend = new Frontend(l.frontend(), backend);
             BackendConnector connector = new BackendConnector(backend, control, transport);
-            listeners.add(new FrontendListener(frontend, connector, sessions, transport));
+            listeners.add(new FrontendListener(frontend, connector, sessions, transport, budget));
         }
     }
 
@@ -81,6 +86,15 @@ public final class ProxyEngine implements AutoCloseable {
         if (!"epoll".equals(transport.name())) {
             LOG.warn("native epoll transport unavailable, using NIO: {}", Transport.epollUnavailableReason());
         }
+        Optional<SessionBudget.Descriptors> fds = SessionBudget.Descriptors.now();
+        if (fds.isPresent()) {
+            try {
+                budget.measure(fds.get(), reserved(), wantedSessions());
+            } catch (IllegalStateException e) {
+                shutdownLoops();
+                throw new BindFailedException(e.getMessage(), e);
+            }
+        }
         try {
             for (FrontendListener l : listeners) {
                 l.bind(acceptors, workers);
@@ -94,6 +108,31 @@ public final class ProxyEngine implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /**
+     * Descriptors that parts started around the engine may still open once it runs (admin and metrics clients, the
+     * peer link): kept out of the sessions' budget. Call before {@link #start()}.
+     */
+    public void reserveDescriptors(long n) {
+        reservedElsewhere += n;
+    }
+
+    /** The listeners, and per server a check, an SQL check's connection and a writer-lock session at once. */
+    private long reserved() {
+        long servers = backends.stream().mapToLong(b -> b.servers().size()).sum();
+        return listeners.size() + 3 * servers + reservedElsewhere;
+    }
+
+    private long wantedSessions() {
+        return listeners.stream()
+                .mapToLong(l -> l.frontend().config().maxconn())
+                .sum();
+    }
+
+    /** The sessions the file-descriptor limit allows at once (HAProxy's global maxconn from ulimit-n). */
+    public SessionBudget sessionBudget() {
+        return budget;
     }
 
     /** The event-loop threads serving sessions: {@code global.io-threads}, or one per available core when 0. */

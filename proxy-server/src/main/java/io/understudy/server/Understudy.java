@@ -58,14 +58,19 @@ public final class Understudy implements AutoCloseable {
                 .filter(PeersConfig::writerLock)
                 .map(p -> new WriterFence(engine.control(), (server, why) -> engine.sessions()
                         .closeByServer(server, TerminationCause.KILLED_BY_ADMIN)));
+        CliLimits cli = CliLimits.defaults();
         AdminContext context = new AdminContext(
                 engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers, fence);
         this.admin = new AdminServer(
-                config.admin(),
-                CommandRegistry.standard(context, new StatsCsvRenderer()),
-                CliLimits.defaults(),
-                engine.transport());
+                config.admin(), CommandRegistry.standard(context, new StatsCsvRenderer()), cli, engine.transport());
         this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context));
+        // Descriptors kept out of the sessions' budget: every admin client, every metrics client and its listener
+        // (bound after the frontends), and the peer link both ways.
+        engine.reserveDescriptors((long) config.admin().sockets().size() * cli.maxConnectionsPerSocket()
+                + config.metrics()
+                        .map(m -> MetricsSettings.from(m).maxConnections() + 1L)
+                        .orElse(0L)
+                + (peers.isPresent() ? 4 : 0));
     }
 
     /**

@@ -58,7 +58,10 @@ final class ShowInfoCommand implements Command {
         List<Frontend> frontends = engine.frontends();
         long uptime = Math.max(0, (nowMillis - context.startMillis()) / 1000);
         int threads = engine.ioThreads();
-        long maxconn = frontends.stream().mapToLong(f -> f.config().maxconn()).sum();
+        // HAProxy's global maxconn: the frontends' own, capped by what the file-descriptor limit allows.
+        long maxconn = Math.min(
+                frontends.stream().mapToLong(f -> f.config().maxconn()).sum(),
+                engine.sessionBudget().max());
         long cumConns =
                 frontends.stream().mapToLong(f -> f.counters().totalSessions()).sum();
         long bytesOut =

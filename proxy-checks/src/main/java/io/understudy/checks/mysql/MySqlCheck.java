@@ -7,10 +7,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.understudy.checks.Check;
 import io.understudy.checks.CheckResult;
-import io.understudy.checks.CheckStatus;
 import io.understudy.checks.tcp.CheckConnector;
 import io.understudy.checks.tcp.CheckRun;
-import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.backend.GreetingClock;
 import io.understudy.core.config.CheckConfig.MySqlVariant;
 import io.understudy.core.transport.Transport;
@@ -115,8 +113,7 @@ public final class MySqlCheck implements Check {
             });
         } catch (RuntimeException e) {
             if (run.decide()) {
-                run.complete(
-                        CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(e).message(), run.elapsedMillis()));
+                run.complete(CheckResult.connectFailed(e, run.elapsedMillis()));
             }
             return;
         }

@@ -117,8 +117,7 @@ public final class SqlCheck implements Check {
         } catch (RejectedExecutionException e) {
             String info = executor.isClosed() ? "check executor closed" : "check executor saturated";
             log.debug("SQL check of {} not started: {}", target, info);
-            return CompletableFuture.completedFuture(
-                    CheckResult.of(CheckStatus.SOCKERR, info, deadline.elapsedMillis()));
+            return CompletableFuture.completedFuture(CheckResult.notRun(info, deadline.elapsedMillis()));
         }
         return work.orTimeout(deadline.budgetMillis() + GUARD_SLACK_MILLIS, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> timedOut(e, deadline))

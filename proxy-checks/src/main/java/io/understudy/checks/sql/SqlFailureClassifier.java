@@ -2,6 +2,7 @@ package io.understudy.checks.sql;
 
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
+import io.understudy.core.backend.ConnectFailure;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -43,6 +44,9 @@ final class SqlFailureClassifier {
      *     say where the check got stuck
      */
     static CheckResult classify(SQLException e, String step, long durationMillis) {
+        if (e.getErrorCode() <= 0 && ConnectFailure.outOfDescriptors(e)) {
+            return CheckResult.notRun(oneLine(step + ": " + infoOf(innermost(e))), durationMillis);
+        }
         Throwable unreachable = find(
                 e,
                 ConnectException.class,

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.checks.CheckResult;
-import io.understudy.checks.CheckStatus;
 import io.understudy.core.backend.ConnectFailure;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,7 @@ public final class CheckRun {
     public CheckRun(Duration timeout) {
         Duration limit = timeout.plus(SAFETY_SLACK);
         future.completeOnTimeout(
-                CheckResult.of(CheckStatus.SOCKERR, "no result from the event loop (shut down?)", limit.toMillis()),
+                CheckResult.notRun("no result from the event loop (shut down?)", limit.toMillis()),
                 limit.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -41,7 +40,7 @@ public final class CheckRun {
     /** A run that failed before it could start, e.g. because the event loop rejected it. */
     public static CompletionStage<CheckResult> failed(Throwable cause) {
         return CompletableFuture.completedFuture(
-                CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(cause).message(), 0));
+                CheckResult.notRun(ConnectFailure.of(cause).message(), 0));
     }
 
     public CompletionStage<CheckResult> stage() {

@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.understudy.checks.Check;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
-import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,8 +68,7 @@ public final class TcpCheck implements Check {
             cf = connector.connect(loop, NoopHandler.INSTANCE);
         } catch (RuntimeException e) {
             if (run.decide()) {
-                run.complete(
-                        CheckResult.of(CheckStatus.SOCKERR, ConnectFailure.of(e).message(), run.elapsedMillis()));
+                run.complete(CheckResult.connectFailed(e, run.elapsedMillis()));
             }
             return;
         }

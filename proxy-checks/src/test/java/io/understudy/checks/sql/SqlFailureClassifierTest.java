@@ -104,6 +104,22 @@ class SqlFailureClassifierTest {
     }
 
     @Test
+    void runningOutOfDescriptorsHereIsNotRunButTheServersOwnIsL7sts() {
+        SQLException here = new SQLException(
+                "Communications link failure", "08S01", 0, new java.net.SocketException("Too many open files"));
+        CheckResult mine = SqlFailureClassifier.classify(here, "login", 2);
+        assertThat(mine.local()).isTrue();
+        assertThat(mine.status()).isEqualTo(CheckStatus.SOCKERR);
+        assertThat(mine.info()).contains("Too many open files");
+
+        SQLException theirs =
+                new SQLException("Out of resources when opening file (errno: 24 \"Too many open files\")", "HY000", 23);
+        CheckResult server = SqlFailureClassifier.classify(theirs, "SELECT 1", 2);
+        assertThat(server.local()).isFalse();
+        assertThat(server.status()).isEqualTo(CheckStatus.L7STS);
+    }
+
+    @Test
     void aServerThatRefusesConnectionsWithAnErrorPacketIsL7stsNotL4con() {
         // 1040 Too many connections carries SQLState 08004, a "connection exception", but it is an answer.
         SQLException e = new SQLException("Too many connections", "08004", 1040);

@@ -260,6 +260,15 @@ public final class BackendConnector implements ServerConnector {
         private void failed(Slot slot, Throwable cause) {
             Server server = slot.server();
             ConnectFailure failure = ConnectFailure.of(cause);
+            if (failure.local()) {
+                // Nothing reached the server (no descriptor left here, the loop stopping): not the server's failure,
+                // and another attempt would meet the same shortage. The client gets the reason now.
+                slot.release();
+                promise.tryFailure(new ConnectFailedException(
+                        TerminationCause.LOCAL_RESOURCE,
+                        "cannot connect to " + server.id() + ": " + failure.message() + " (a resource of this proxy)"));
+                return;
+            }
             server.counters().connectError();
             backend.counters().connectError();
             // A passive health signal: the control plane decides what it means.

@@ -46,14 +46,55 @@ public record ConnectFailure(Kind kind, String message) {
         if (cause instanceof ConnectTimeoutException) {
             return new ConnectFailure(Kind.TIMEOUT, "connect timeout");
         }
-        String m = message(cause);
+        String m = message(reason(cause));
         if (cause instanceof GreetingWait.GreetingTimeoutException) {
             return new ConnectFailure(Kind.NO_GREETING, m);
         }
-        if (cause instanceof IOException && !m.contains("Too many open files")) {
+        if (cause instanceof IOException && !outOfDescriptors(cause)) {
             return new ConnectFailure(Kind.CONNECTION, m);
         }
         return new ConnectFailure(Kind.LOCAL, m);
+    }
+
+    /**
+     * Whether {@code cause}, or any cause under it, says this process ran out of file descriptors (EMFILE, or ENFILE
+     * for the whole system): a local shortage, never the server's fault.
+     */
+    public static boolean outOfDescriptors(Throwable cause) {
+        // Bounded: a cause chain can loop.
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() > 0) {
+                // The server's own error packet (errno 24 on its side): its problem, not this proxy's.
+                return false;
+            }
+            String m = t.getMessage();
+            if (m != null && m.contains("Too many open files")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int MAX_CAUSES = 16;
+
+    /**
+     * Netty wraps a socket that could not be made ("Unable to create Channel from class ...") around the OS's reason:
+     * that reason is what the operator needs.
+     */
+    private static Throwable reason(Throwable cause) {
+        Throwable t = cause;
+        for (int depth = 0;
+                t instanceof io.netty.channel.ChannelException && t.getCause() != null && depth < MAX_CAUSES;
+                depth++) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Whether nothing reached the server: the failure is this proxy's, and says nothing of the server's health. */
+    public boolean local() {
+        return kind == Kind.LOCAL;
     }
 
     /** Whether the server did not answer in time (as opposed to answering no). */

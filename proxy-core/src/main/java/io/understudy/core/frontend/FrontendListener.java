@@ -14,6 +14,7 @@ import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.SessionRegistry;
 import io.understudy.core.transport.Transport;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +32,26 @@ public final class FrontendListener {
     private final SessionRegistry sessions;
     private final Transport transport;
     private final AtomicInteger open = new AtomicInteger();
+    private final SessionBudget budget;
     private volatile Channel serverChannel;
+    /** Accept errors: logged once per interval, on the listener's loop only. */
+    private static final long ACCEPT_ERROR_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private long lastAcceptErrorLog = System.nanoTime() - ACCEPT_ERROR_LOG_NANOS;
+    private long acceptErrors;
 
     public FrontendListener(
-            Frontend frontend, ServerConnector connector, SessionRegistry sessions, Transport transport) {
+            Frontend frontend,
+            ServerConnector connector,
+            SessionRegistry sessions,
+            Transport transport,
+            SessionBudget budget) {
         this.frontend = frontend;
         this.connector = connector;
         this.sessions = sessions;
         this.transport = transport;
+        this.budget = budget;
+        budget.register(this);
     }
 
     public Frontend frontend() {
@@ -70,6 +83,14 @@ public final class FrontendListener {
                         ch.pipeline().addLast("frontend", new FrontendHandler(frontend, connector, sessions));
                     }
                 });
+        if (!"epoll".equals(transport.name())) {
+            // NIO accepts a whole batch (16) before it hands any to the pipeline, so a pause at maxconn or at the
+            // descriptor budget would come 15 connections late: one accept per read instead. Epoll hands each
+            // connection over as it accepts it, and stops as soon as accepting is paused.
+            b.option(
+                    ChannelOption.RCVBUF_ALLOCATOR,
+                    new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
+        }
         ChannelFuture f = b.bind(address).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new BindFailedException(
@@ -98,7 +119,57 @@ public final class FrontendListener {
         }
     }
 
-    /** Sits on the listening channel and pauses accepting while the frontend is at its maxconn. */
+    /** The process's descriptor budget is spent: stop accepting (decided on the listener's loop). */
+    void pauseForBudget() {
+        Channel ch = serverChannel;
+        if (ch != null && !ch.eventLoop().isShuttingDown()) {
+            ch.eventLoop().execute(() -> pauseOnLoopIfNoRoom(ch));
+        }
+    }
+
+    /** A session ended somewhere: accept again if this frontend's maxconn and the process's budget both have room. */
+    void resumeIfRoom() {
+        Channel ch = serverChannel;
+        if (ch != null && !ch.eventLoop().isShuttingDown() && !ch.config().isAutoRead()) {
+            ch.eventLoop().execute(() -> resumeOnLoop(ch));
+        }
+    }
+
+    private boolean full() {
+        int max = frontend.config().maxconn();
+        return max > 0 && open.get() >= max;
+    }
+
+    private boolean room() {
+        return !full() && !budget.spent();
+    }
+
+    /**
+     * Listener's loop only. Stops accepting when there is no room, then looks again: a session that ended between the
+     * look and the pause saw the listener still accepting and asked for no resume, so the pause must not outlive it.
+     */
+    private void pauseOnLoopIfNoRoom(Channel ch) {
+        if (room() || !ch.isOpen()) {
+            return;
+        }
+        ch.config().setAutoRead(false);
+        if (room()) {
+            resumeOnLoop(ch);
+        }
+    }
+
+    /** Listener's loop only: pausing and resuming both happen there. */
+    private void resumeOnLoop(Channel ch) {
+        if (room() && ch.isOpen() && !ch.config().isAutoRead()) {
+            frontend.status(Frontend.Status.OPEN);
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * Sits on the listening channel and pauses accepting while the frontend is at its maxconn or the process's
+     * descriptor budget is spent; both are decided before the next accept, on the listener's loop.
+     */
     @ChannelHandler.Sharable
     private final class AcceptGate extends ChannelInboundHandlerAdapter {
         @Override
@@ -107,27 +178,46 @@ public final class FrontendListener {
             Channel listener = ctx.channel();
             int max = frontend.config().maxconn();
             if (open.incrementAndGet() >= max && max > 0) {
-                listener.config().setAutoRead(false);
                 frontend.status(Frontend.Status.FULL);
                 LOG.warn("frontend '{}' reached maxconn {}: accepting paused", frontend.name(), max);
             }
+            budget.take();
             child.closeFuture().addListener(cf -> {
-                if (open.decrementAndGet() < max
-                        && max > 0
-                        && !listener.eventLoop().isShuttingDown()) {
-                    // Pausing and resuming both happen on the listener's event loop, so a session closing between the
-                    // count and the pause cannot leave the listener paused for good.
-                    listener.eventLoop().execute(() -> {
-                        if (open.get() < max
-                                && listener.isOpen()
-                                && !listener.config().isAutoRead()) {
-                            frontend.status(Frontend.Status.OPEN);
-                            listener.config().setAutoRead(true);
-                        }
-                    });
-                }
+                open.decrementAndGet();
+                budget.release();
+                resumeIfRoom();
             });
+            // At once, not in a task: the transport may accept a whole batch before a task runs.
+            pauseOnLoopIfNoRoom(listener);
             ctx.fireChannelRead(msg);
+        }
+
+        /**
+         * An accept failed (EMFILE, ENFILE, ENOBUFS: the descriptor budget was not enough, or another process took the
+         * system's). Netty's acceptor would log a stack trace and accept again after a second whatever the limits;
+         * here accepting pauses for that second, then resumes only where there is room, with one line per interval.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof java.io.IOException)) {
+                ctx.fireExceptionCaught(cause);
+                return;
+            }
+            Channel listener = ctx.channel();
+            listener.config().setAutoRead(false);
+            long now = System.nanoTime();
+            if (now - lastAcceptErrorLog >= ACCEPT_ERROR_LOG_NANOS) {
+                lastAcceptErrorLog = now;
+                LOG.warn(
+                        "frontend '{}': accept failed ({}): accepting again in 1s ({} more since the last such line)",
+                        frontend.name(),
+                        cause.getMessage(),
+                        acceptErrors);
+                acceptErrors = 0;
+            } else {
+                acceptErrors++;
+            }
+            listener.eventLoop().schedule(() -> resumeOnLoop(listener), 1, TimeUnit.SECONDS);
         }
     }
 }

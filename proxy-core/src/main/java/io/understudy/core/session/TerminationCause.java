@@ -39,6 +39,11 @@ public enum TerminationCause {
     BACKUP_YIELDED("UD"),
     /** Closed because the proxy was stopping and the grace period ran out. */
     PROXY_STOPPING("KD"),
+    /**
+     * A resource of this proxy ran out while connecting to the server (no file descriptor left): HAProxy's {@code R}
+     * ("a resource on the proxy has been exhausted"), in the connect phase.
+     */
+    LOCAL_RESOURCE("RC"),
     /** An internal error in the proxy (a bug: logged at WARN with the exception). */
     INTERNAL_ERROR("PD");
 

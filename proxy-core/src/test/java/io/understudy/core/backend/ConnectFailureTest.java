@@ -60,6 +60,35 @@ class ConnectFailureTest {
     }
 
     @Test
+    void runningOutOfDescriptorsIsLocalAndSaysSo() {
+        // How both transports fail to make a socket at EMFILE: Netty's wrapper around the OS's words.
+        ChannelException emfile = new ChannelException(
+                "Unable to create Channel from class class io.netty.channel.epoll.EpollSocketChannel",
+                new java.net.SocketException("Too many open files"));
+        assertThat(ConnectFailure.of(emfile).kind()).isEqualTo(Kind.LOCAL);
+        assertThat(ConnectFailure.of(emfile).message()).isEqualTo("Too many open files");
+        assertThat(ConnectFailure.outOfDescriptors(emfile)).isTrue();
+        assertThat(ConnectFailure.of(new java.io.IOException("accept(..) failed: Too many open files"))
+                        .kind())
+                .isEqualTo(Kind.LOCAL);
+    }
+
+    @Test
+    void aServersOwnOutOfFilesErrorIsNotThisProxys() {
+        java.sql.SQLException server = new java.sql.SQLException(
+                "Can't open file: './app/t.frm' (errno: 24 \"Too many open files\")", "HY000", 1016);
+        assertThat(ConnectFailure.outOfDescriptors(server)).isFalse();
+    }
+
+    @Test
+    void aLoopingCauseChainEnds() {
+        Exception a = new Exception("a");
+        Exception b = new Exception("b", a);
+        a.initCause(b);
+        assertThat(ConnectFailure.outOfDescriptors(a)).isFalse();
+    }
+
+    @Test
     void aResetReadsAsTheOsSaysIt() {
         assertThat(ConnectFailure.of(new java.io.IOException(
                                 "recvAddress(..) failed with error(-104): Connection reset by peer"))

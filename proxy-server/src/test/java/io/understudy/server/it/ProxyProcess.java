@@ -39,7 +39,17 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Starts {@code understudy [args]}, output to a log file in {@code dir}. */
     static ProxyProcess start(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
+        return start(List.of(), dir, args);
+    }
+
+    /** Starts {@code understudy [args]} with at most {@code nofile} open files ({@code prlimit}, soft and hard). */
+    static ProxyProcess startWithFileLimit(int nofile, Path dir, String... args) {
+        return start(List.of("prlimit", "--nofile=" + nofile + ":" + nofile), dir, args);
+    }
+
+    private static ProxyProcess start(List<String> prefix, Path dir, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Path log = dir.resolve("proxy-" + System.nanoTime() + ".log");

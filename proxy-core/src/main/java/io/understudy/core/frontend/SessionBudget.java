@@ -1,0 +1,144 @@
+package io.understudy.core.frontend;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many sessions the process's file descriptors allow, HAProxy's global {@code maxconn} derived from {@code
+ * ulimit-n}: each session takes two descriptors (client and server), and the checks, the writer lock, the admin and
+ * metrics sockets, the peer link and the JVM itself need theirs. At that many sessions every frontend stops accepting
+ * (new connections wait in the kernel's backlog, as at a frontend's own {@code maxconn}) and resumes when one ends, so
+ * that a connect to a server never fails for want of a descriptor: such a failure would be this proxy's, yet look like
+ * the server's. Shared by every {@link FrontendListener} of the process.
+ */
+public final class SessionBudget {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionBudget.class);
+    /** Descriptors kept free beyond the counted needs: log rolls, a state-file write, the JDK's own. */
+    static final int SLACK = 32;
+
+    private final AtomicInteger open = new AtomicInteger();
+    private final List<FrontendListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile int max = Integer.MAX_VALUE;
+    private final AtomicBoolean full = new AtomicBoolean();
+    /** Log lines about the budget come at most this often. */
+    private static final long LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final java.util.concurrent.atomic.AtomicLong lastLogNanos =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final AtomicBoolean pausedSinceResumed = new AtomicBoolean();
+    private final AtomicInteger pauses = new AtomicInteger();
+
+    /** Descriptors this process may open ({@code ulimit -n}) and has open now, when the JVM can tell. */
+    public record Descriptors(long limit, long inUse) {
+        public static OptionalLong limitNow() {
+            return now().isPresent() ? OptionalLong.of(now().get().limit()) : OptionalLong.empty();
+        }
+
+        public static java.util.Optional<Descriptors> now() {
+            if (ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean u) {
+                return java.util.Optional.of(
+                        new Descriptors(u.getMaxFileDescriptorCount(), u.getOpenFileDescriptorCount()));
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Sessions that fit: half of what is left of {@code fds.limit()} after those in use, {@code reserved} more and a
+     * slack.
+     */
+    static long sessionsThatFit(Descriptors fds, long reserved) {
+        return (fds.limit() - fds.inUse() - reserved - SLACK) / 2;
+    }
+
+    /**
+     * Sets the budget from the descriptors at hand (call it once everything but the frontends is open).
+     *
+     * @param reserved descriptors other parts will open later: listeners, checks, locks, admin and metrics clients
+     * @param wanted the frontends' {@code maxconn} summed: a smaller budget is worth a warning
+     * @throws IllegalStateException when not one session fits
+     */
+    public void measure(Descriptors fds, long reserved, long wanted) {
+        long fit = sessionsThatFit(fds, reserved);
+        String how = "ulimit -n " + fds.limit() + ", " + fds.inUse() + " in use at start, " + reserved
+                + " reserved for listeners, checks, locks, admin and metrics clients, " + SLACK + " spare";
+        if (fit < 1) {
+            throw new IllegalStateException("the file-descriptor limit leaves no room for a session (" + how
+                    + "); raise it (ulimit -n, " + "LimitNOFILE= in the systemd unit)");
+        }
+        max = (int) Math.min(Integer.MAX_VALUE, fit);
+        if (fit < wanted) {
+            LOG.warn(
+                    "the file-descriptor limit allows {} sessions at once, fewer than the frontends' maxconn ({}): "
+                            + "beyond it, accepting pauses ({}; raise ulimit -n or LimitNOFILE= to allow more)",
+                    fit,
+                    wanted,
+                    how);
+        } else {
+            LOG.info("file descriptors: room for {} sessions ({})", fit, how);
+        }
+    }
+
+    /** Sessions allowed at once ({@link Integer#MAX_VALUE} until measured). */
+    public int max() {
+        return max;
+    }
+
+    /** Sessions (accepted connections) counted now. */
+    public int open() {
+        return open.get();
+    }
+
+    void register(FrontendListener listener) {
+        listeners.add(listener);
+    }
+
+    /** One more accepted connection; at the budget, every frontend is asked to pause its accepting. */
+    void take() {
+        int n = open.incrementAndGet();
+        if (n >= max) {
+            pausedSinceResumed.set(true);
+            if (full.compareAndSet(false, true)) {
+                pauses.incrementAndGet();
+                long now = System.nanoTime();
+                long last = lastLogNanos.get();
+                // At the limit with a backlog, every session that ends lets one more in and the budget fills again:
+                // one line per interval, with how often it happened, not one per connection.
+                if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
+                    LOG.warn(
+                            "{} sessions fill the file-descriptor budget: every frontend stops accepting until one "
+                                    + "ends (new connections wait in the kernel's backlog); paused {} times since "
+                                    + "the last such line",
+                            n,
+                            pauses.getAndSet(0));
+                }
+            }
+            listeners.forEach(FrontendListener::pauseForBudget);
+        }
+    }
+
+    /** A connection ended; below the budget, the frontends paused for it resume (each checks again on its loop). */
+    void release() {
+        int n = open.decrementAndGet();
+        if (n < max) {
+            full.set(false);
+            // Said once the load has really dropped (a tenth below the budget), not at every session that ends.
+            if (n < max - max / 10 && pausedSinceResumed.compareAndSet(true, false)) {
+                LOG.info("below the file-descriptor budget again ({} sessions): accepting resumed", n);
+            }
+            listeners.forEach(FrontendListener::resumeIfRoom);
+        }
+    }
+
+    /** Whether a new session would exceed the budget. */
+    boolean spent() {
+        return open.get() >= max;
+    }
+}
