@@ -79,7 +79,9 @@ final class AdminSocket {
         Set<PosixFilePermission> mode = mode(path, config.mode());
         claim(path);
 
-        Path tmp = Path.of(path + "." + ProcessHandle.current().pid() + ".tmp");
+        // Unguessable, so that nobody can plant a link or a file there beforehand.
+        Path tmp = Path.of(
+                path + "." + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt()) + ".tmp");
         boolean renameIntoPlace = bytes(tmp) <= MAX_PATH_BYTES;
         Path bindPath = renameIntoPlace ? tmp : path;
         if (renameIntoPlace) {

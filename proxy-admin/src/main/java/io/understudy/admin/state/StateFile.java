@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,13 +32,21 @@ public final class StateFile {
     private static final DateTimeFormatter ASIDE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final Path path;
-    private final Path temp;
 
     public StateFile(Path path) {
         this.path = path.toAbsolutePath().normalize();
-        // A fixed name, not a random one: a crash mid-write leaves at most one stray file, reused by the next write.
-        this.temp = this.path.resolveSibling(this.path.getFileName() + ".tmp");
+    }
+
+    /**
+     * A fresh temporary name beside the file, unguessable, so that nobody can plant a link there beforehand; it is
+     * created exclusively and never through a link (O_CREAT|O_EXCL|O_NOFOLLOW).
+     */
+    private Path freshTemp() {
+        return path.resolveSibling(
+                path.getFileName() + "." + java.util.HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
     }
 
     public Path path() {
@@ -81,8 +90,9 @@ public final class StateFile {
 
     void writeText(String text) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        Path temp = freshTemp();
         try (FileChannel ch = FileChannel.open(
-                temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
@@ -93,7 +103,12 @@ public final class StateFile {
             throw e;
         }
         // rename(2): readers see the old or the new file, never a partly written one.
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
         syncDirectory();
     }
 

@@ -47,6 +47,26 @@ class StateFileTest {
     }
 
     @Test
+    void aLinkPlantedWhereTheTemporaryFileWasNamedIsNeverFollowed() throws Exception {
+        // The name the writer used to use for its temporary file, pointing at a file someone wants overwritten.
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "precious\n");
+        Files.createSymbolicLink(dir.resolve("state.tmp"), victim);
+        StateFile f = new StateFile(dir.resolve("state"));
+
+        f.write(MAINT, Note.UNRECORDED);
+        f.write(AdminState.EMPTY, Note.UNRECORDED);
+
+        assertThat(Files.readString(victim)).isEqualTo("precious\n");
+        assertThat(Files.isSymbolicLink(dir.resolve("state"))).isFalse();
+        assertThat(Files.isRegularFile(dir.resolve("state"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isTrue();
+        assertThat(f.read()).contains(AdminState.EMPTY);
+        // Nothing left behind but the file, the link and its target.
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("state", "state.tmp", "victim");
+    }
+
+    @Test
     void aFailedWriteIsReportedAndTheNextChangeIsWrittenOnceTheDiskIsBack() throws Exception {
         Path missingDir = dir.resolve("not-yet");
         StateFile f = new StateFile(missingDir.resolve("state"));
