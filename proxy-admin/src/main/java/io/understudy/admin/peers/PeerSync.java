@@ -59,7 +59,12 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
     private final String topology;
 
     private final Map<String, Peer> peers = new LinkedHashMap<>();
-    private final long startNanos = System.nanoTime();
+    /**
+     * When the link started (the listener bound, the dialers running): sync-timeout counts from there, not from the
+     * process's start, which a slow restore or a loaded machine can stretch past it. 0 until then.
+     */
+    private volatile long startNanos;
+
     private volatile EventLoopGroup group;
     private volatile EventLoop loop;
     private volatile Channel server;
@@ -142,6 +147,7 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
                     f.cause());
         }
         server = f.channel();
+        startNanos = System.nanoTime();
         control.addObserver(this);
         for (Peer p : peers.values()) {
             p.link = new PeerLink(p.name, p.address, loop, transport, auth, this::sendTo, silentMs);
@@ -177,13 +183,15 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         if (ready()) {
             return readyHow;
         }
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long waited = startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         return "waiting for the state of peer " + String.join(", ", peers.keySet()) + " (" + waited + " ms of "
                 + config.syncTimeout().toMillis() + " ms)";
     }
 
     private synchronized boolean checkTimeout() {
-        if (!ready && System.nanoTime() - startNanos >= config.syncTimeout().toNanos()) {
+        if (!ready
+                && startNanos != 0
+                && System.nanoTime() - startNanos >= config.syncTimeout().toNanos()) {
             readyHow = "alone: no state from peer " + String.join(", ", peers.keySet()) + " within peers.sync-timeout "
                     + config.syncTimeout().toMillis() + " ms";
             ready = true;
