@@ -92,6 +92,7 @@ public final class MetricsServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("limit", limit)
                                 .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast("deadline", new RequestDeadline(limit))
                                 .addLast("http", new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
                                 .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("metrics", handler);

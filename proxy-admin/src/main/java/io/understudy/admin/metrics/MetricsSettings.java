@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * @param path where the Prometheus exposition is served, e.g. {@code /metrics}; {@code /health} is always served too
  * @param prefix the first word of every proxy series: {@code understudy} by default, {@code haproxy} so that dashboards
  *     and alerts written for HAProxy's built-in exporter work unchanged
- * @param maxConnections the most concurrent HTTP connections; further ones are closed at once, so that a
- *     misbehaving scraper cannot exhaust the proxy's file descriptors
+ * @param maxConnections the most concurrent HTTP connections, so that a misbehaving scraper cannot exhaust the
+ *     proxy's file descriptors; one more takes the slot of the connection quiet longest
  */
 public record MetricsSettings(InetSocketAddress bind, String path, String prefix, int maxConnections) {
     public static final String DEFAULT_PATH = "/metrics";

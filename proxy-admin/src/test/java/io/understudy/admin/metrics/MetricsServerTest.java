@@ -164,23 +164,62 @@ class MetricsServerTest {
     }
 
     @Test
-    void closesConnectionsOverTheLimit() throws Exception {
+    void aConnectionOverTheLimitTakesTheSlotOfTheOneQuietLongest() throws Exception {
         start(true, new MetricsSettings(ANY_PORT, "/metrics", "understudy", 2));
         int port = server.address().getPort();
-        try (Socket a = new Socket("127.0.0.1", port);
-                Socket b = new Socket("127.0.0.1", port)) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
-            assertThat(b.isConnected()).isTrue();
-            try (Socket c = new Socket("127.0.0.1", port)) {
-                c.setSoTimeout(5000);
-                // Closed as soon as accepted: the read sees the end of the stream, not a response.
-                assertThat(c.getInputStream().read()).isEqualTo(-1);
+        try (Socket a = new Socket("127.0.0.1", port)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 1);
+            try (Socket b = new Socket("127.0.0.1", port)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
+                try (Socket c = new Socket("127.0.0.1", port)) {
+                    // a, idle the longest, makes room: its read sees the end of the stream.
+                    a.setSoTimeout(5000);
+                    assertThat(a.getInputStream().read()).isEqualTo(-1);
+                    c.setSoTimeout(5000);
+                    assertThat(request(c, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+                            .startsWith("HTTP/1.1 200");
+                    b.setSoTimeout(5000);
+                    assertThat(request(b, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+                            .startsWith("HTTP/1.1 200");
+                }
             }
-            a.setSoTimeout(5000);
-            assertThat(request(a, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
         assertThat(Http.get(server.address(), "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void halfSentRequestsCannotKeepHealthOut() throws Exception {
+        start(true, new MetricsSettings(ANY_PORT));
+        int port = server.address().getPort();
+        List<Socket> slow = new java.util.ArrayList<>();
+        try {
+            // Every slot taken by a request that never ends (a local user trying to make keepalived's check fail).
+            for (int i = 0; i < MetricsSettings.DEFAULT_MAX_CONNECTIONS; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.openConnections() == MetricsSettings.DEFAULT_MAX_CONNECTIONS);
+            // keepalived's probe still gets its answer, at once.
+            assertThat(Http.get(server.address(), "/health").statusCode()).isEqualTo(200);
+            // And each half-sent request is dropped within the request deadline.
+            for (Socket s : slow) {
+                s.setSoTimeout((RequestDeadline.SECONDS + 5) * 1000);
+                try {
+                    assertThat(s.getInputStream().read()).isEqualTo(-1);
+                } catch (java.net.SocketException reset) {
+                    // closed by the server: a reset is as good as the end of the stream here
+                }
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+        // All gone but the HTTP client's own pooled keep-alive connection.
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() <= 1);
     }
 
     @Test
