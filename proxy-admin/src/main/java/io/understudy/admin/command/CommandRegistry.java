@@ -98,7 +98,7 @@ public final class CommandRegistry {
             return Command.reply(CliMessages.PERMISSION_DENIED);
         }
         if (command.level() == Level.ADMIN) {
-            LOG.info("admin socket: {}", String.join(" ", args));
+            LOG.info("admin socket: {}", loggable(String.join(" ", args)));
         }
         try {
             return command.run(args, session).handle((text, failure) -> {
@@ -118,8 +118,33 @@ public final class CommandRegistry {
         if (cause instanceof CliException refusal) {
             return refusal.reply();
         }
-        LOG.warn("admin command '{}' failed", String.join(" ", args), cause);
+        LOG.warn("admin command '{}' failed", loggable(String.join(" ", args)), cause);
         return CliMessages.INTERNAL_ERROR;
+    }
+
+    /** Longest command text a log line carries: a command is a few words; the socket accepts lines of 64 KiB. */
+    static final int MAX_LOGGED_CHARS = 256;
+
+    /**
+     * A command as a log line may carry it: control characters (a forged newline would fake a log line, an escape
+     * sequence would drive the operator's terminal) written as {@code \xNN}, and at most {@link #MAX_LOGGED_CHARS}
+     * characters, then how many more there were.
+     */
+    static String loggable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LOGGED_CHARS) + 16);
+        int i = 0;
+        for (; i < text.length() && out.length() < MAX_LOGGED_CHARS; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (i < text.length()) {
+            out.append("... (").append(text.length() - i).append(" more characters)");
+        }
+        return out.toString();
     }
 
     private Command find(List<String> args) {
