@@ -62,6 +62,8 @@ final class BackendFence {
     private static final long HOLD_MILLIS = 5_000;
 
     private static final long RENEW_BELOW_MILLIS = 4_000;
+    /** A server not looked at for longer than this was out of sight (its session dropped, or it was restarting). */
+    private static final long OUT_OF_SIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** MariaDB with wsrep_on (Galera) refuses GET_LOCK: ER_NOT_SUPPORTED_YET. */
     private static final int NOT_SUPPORTED = 1235;
 
@@ -98,8 +100,13 @@ final class BackendFence {
     private long foreignSeenNanos;
 
     private Optional<Server> foreignSeenOn = Optional.empty();
-    /** When another decider's claim was last seen on any server in sight; 0 never. */
-    private long claimSeenNanos;
+    /**
+     * When another decider's claim was last seen on each server, or that server came back into sight after it had
+     * been seen there; entries older than the claim grace are dropped.
+     */
+    private final Map<Server, Long> claimSeenAt = new LinkedHashMap<>();
+    /** When each server was last looked at successfully: a longer gap means it was out of sight. */
+    private final Map<Server, Long> lastLookAt = new LinkedHashMap<>();
 
     private final long graceNanos;
     private final long claimGraceNanos;
@@ -221,7 +228,8 @@ final class BackendFence {
                 .map(Map.Entry::getKey)
                 .toList();
         if (!claimed.isEmpty()) {
-            claimSeenNanos = System.nanoTime();
+            long now = System.nanoTime();
+            claimed.forEach(c -> claimSeenAt.put(c, now));
             block(
                     seen,
                     "another proxy claims " + ids(claimed) + " and holds the writer lock on no server in sight: its "
@@ -229,7 +237,9 @@ final class BackendFence {
             return;
         }
         blockedRounds = 0;
-        if (fencePinned && unpinWhenFree()) {
+        Optional<String> grace = graceInForce(seen);
+        // The other proxy's lock is gone: undone only once it had time to take it again elsewhere.
+        if (fencePinned && grace.isEmpty() && unpinWhenFree()) {
             return;
         }
         if (target.isEmpty()) {
@@ -240,36 +250,25 @@ final class BackendFence {
         Server t = target.get();
         LockSession mine = sessions.get(t);
         if (mine == null || !seen.containsKey(t)) {
-            releaseMine(seen);
+            // New sessions still go to it: the claims stay, so that no other decider opens a second writer; a writer
+            // lock held elsewhere goes, so that nobody follows this proxy to a server it no longer writes to.
+            releaseActives(seen, Optional.of(t));
             waiting(Optional.of(t), "cannot reach " + t.id() + " to take the writer lock");
             return;
         }
         if (!mine(t, seen.get(t).active())) {
-            long sinceClaim = System.nanoTime() - claimSeenNanos;
-            if (claimSeenNanos != 0 && sinceClaim < claimGraceNanos) {
-                // Another decider claimed a server in sight a moment ago: it may be reconnecting to it while it
-                // writes where this proxy cannot see. No writer here meanwhile.
+            if (grace.isPresent()) {
                 releaseMine(seen);
-                String why =
-                        "another proxy's claim vanished " + sinceClaim / 1_000_000 + " ms ago: writing nowhere for "
-                                + claimGraceNanos / 1_000_000 + " ms in case it is only reconnecting";
-                holdFor(why);
-                waiting(Optional.of(t), why);
-                return;
-            }
-            long since = System.nanoTime() - foreignSeenNanos;
-            // Only when the server it was on is in sight and free: its holder let go (it lost that server and is
-            // failing over). A lock on a server out of sight may still be held; waiting would not tell.
-            boolean vanishedInSight = foreignSeenOn.map(seen::containsKey).orElse(false);
-            if (vanishedInSight && since < graceNanos) {
-                releaseMine(seen);
-                waiting(
-                        Optional.of(t),
-                        "another proxy's lock vanished " + since / 1_000_000 + " ms ago: waiting "
-                                + graceNanos / 1_000_000 + " ms for it to appear elsewhere before taking one");
+                if (grace.get().startsWith(CLAIM_GRACE)) {
+                    // Another decider claimed a server in sight a moment ago: it may be reconnecting to it while it
+                    // writes where this proxy cannot see. No writer here meanwhile.
+                    holdFor(grace.get());
+                }
+                waiting(Optional.of(t), grace.get());
                 return;
             }
             if (!claimAll(seen)) {
+                releaseMine(seen);
                 waiting(Optional.of(t), "a claim was taken by another session since the last look");
                 return;
             }
@@ -277,6 +276,7 @@ final class BackendFence {
             releaseActives(seen, Optional.of(t));
             if (!take(t, mine, name)) {
                 if (!off) {
+                    releaseMine(seen);
                     waiting(Optional.of(t), "the writer lock on " + t.id() + " was taken by another session");
                 }
                 return; // the next round follows whoever took it
@@ -298,8 +298,39 @@ final class BackendFence {
                 "this proxy holds the writer lock on " + t.id() + " and claims " + ids(List.copyOf(seen.keySet())));
     }
 
+    /** Not holding the writer lock; still {@code blocked} while the hold from a block or a claim's grace lasts. */
     private void waiting(Optional<Server> target, String why) {
-        view = new FenceView(backend.name(), "waiting", target.map(Server::name), Optional.empty(), why);
+        view = new FenceView(
+                backend.name(), wantHold ? "blocked" : "waiting", target.map(Server::name), Optional.empty(), why);
+    }
+
+    private static final String CLAIM_GRACE = "another proxy's claim";
+
+    /**
+     * Why this proxy may not take a lock yet, if it may not: another decider's claim was on a server in sight less
+     * than {@link #claimGraceNanos} ago (counted again from the moment a server comes back into sight: that decider
+     * reconnects to it no sooner than this proxy does), or another proxy's writer lock vanished from a server in sight
+     * less than {@link #graceNanos} ago (that proxy is probably failing over).
+     */
+    private Optional<String> graceInForce(Map<Server, Held> seen) {
+        long now = System.nanoTime();
+        for (Server s : seen.keySet()) {
+            Long at = claimSeenAt.get(s);
+            if (at != null && now - at < claimGraceNanos) {
+                return Optional.of(CLAIM_GRACE + " on " + s.id() + " was seen " + (now - at) / 1_000_000
+                        + " ms ago: writing nowhere for " + claimGraceNanos / 1_000_000
+                        + " ms in case it is only reconnecting");
+            }
+        }
+        long since = now - foreignSeenNanos;
+        // Only when the server it was on is in sight and free: its holder let go (it lost that server and is failing
+        // over). A lock on a server out of sight may still be held; waiting would not tell.
+        boolean vanishedInSight = foreignSeenOn.map(seen::containsKey).orElse(false);
+        if (vanishedInSight && since < graceNanos) {
+            return Optional.of("another proxy's lock vanished " + since / 1_000_000 + " ms ago: waiting "
+                    + graceNanos / 1_000_000 + " ms for it to appear elsewhere before taking one");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -330,6 +361,16 @@ final class BackendFence {
                 ended.forEach(id -> killPast(s, id));
                 forgetPast(s, Set.of(), ended);
                 seen.put(s, h);
+                long now = System.nanoTime();
+                Long at = claimSeenAt.get(s);
+                if (at != null && now - lastLookAt.getOrDefault(s, now) > OUT_OF_SIGHT_NANOS) {
+                    // Back in sight after a gap, however long: the other decider is reconnecting to it too, and
+                    // no sooner than this one; its grace starts again.
+                    claimSeenAt.put(s, now);
+                } else if (at != null && now - at >= claimGraceNanos) {
+                    claimSeenAt.remove(s);
+                }
+                lastLookAt.put(s, now);
             } catch (SQLException e) {
                 drop(s, e);
             }

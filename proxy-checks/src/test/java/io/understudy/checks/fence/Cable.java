@@ -16,6 +16,8 @@ final class Cable implements AutoCloseable {
     private volatile boolean cut;
     /** While true, new connections are accepted but never forwarded (a black hole). */
     private volatile boolean blackhole;
+    /** While true, new connections are closed at once (refused, as a restarting server's port). */
+    private volatile boolean refuse;
 
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -44,10 +46,27 @@ final class Cable implements AutoCloseable {
         blackhole = b;
     }
 
+    /** Like a server restart seen from this path: every connection closed, new ones refused until {@link #up()}. */
+    void down() throws IOException {
+        refuse = true;
+        for (Socket s : sockets) {
+            s.close();
+        }
+        sockets.clear();
+    }
+
+    void up() {
+        refuse = false;
+    }
+
     private void acceptLoop() {
         while (!listen.isClosed()) {
             try {
                 Socket c = listen.accept();
+                if (refuse) {
+                    c.close();
+                    continue;
+                }
                 sockets.add(c);
                 if (blackhole || cut) {
                     continue; // held open, never answered

@@ -244,8 +244,8 @@ class WriterFenceTest {
         // lbA goes away (its locks with it): lbB is the only decider left and takes Secondary, once lbA had time to
         // claim it again had it only lost its session there for a moment. Until then it writes nowhere.
         Duration grace = BackendFence.claimGrace(b.backend(), WriterFence.QUERY_TIMEOUT);
-        long t0 = System.nanoTime();
         a.fence().close();
+        long t0 = System.nanoTime();
         await().atMost(grace.plusSeconds(5)).until(() -> b.view().state().equals("holding"));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.println("WriterFenceTest: the blocked side took the writer lock " + tookMs + " ms after the holder "
@@ -326,6 +326,102 @@ class WriterFenceTest {
                 .atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(2))
                 .until(() -> b.backend().snapshot().held());
+    }
+
+    /** Whether both proxies route new sessions, each to another server (a held proxy routes nowhere). */
+    private static boolean split(Proxy a, Proxy b) {
+        Optional<String> wa = a.backend().snapshot().held() ? Optional.empty() : a.writer();
+        Optional<String> wb = b.backend().snapshot().held() ? Optional.empty() : b.writer();
+        return wa.isPresent() && wb.isPresent() && !wa.equals(wb);
+    }
+
+    private Proxy proxy(FailoverPolicy.Failback failback, int primaryPort, int backupPort) {
+        var config = TestConfigs.listen("MySQL")
+                .checked()
+                .failover(new FailoverPolicy(failback, true, true))
+                .server("Primary", primaryPort)
+                .backup("Secondary", backupPort)
+                .build();
+        ProxyEngine e = new ProxyEngine(config);
+        open.add(e);
+        Commands.submit(e.control(), new ControlCommand.SetPairRole(PairRole.MASTER, Origin.CLI));
+        WriterFence f = new WriterFence(e.control(), FencedSessions.NONE);
+        open.add(f);
+        f.start();
+        return new Proxy(e, f);
+    }
+
+    @Test
+    void theClaimGraceCountsAgainWhenTheClaimedServerComesBack() throws Exception {
+        Cable toSecondaryA = new Cable(db.cluster().backup().port());
+        Cable toSecondaryB = new Cable(db.cluster().backup().port());
+        open.add(toSecondaryA);
+        open.add(toSecondaryB);
+        Proxy a = proxy(FailoverPolicy.Failback.MANUAL, db.primary().port(), toSecondaryA.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
+        Proxy b = proxy(FailoverPolicy.Failback.MANUAL, nowhere(), toSecondaryB.port());
+        Commands.down(b.engine().control(), b.server("Primary"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("blocked"));
+        // Secondary restarts, as both proxies see it, for longer than lbA's first reconnect attempts.
+        toSecondaryB.down();
+        toSecondaryA.down();
+        Thread.sleep(5_000); // the outage's length, part of the scenario
+        toSecondaryB.up();
+        toSecondaryA.up();
+        // lbB sees Secondary free again before lbA has claimed it back: it must wait, not take it.
+        await().during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(12))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> !split(a, b) && !b.view().state().equals("holding"));
+        assertThat(a.view().state()).isEqualTo("holding");
+    }
+
+    @Test
+    void withAutoFailbackThePinIsNotUndoneWhileTheHolderIsOnlyReconnecting() throws Exception {
+        Cable toSecondaryA = new Cable(db.cluster().backup().port());
+        open.add(toSecondaryA);
+        Proxy a = proxy(FailoverPolicy.Failback.MANUAL, db.primary().port(), toSecondaryA.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
+        Proxy b = proxy(
+                FailoverPolicy.Failback.AUTO,
+                db.primary().port(),
+                db.cluster().backup().port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("adopted"));
+        Commands.move(a.engine().control(), a.backend(), Optional.of(a.server("Secondary")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> b.writer().equals(Optional.of("Secondary"))
+                        && a.view().state().equals("holding")
+                        && b.view().state().equals("adopted"));
+        // lbA's lock session to Secondary is reset once (a KILL, a middlebox's RST); its clients keep writing there.
+        toSecondaryA.down();
+        toSecondaryA.up();
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> !split(a, b));
+    }
+
+    @Test
+    void aHolderThatCannotReachItsWritersLockKeepsItsClaims() throws Exception {
+        Cable toPrimaryA = new Cable(db.primary().port());
+        open.add(toPrimaryA);
+        Proxy a = proxy(
+                FailoverPolicy.Failback.MANUAL,
+                toPrimaryA.port(),
+                db.cluster().backup().port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.view().state().equals("holding"));
+        Proxy b = proxy(
+                FailoverPolicy.Failback.MANUAL, nowhere(), db.cluster().backup().port());
+        Commands.down(b.engine().control(), b.server("Primary"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.view().state().equals("blocked"));
+        // Only lbA's fence loses Primary (its checks, played by the test, and its clients still reach it): it still
+        // routes there, so it keeps claiming Secondary and lbB keeps writing nowhere.
+        toPrimaryA.down();
+        await().during(Duration.ofSeconds(9))
+                .atMost(Duration.ofSeconds(12))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> !split(a, b) && !b.view().state().equals("holding"));
+        assertThat(a.writer()).contains("Primary");
     }
 
     private static int nowhere() throws java.io.IOException {
