@@ -119,14 +119,15 @@ class HealthCheckerTest {
         return backend.server(name).orElseThrow();
     }
 
+    private void awaitStatus(String server, String status) {
+        await().until(() ->
+                checker.snapshot(s(server)).orElseThrow().health().statusText().equals(status));
+    }
+
     @Test
     void checksThatCannotRunForWantOfDescriptorsNeverTakeAServerDown() {
         start(true, Duration.ofMillis(30));
-        await().until(() -> checker.snapshot(s("Primary"))
-                .orElseThrow()
-                .health()
-                .statusText()
-                .equals("UP"));
+        awaitStatus("Primary", "UP");
         localErrors = true;
         int before = runs.get("Primary").get();
         await().until(() -> runs.get("Primary").get() > before + 10);
@@ -143,11 +144,7 @@ class HealthCheckerTest {
     @Test
     void failingChecksTakeTheServerDownAndPassingOnesBringItBack() {
         start(true, Duration.ofMillis(30));
-        await().until(() -> checker.snapshot(s("Primary"))
-                .orElseThrow()
-                .health()
-                .statusText()
-                .equals("UP"));
+        awaitStatus("Primary", "UP");
         answers.get("Primary").set(CheckStatus.L7STS);
         await().until(() -> s("Primary").state().op() == OpState.STOPPED);
         CheckSnapshot snap = checker.snapshot(s("Primary")).orElseThrow();
@@ -187,11 +184,7 @@ class HealthCheckerTest {
     void aLiveTrafficFailureCountsOnceAndTriggersAnImmediateCheck() {
         // A long interval: only the passive trigger can cause the next checks quickly.
         start(true, Duration.ofSeconds(30));
-        await().until(() -> checker.snapshot(s("Primary"))
-                .orElseThrow()
-                .health()
-                .statusText()
-                .equals("UP"));
+        awaitStatus("Primary", "UP");
         int before = runs.get("Primary").get();
         answers.get("Primary").set(CheckStatus.L4CON);
         // A burst of clients failing at once counts once, then the re-checks (at fastinter) finish the job.
@@ -207,11 +200,7 @@ class HealthCheckerTest {
     @Test
     void checksPauseInMaintenanceAndResumeWhenItEnds() throws Exception {
         start(true, Duration.ofMillis(30));
-        await().until(() -> checker.snapshot(s("Primary"))
-                .orElseThrow()
-                .health()
-                .statusText()
-                .equals("UP"));
+        awaitStatus("Primary", "UP");
         control.apply(new ControlCommand.SetAdminMode(s("Primary"), AdminMode.MAINT, Origin.CLI, "test"))
                 .get();
         answers.get("Primary").set(CheckStatus.L4CON);

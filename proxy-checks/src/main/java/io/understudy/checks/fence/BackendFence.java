@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       is on a server this proxy cannot see, so hold new sessions and hold nothing;
  *   <li>nobody else, and no other decider's claim seen within {@link #claimGraceNanos}: claim every server in sight
  *       (in configuration order, stopping at the first refusal), then take the writer lock on the server new sessions
- *       go to and let go of it anywhere else. Claims are held only with the writer lock, never while waiting.
+ *       go to and let go of it anywhere else. Claims are held with the writer lock, and kept by a holder whose lock
+ *       session to its own writer failed while new sessions still go there; a decider that waits otherwise holds none.
  * </ol>
  *
  * While blocked (1 and 2 without a server to follow) for two rounds in a row, this proxy's open sessions on the servers
@@ -63,7 +65,6 @@ final class BackendFence {
 
     private static final long RENEW_BELOW_MILLIS = 4_000;
     /** A server not looked at for longer than this was out of sight (its session dropped, or it was restarting). */
-    private static final long OUT_OF_SIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** MariaDB with wsrep_on (Galera) refuses GET_LOCK: ER_NOT_SUPPORTED_YET. */
     private static final int NOT_SUPPORTED = 1235;
 
@@ -105,8 +106,12 @@ final class BackendFence {
      * been seen there; entries older than the claim grace are dropped.
      */
     private final Map<Server, Long> claimSeenAt = new LinkedHashMap<>();
-    /** When each server was last looked at successfully: a longer gap means it was out of sight. */
-    private final Map<Server, Long> lastLookAt = new LinkedHashMap<>();
+    /** Servers whose claim grace was counted again once after a spell out of sight (once per sighting of the claim). */
+    private final Set<Server> rearmed = new HashSet<>();
+    /** Servers this proxy lost its lock session to (or never reached) since it last looked at them. */
+    private final Set<Server> outOfSight = new HashSet<>();
+    /** Whether this proxy held the writer lock at its last round that could tell: it keeps and renews its claims. */
+    private boolean holder;
 
     private final long graceNanos;
     private final long claimGraceNanos;
@@ -187,6 +192,9 @@ final class BackendFence {
             releaseAll();
             wantHold = false;
             blockedRounds = 0;
+            holder = false;
+            claimSeenAt.clear();
+            rearmed.clear();
             unhold("not the decider");
             view = new FenceView(
                     backend.name(),
@@ -202,6 +210,15 @@ final class BackendFence {
         }
         Map<Server, Held> seen = look();
         Optional<Server> target = snap.first();
+        // Every claim of another decider in sight is remembered, whatever this round does next: it starts the claim
+        // grace that any later lock of this proxy must wait out.
+        long seenAt = System.nanoTime();
+        seen.forEach((s, h) -> {
+            if (foreign(s, h.claim())) {
+                claimSeenAt.put(s, seenAt);
+                rearmed.remove(s);
+            }
+        });
         // A writer lock held elsewhere on a server this proxy claims lost the race for that claim: its holder gives it
         // up at its next round (it cannot hold every claim in its sight), so it is not followed.
         List<Server> theirs = seen.entrySet().stream()
@@ -228,8 +245,6 @@ final class BackendFence {
                 .map(Map.Entry::getKey)
                 .toList();
         if (!claimed.isEmpty()) {
-            long now = System.nanoTime();
-            claimed.forEach(c -> claimSeenAt.put(c, now));
             block(
                     seen,
                     "another proxy claims " + ids(claimed) + " and holds the writer lock on no server in sight: its "
@@ -239,26 +254,41 @@ final class BackendFence {
         blockedRounds = 0;
         Optional<String> grace = graceInForce(seen);
         // The other proxy's lock is gone: undone only once it had time to take it again elsewhere.
-        if (fencePinned && grace.isEmpty() && unpinWhenFree()) {
+        // And only when the server it followed is in sight and free: out of sight, the lock may still be there.
+        boolean followedFree = foreignSeenOn
+                .map(f -> seen.containsKey(f) && seen.get(f).active().isEmpty())
+                .orElse(true);
+        if (fencePinned && grace.isEmpty() && followedFree && unpinWhenFree()) {
             return;
         }
         if (target.isEmpty()) {
             releaseMine(seen);
+            holder = false;
             waiting(Optional.empty(), "no usable server");
             return;
         }
         Server t = target.get();
         LockSession mine = sessions.get(t);
         if (mine == null || !seen.containsKey(t)) {
-            // New sessions still go to it: the claims stay, so that no other decider opens a second writer; a writer
-            // lock held elsewhere goes, so that nobody follows this proxy to a server it no longer writes to.
+            // New sessions still go to it: the claims stay (a holder takes back any it lost, and claims servers that
+            // came into sight), so that no other decider opens a second writer; a writer lock held elsewhere goes, so
+            // that nobody follows this proxy to a server it no longer writes to. A hold from an earlier block stays:
+            // what blocked it cannot be seen from here either.
             releaseActives(seen, Optional.of(t));
-            waiting(Optional.of(t), "cannot reach " + t.id() + " to take the writer lock");
+            if (holder) {
+                claimAll(seen, new ArrayList<>());
+            }
+            waiting(
+                    Optional.of(t),
+                    "cannot reach " + t.id() + " to take the writer lock"
+                            + (holder ? "; keeping its claims, since new sessions still go there" : "")
+                            + (wantHold ? "; new sessions stay held from before" : ""));
             return;
         }
         if (!mine(t, seen.get(t).active())) {
             if (grace.isPresent()) {
                 releaseMine(seen);
+                holder = false;
                 if (grace.get().startsWith(CLAIM_GRACE)) {
                     // Another decider claimed a server in sight a moment ago: it may be reconnecting to it while it
                     // writes where this proxy cannot see. No writer here meanwhile.
@@ -267,8 +297,11 @@ final class BackendFence {
                 waiting(Optional.of(t), grace.get());
                 return;
             }
-            if (!claimAll(seen)) {
+            List<Server> taken = new ArrayList<>();
+            if (!claimAll(seen, taken)) {
                 releaseMine(seen);
+                taken.forEach(c -> release(c, claim));
+                holder = false;
                 waiting(Optional.of(t), "a claim was taken by another session since the last look");
                 return;
             }
@@ -277,6 +310,8 @@ final class BackendFence {
             if (!take(t, mine, name)) {
                 if (!off) {
                     releaseMine(seen);
+                    taken.forEach(c -> release(c, claim));
+                    holder = false;
                     waiting(Optional.of(t), "the writer lock on " + t.id() + " was taken by another session");
                 }
                 return; // the next round follows whoever took it
@@ -285,10 +320,11 @@ final class BackendFence {
                     + mine.id() + ")");
         } else {
             // Servers that came into sight since are claimed too; a refusal there is seen at the next round.
-            claimAll(seen);
+            claimAll(seen, new ArrayList<>());
             releaseActives(seen, Optional.of(t));
         }
         wantHold = false;
+        holder = true;
         unhold("this proxy holds the writer lock on " + t.id());
         view = new FenceView(
                 backend.name(),
@@ -314,10 +350,11 @@ final class BackendFence {
      */
     private Optional<String> graceInForce(Map<Server, Held> seen) {
         long now = System.nanoTime();
-        for (Server s : seen.keySet()) {
-            Long at = claimSeenAt.get(s);
-            if (at != null && now - at < claimGraceNanos) {
-                return Optional.of(CLAIM_GRACE + " on " + s.id() + " was seen " + (now - at) / 1_000_000
+        // Every server, in sight or not: a claim seen on a server that went out of sight still counts until it expires.
+        for (Map.Entry<Server, Long> e : claimSeenAt.entrySet()) {
+            long at = e.getValue();
+            if (now - at < claimGraceNanos) {
+                return Optional.of(CLAIM_GRACE + " on " + e.getKey().id() + " was seen " + (now - at) / 1_000_000
                         + " ms ago: writing nowhere for " + claimGraceNanos / 1_000_000
                         + " ms in case it is only reconnecting");
             }
@@ -363,14 +400,14 @@ final class BackendFence {
                 seen.put(s, h);
                 long now = System.nanoTime();
                 Long at = claimSeenAt.get(s);
-                if (at != null && now - lastLookAt.getOrDefault(s, now) > OUT_OF_SIGHT_NANOS) {
-                    // Back in sight after a gap, however long: the other decider is reconnecting to it too, and
-                    // no sooner than this one; its grace starts again.
+                if (outOfSight.remove(s) && at != null && rearmed.add(s)) {
+                    // Back in sight after this proxy lost its session to it: the other decider is reconnecting to it
+                    // too, and no sooner than this one; its grace starts again, once per sighting of its claim.
                     claimSeenAt.put(s, now);
                 } else if (at != null && now - at >= claimGraceNanos) {
                     claimSeenAt.remove(s);
+                    rearmed.remove(s);
                 }
-                lastLookAt.put(s, now);
             } catch (SQLException e) {
                 drop(s, e);
             }
@@ -414,16 +451,22 @@ final class BackendFence {
         return holder.isPresent() && session != null && holder.getAsLong() == session.id();
     }
 
-    /** Claims every server in sight; false when one was taken by someone else since the look (the next round sees). */
-    private boolean claimAll(Map<Server, Held> seen) {
+    /**
+     * Claims every server in sight, adding those it claims now to {@code taken}; false when one was taken by someone
+     * else since the look (the next round sees who).
+     */
+    private boolean claimAll(Map<Server, Held> seen, List<Server> taken) {
         for (Map.Entry<Server, Held> e : seen.entrySet()) {
             Server s = e.getKey();
             LockSession session = sessions.get(s);
             if (session == null) {
                 return false; // dropped during this round
             }
-            if (!mine(s, e.getValue().claim()) && !take(s, session, claim)) {
-                return false;
+            if (!mine(s, e.getValue().claim())) {
+                if (!take(s, session, claim)) {
+                    return false;
+                }
+                taken.add(s);
             }
         }
         return true;
@@ -494,6 +537,7 @@ final class BackendFence {
         foreignSeenNanos = System.nanoTime();
         foreignSeenOn = Optional.of(where);
         releaseMine(seen);
+        this.holder = false;
         String why =
                 "writer lock " + name + " is held on " + where.id() + " by another proxy (connection " + holder + ")";
         view = new FenceView(backend.name(), "adopted", Optional.of(where.name()), Optional.of(holder), why);
@@ -531,6 +575,7 @@ final class BackendFence {
      */
     private void block(Map<Server, Held> seen, String why) {
         releaseMine(seen);
+        holder = false;
         view = new FenceView(backend.name(), "blocked", Optional.empty(), Optional.empty(), why);
         log("backend '" + backend.name() + "': " + why + ": holding new sessions");
         holdFor(why);
@@ -647,6 +692,7 @@ final class BackendFence {
             loginFailures.remove(s);
             return Optional.of(opened);
         } catch (SQLException e) {
+            outOfSight.add(s);
             // From after the attempt (a timeout took its time), doubling up to 5 s: a dead server must not take the
             // fence thread's every round from the other servers and backends.
             long wait = Math.min(MAX_BACKOFF_MILLIS, backoff.getOrDefault(s, RETRY_MILLIS / 2) * 2);
@@ -665,6 +711,7 @@ final class BackendFence {
     }
 
     private void drop(Server s, SQLException e) {
+        outOfSight.add(s);
         LockSession gone = sessions.remove(s);
         if (gone != null) {
             gone.close();

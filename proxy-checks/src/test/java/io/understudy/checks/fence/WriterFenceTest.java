@@ -170,8 +170,13 @@ class WriterFenceTest {
         Proxy a = pair[0];
         Proxy b = pair[1];
         a.fence().close();
-        // After the grace (2 s here): lbA's lock vanished from a server in sight, so lbB waits for it to reappear.
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.view().state().equals("holding"));
+        long t0 = System.nanoTime();
+        // lbB saw lbA's claims while it followed lbA's lock: it waits out the claim grace (lbA may only be
+        // reconnecting), new sessions held, before it takes the lock itself.
+        Duration grace = BackendFence.claimGrace(b.backend(), WriterFence.QUERY_TIMEOUT);
+        await().atMost(grace.plusSeconds(5)).until(() -> b.view().state().equals("holding"));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                .isGreaterThanOrEqualTo(grace.toMillis() - WriterFence.INTERVAL.toMillis() * 3);
         assertThat(b.view().server()).contains("Primary");
         // A follower holds nothing.
         Commands.submit(b.engine().control(), new ControlCommand.SetPairRole(PairRole.BACKUP, Origin.CLI));
