@@ -76,6 +76,8 @@ public final class Main implements Callable<Integer> {
             ConfigReport.print(err, config, e);
             return ExitCodes.CONFIG_INVALID;
         }
+        // Before anything binds: a SIGUSR2 or SIGHUP during the start must not kill the process either.
+        Signals.install();
         Understudy proxy = new Understudy(cfg);
         try {
             proxy.start();

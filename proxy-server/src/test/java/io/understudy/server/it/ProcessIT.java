@@ -108,6 +108,36 @@ class ProcessIT {
     }
 
     @Test
+    void reloadSignalsNeitherCrashNorStopTheProxyAndUsr1IsASoftStop() throws Exception {
+        try (ProxyProcess proxy = ProxyProcess.start(dir, "-c", conf("").toString())) {
+            int port = proxy.awaitListening("MySQL");
+            try (Connection session = Jdbc.connect(port)) {
+                // What Debian's HAProxy unit (USR2) and systemctl reload habits (HUP) send: before, USR2 crashed the
+                // JVM (SIGSEGV, exit 134) and HUP stopped it (exit 129).
+                proxy.signal("USR2");
+                proxy.signal("HUP");
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> proxy.log().contains("SIGUSR2: reload is not supported yet")
+                                && proxy.log().contains("SIGHUP: reload is not supported yet"));
+                assertThat(proxy.isAlive()).isTrue();
+                assertThat(Jdbc.serverId(session)).isEqualTo(db.primary().serverId());
+                try (Connection fresh = Jdbc.connect(port)) {
+                    assertThat(Jdbc.serverId(fresh)).isEqualTo(db.primary().serverId());
+                }
+                // HAProxy's soft stop: no new connections, the open session may finish, then exit 0.
+                proxy.signal("USR1");
+                await().atMost(Duration.ofSeconds(10)).until(() -> !canConnect(port));
+                assertThat(Jdbc.serverId(session)).isEqualTo(db.primary().serverId());
+            }
+            assertThat(proxy.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(proxy.log()).contains("SIGUSR1: soft stop").doesNotContain("SIGSEGV");
+        }
+        try (var leftovers = Files.list(Path.of("."))) {
+            assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err_pid"));
+        }
+    }
+
+    @Test
     void hardStopAfterCutsSessionsThatOutstayIt() throws Exception {
         Path f = dir.resolve("hard.conf");
         Files.writeString(f, "global.hard-stop-after = 1s\n" + Hocon.activeBackup(db.servers(), ""));
