@@ -49,13 +49,55 @@ public final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    /** Sends a fixed greeting (like a MySQL server, which speaks first), then echoes until the client closes. */
-    public static ScriptedServer greetingEcho(String greeting) {
+    /**
+     * Sends a fixed greeting (like a MySQL server, which speaks first: {@code text} in one packet), then echoes until
+     * the client closes.
+     */
+    public static ScriptedServer greetingEcho(String text) {
         return start((s, in, out) -> {
-            out.write(greeting.getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            greet(out, text);
             in.transferTo(out);
         });
+    }
+
+    /** Writes {@code text} as a greeting: the payload of a MySQL packet with sequence id 0. */
+    public static void greet(OutputStream out, String text) throws IOException {
+        out.write(packet(text));
+        out.flush();
+    }
+
+    /** {@code text} framed as a MySQL packet with sequence id 0: what the proxy waits for before a session starts. */
+    public static byte[] packet(String text) {
+        return packet(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code payload} framed as a MySQL packet with sequence id 0. */
+    public static byte[] packet(byte[] payload) {
+        byte[] p = new byte[4 + payload.length];
+        p[0] = (byte) payload.length;
+        p[1] = (byte) (payload.length >>> 8);
+        p[2] = (byte) (payload.length >>> 16);
+        System.arraycopy(payload, 0, p, 4, payload.length);
+        return p;
+    }
+
+    /** Reads one greeting sent by {@link #greet} (through the proxy) and returns its text. */
+    public static String readGreeting(InputStream in) throws IOException {
+        return new String(readPacket(in), StandardCharsets.UTF_8);
+    }
+
+    /** Reads one MySQL packet and returns its payload. */
+    public static byte[] readPacket(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(4);
+        if (header.length < 4) {
+            throw new java.io.EOFException("connection closed before a whole packet (" + header.length + " bytes)");
+        }
+        int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
+        byte[] payload = in.readNBytes(length);
+        if (payload.length < length) {
+            throw new java.io.EOFException("connection closed in a packet (" + payload.length + " of " + length + ")");
+        }
+        return payload;
     }
 
     public int port() {

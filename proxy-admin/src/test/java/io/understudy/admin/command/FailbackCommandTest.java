@@ -12,7 +12,6 @@ import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.OpState;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +25,7 @@ class FailbackCommandTest {
             "usage: set backend <backend> active-server <server>|auto [graceful [timeout <duration>]]\n";
 
     static String greeting(Socket s) throws Exception {
-        return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII);
+        return GreetingServer.readGreeting(s.getInputStream());
     }
 
     @Test

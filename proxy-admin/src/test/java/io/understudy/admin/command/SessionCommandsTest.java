@@ -9,7 +9,6 @@ import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
 import io.understudy.testkit.LeakDetectionExtension;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SessionCommandsTest {
 
     static String greeting(Socket s) throws Exception {
-        return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII);
+        return GreetingServer.readGreeting(s.getInputStream());
     }
 
     @Test
@@ -49,7 +48,7 @@ class SessionCommandsTest {
                 assertThat(lines.get(i))
                         .matches("0x" + Long.toHexString(s.id())
                                 + ": proto=tcpv4 src=127\\.0\\.0\\.1:\\d+ fe=MySQL be=MySQL srv=Primary ts=00"
-                                + " age=\\d+s bin=0 bout=2 buf=0");
+                                + " age=\\d+s bin=0 bout=6 buf=0");
             }
 
             // Kill the first by the id show sess printed.

@@ -247,7 +247,7 @@ class MetricsServerTest {
         try (java.net.ServerSocket db = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
                 try (java.net.Socket c = db.accept()) {
-                    c.getOutputStream().write('G');
+                    c.getOutputStream().write(io.understudy.admin.command.GreetingServer.packet("G"));
                     c.getInputStream().read();
                 } catch (java.io.IOException e) {
                     // closed by the test
@@ -260,7 +260,8 @@ class MetricsServerTest {
             server.start();
             try (java.net.Socket client = new java.net.Socket("127.0.0.1", proxy.port())) {
                 client.setSoTimeout(10_000);
-                assertThat(client.getInputStream().read()).isEqualTo('G');
+                assertThat(io.understudy.admin.command.GreetingServer.readGreeting(client.getInputStream()))
+                        .isEqualTo("G");
                 await().atMost(Duration.ofSeconds(5))
                         .until(() -> proxy.engine.frontends().get(0).status()
                                 == io.understudy.core.frontend.Frontend.Status.FULL);

@@ -39,7 +39,7 @@ class ConnectFailoverTest {
     }
 
     static String greeting(Socket client) throws IOException {
-        return new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII);
+        return ScriptedServer.readGreeting(client.getInputStream());
     }
 
     @Test
@@ -99,8 +99,7 @@ class ConnectFailoverTest {
                         s.close();
                         return;
                     }
-                    out.write("PRIMAR".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+                    ScriptedServer.greet(out, "PRIMAR");
                     in.transferTo(out);
                 });
                 ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");
@@ -233,6 +232,79 @@ class ConnectFailoverTest {
     }
 
     @Test
+    void inAPoolAServerThatTricklesItsGreetingIsSkippedAfterTheConnectTimeout() throws Exception {
+        // Sends its greeting a byte every 100 ms: 2.4 s for the whole packet, well past timeout connect. Counting the
+        // first byte as the greeting would hand this client to it (and hang it until timeout server).
+        byte[] slow = ScriptedServer.packet("a greeting in pieces");
+        try (ScriptedServer trickling = ScriptedServer.start((s, in, out) -> {
+                    for (byte b : slow) {
+                        out.write(b);
+                        out.flush();
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    in.transferTo(out);
+                });
+                ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("P1", trickling.port())
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN)
+                        .timeouts(Duration.ofMillis(500), Duration.ofMinutes(1), Duration.ofMinutes(1)));
+                Socket client = proxy.connect()) {
+            assertThat(greeting(client)).isEqualTo("OTHER1");
+            assertThat(trickling.accepted()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServiceThatIsNotMySqlIsAConnectFailureAtOnce() throws Exception {
+        // A wrong port in the configuration: an SSH server greets first too.
+        try (ScriptedServer ssh = ScriptedServer.start((s, in, out) -> {
+                    out.write("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                });
+                ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("P1", ssh.port())
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN));
+                Socket client = proxy.connect()) {
+            assertThat(greeting(client)).isEqualTo("OTHER1");
+            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anErrPacketInPlaceOfTheGreetingReachesTheClientAsTheServerSentIt() throws Exception {
+        // MariaDB at max_connections: ERR 1040 instead of a greeting, then it closes. The client sees what it would see
+        // connecting directly, and its pool's back-off applies; the server is alive, so this is no connect failure.
+        byte[] sent =
+                ScriptedServer.packet("\u00ff\u0010\u0004Too many connections".getBytes(StandardCharsets.ISO_8859_1));
+        try (ScriptedServer full = ScriptedServer.start((s, in, out) -> {
+                    out.write(sent);
+                    out.flush();
+                });
+                ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
+                ProxyHarness proxy = ProxyHarness.start(TestConfigs.listen("MySQL")
+                        .server("P1", full.port())
+                        .server("P2", other.port())
+                        .balance(Balance.ROUNDROBIN));
+                Socket client = proxy.connect()) {
+            ErrPacket err = ErrPacket.read(client.getInputStream());
+            assertThat(err.errno()).isEqualTo(1040);
+            assertThat(err.message()).isEqualTo("Too many connections");
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
+        }
+    }
+
+    @Test
     void aServerThatClosesBeforeItsGreetingCountsAsAConnectFailure() throws Exception {
         try (ScriptedServer closing = ScriptedServer.start((s, in, out) -> s.close());
                 ScriptedServer other = ScriptedServer.greetingEcho("OTHER1");
@@ -256,8 +328,7 @@ class ConnectFailoverTest {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    out.write("PRIMARY".substring(0, 6).getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+                    ScriptedServer.greet(out, "PRIMARY".substring(0, 6));
                     in.transferTo(out);
                 });
                 ScriptedServer backup = ScriptedServer.greetingEcho("BACKUP");

@@ -71,8 +71,8 @@ class GreetingWaitEmbeddedTest {
     }
 
     @Test
-    void theFirstBytesCompleteThePromiseAndTheHandlerGetsOutOfTheWay() {
-        ByteBuf hello = bytes("HELLO");
+    void aWholeFirstPacketCompletesThePromiseAndTheHandlerGetsOutOfTheWay() {
+        ByteBuf hello = packet(0, "HELLO");
         channel.writeInbound(hello);
 
         assertThat(greeting.isSuccess()).isTrue();
@@ -102,8 +102,83 @@ class GreetingWaitEmbeddedTest {
         assertThat(reads.count).isEqualTo(2);
         assertThat(channel.pipeline().get("greeting")).isNotNull();
 
-        channel.writeInbound(bytes("HELLO"));
-        assertThat(greeting.getNow().toString(StandardCharsets.US_ASCII)).isEqualTo("HELLO");
+        channel.writeInbound(packet(0, "HELLO"));
+        assertThat(greeting.getNow().toString(StandardCharsets.US_ASCII)).isEqualTo("\u0005\u0000\u0000\u0000HELLO");
+    }
+
+    @Test
+    void aGreetingInPiecesCompletesOnlyOnceWholeAndTheDeadlineCoversAllOfIt() {
+        ByteBuf whole = packet(0, "HELLO");
+        channel.writeInbound(slice(whole, 0, 2));
+        channel.advanceTimeBy(TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(slice(whole, 2, 4));
+        assertThat(greeting.isDone()).as("a header and one byte of five").isFalse();
+        assertThat(reads.count).as("a read asked for after every piece").isEqualTo(3);
+
+        channel.writeInbound(slice(whole, 6, 3));
+        whole.release();
+
+        assertThat(greeting.getNow().toString(StandardCharsets.US_ASCII)).isEqualTo("\u0005\u0000\u0000\u0000HELLO");
+        assertThat(channel.pipeline().get("greeting")).isNull();
+        assertThat(noTimerLeft()).isTrue();
+    }
+
+    @Test
+    void aGreetingThatStopsHalfwayFailsAtTheDeadlineAndNothingIsKept() {
+        ByteBuf whole = packet(0, "HELLO");
+        // A server that trickles its greeting: one byte, then more after a while, then nothing.
+        channel.writeInbound(slice(whole, 0, 1));
+        channel.advanceTimeBy(TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(slice(whole, 1, 5));
+        whole.release();
+        channel.advanceTimeBy(TIMEOUT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(greeting.cause())
+                .isInstanceOf(GreetingWait.GreetingTimeoutException.class)
+                .hasMessage("greeting incomplete (6 bytes) within " + TIMEOUT_MILLIS + "ms (no greeting seen yet)");
+        assertThat(ConnectFailure.of(greeting.cause()).kind()).isEqualTo(ConnectFailure.Kind.NO_GREETING);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(after.reads).isEmpty();
+    }
+
+    @Test
+    void textFromAnotherProtocolIsNotAGreetingAndFailsAtOnce() {
+        channel.writeInbound(bytes("SSH-2.0-OpenSSH_9.2\r\n"));
+
+        assertThat(greeting.cause())
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("not a MySQL greeting (first packet: ");
+        assertThat(ConnectFailure.of(greeting.cause()).kind()).isEqualTo(ConnectFailure.Kind.CONNECTION);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(noTimerLeft()).isTrue();
+    }
+
+    @Test
+    void aFirstPacketWithAnotherSequenceIdIsNotAGreeting() {
+        channel.writeInbound(packet(3, "HELLO"));
+
+        assertThat(greeting.cause()).hasMessage("not a MySQL greeting (first packet: 5 bytes, sequence 3)");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anErrPacketInPlaceOfTheGreetingIsTheServersAnswerAndGoesToTheClient() {
+        ByteBuf tooMany = packet(0, "\u00ff\u0010\u0004Too many connections");
+        channel.writeInbound(tooMany);
+
+        assertThat(greeting.getNow()).isSameAs(tooMany);
+    }
+
+    @Test
+    void bytesAfterTheGreetingInTheSameReadGoWithIt() {
+        ByteBuf hello = packet(0, "HELLO");
+        hello.writeCharSequence("more", StandardCharsets.US_ASCII);
+        channel.writeInbound(hello);
+
+        assertThat(greeting.getNow().toString(StandardCharsets.US_ASCII)).endsWith("HELLOmore");
     }
 
     @Test
@@ -121,7 +196,7 @@ class GreetingWaitEmbeddedTest {
     void aGreetingNobodyWaitsForAnyMoreIsReleased() {
         // The connector gave up on this connection (its own promise completed another way).
         greeting.cancel(false);
-        ByteBuf hello = bytes("HELLO");
+        ByteBuf hello = packet(0, "HELLO");
         channel.writeInbound(hello);
         assertThat(hello.refCnt()).isZero();
         assertThat(after.reads).isEmpty();
@@ -232,6 +307,24 @@ class GreetingWaitEmbeddedTest {
         late.runScheduledPendingTasks();
         assertThat(late.isOpen()).isFalse();
         late.finishAndReleaseAll();
+    }
+
+    /** {@code text} (ISO-8859-1, so that any byte can be written) as a MySQL packet with sequence id {@code seq}. */
+    private ByteBuf packet(int seq, String text) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
+        buf.writeMediumLE(text.length());
+        buf.writeByte(seq);
+        buf.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+        fed.add(buf);
+        return buf;
+    }
+
+    /** A copy of {@code length} bytes of {@code whole} from {@code from}: one read of a greeting in pieces. */
+    private ByteBuf slice(ByteBuf whole, int from, int length) {
+        ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
+        buf.writeBytes(whole, from, length);
+        fed.add(buf);
+        return buf;
     }
 
     private ByteBuf bytes(String text) {

@@ -209,19 +209,18 @@ class ServerMaxconnTest {
                 Thread.currentThread().interrupt();
                 return;
             }
-            out.write(greeting.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            ScriptedServer.greet(out, greeting);
             in.transferTo(out);
         });
     }
 
-    /** The first six bytes (a greeting), or the message of a MySQL ERR packet. */
+    /** The greeting's text, or the message of a MySQL ERR packet. */
     private static String firstBytes(InputStream in) throws Exception {
-        byte[] b = in.readNBytes(6);
-        if (b.length == 6 && (b[4] & 0xff) == 0xff) {
-            in.readNBytes(1); // the errno's second byte
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] first = ScriptedServer.readPacket(in);
+        if (first.length > 3 && (first[0] & 0xff) == 0xff) {
+            // An ERR packet: 0xff and the errno before the message.
+            return new String(first, 3, first.length - 3, StandardCharsets.UTF_8);
         }
-        return new String(b, StandardCharsets.US_ASCII);
+        return new String(first, StandardCharsets.UTF_8);
     }
 }

@@ -26,8 +26,7 @@ class LoginStallTest {
         AtomicInteger connections = new AtomicInteger();
         try (ScriptedServer p = ScriptedServer.start((s, in, out) -> {
                     boolean answer = connections.incrementAndGet() == 1;
-                    out.write('P');
-                    out.flush();
+                    ScriptedServer.greet(out, "P");
                     int b = in.read();
                     if (b != -1 && answer) {
                         out.write('k');
@@ -45,7 +44,7 @@ class LoginStallTest {
             Server primary = e.backends().get(0).server("Primary").orElseThrow();
             try (Socket first = connect(e)) {
                 InputStream in = first.getInputStream();
-                assertThat(in.read()).isEqualTo('P');
+                assertThat(ScriptedServer.readGreeting(in)).isEqualTo("P");
                 first.getOutputStream().write('l');
                 assertThat(in.read()).isEqualTo('k');
             }
@@ -56,7 +55,7 @@ class LoginStallTest {
 
             long sent;
             try (Socket second = connect(e)) {
-                assertThat(second.getInputStream().read()).isEqualTo('P');
+                assertThat(ScriptedServer.readGreeting(second.getInputStream())).isEqualTo("P");
                 second.getOutputStream().write('l');
                 sent = System.nanoTime();
                 await().atMost(Duration.ofSeconds(10))

@@ -15,7 +15,6 @@ import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.session.TerminationCause;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class FailoverPolicyTest {
     }
 
     static String greet(Socket s) throws Exception {
-        return new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII);
+        return ScriptedServer.readGreeting(s.getInputStream());
     }
 
     static Socket connect(ProxyEngine e) throws Exception {

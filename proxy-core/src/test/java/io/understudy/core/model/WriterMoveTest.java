@@ -36,8 +36,7 @@ class WriterMoveTest {
     /** Greets with {@code P}, echoes, and holds its answer to {@code w} until {@code release} opens. */
     static ScriptedServer holdingPrimary(CountDownLatch release) {
         return ScriptedServer.start((s, in, out) -> {
-            out.write('P');
-            out.flush();
+            ScriptedServer.greet(out, "P");
             int b;
             while ((b = in.read()) != -1) {
                 if (b == 'w') {
@@ -63,11 +62,11 @@ class WriterMoveTest {
         return s;
     }
 
-    /** A client connecting in the background: completes with the first byte it reads (its server's greeting). */
-    static CompletableFuture<Integer> newcomer(ProxyEngine e) {
+    /** A client connecting in the background: completes with its server's greeting. */
+    static CompletableFuture<String> newcomer(ProxyEngine e) {
         return CompletableFuture.supplyAsync(() -> {
             try (Socket s = connect(e)) {
-                return s.getInputStream().read();
+                return ScriptedServer.readGreeting(s.getInputStream());
             } catch (IOException ex) {
                 throw new IllegalStateException(ex);
             }
@@ -78,7 +77,7 @@ class WriterMoveTest {
     static Socket atRest(ProxyEngine e) throws IOException {
         Socket s = connect(e);
         InputStream in = s.getInputStream();
-        assertThat(in.read()).isEqualTo('P');
+        assertThat(ScriptedServer.readGreeting(in)).isEqualTo("P");
         s.getOutputStream().write('a');
         assertThat(in.read()).isEqualTo('a');
         return s;
@@ -111,7 +110,7 @@ class WriterMoveTest {
 
             // The idle session is closed at once; the busy one is not.
             assertThat(idle.getInputStream().read()).isEqualTo(-1);
-            CompletableFuture<Integer> newcomer = newcomer(e);
+            CompletableFuture<String> newcomer = newcomer(e);
             await().until(() -> backend.queue().size() == 1);
             assertThat(newcomer).isNotDone();
             assertThat(backend.snapshot().draining(backend.server("Secondary").orElseThrow()))
@@ -122,7 +121,7 @@ class WriterMoveTest {
             InputStream in = busy.getInputStream();
             assertThat(in.read()).isEqualTo('W');
             assertThat(in.read()).isEqualTo(-1);
-            assertThat(newcomer.get(20, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+            assertThat(newcomer.get(20, TimeUnit.SECONDS)).isEqualTo("B");
             assertThat(e.sessions().endedTotal(TerminationCause.KILLED_BY_ADMIN))
                     .isEqualTo(2);
             idle.close();
@@ -141,7 +140,7 @@ class WriterMoveTest {
             Backend backend = e.backends().get(0);
             Socket loggingIn = connect(e);
             InputStream in = loggingIn.getInputStream();
-            assertThat(in.read()).isEqualTo('P');
+            assertThat(ScriptedServer.readGreeting(in)).isEqualTo("P");
             move(e.control(), backend, backend.server("Secondary"));
             // Greeted but not logged in: not at rest however long it takes, so its login answer still comes from
             // the server that greeted it...
@@ -172,7 +171,7 @@ class WriterMoveTest {
             long movedAt = System.nanoTime();
             down(e.control(), primary);
             try (Socket next = connect(e)) {
-                assertThat(next.getInputStream().read()).isEqualTo('B');
+                assertThat(ScriptedServer.readGreeting(next.getInputStream())).isEqualTo("B");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - movedAt))
                     .as("the newcomer waited for the drain")
@@ -269,11 +268,11 @@ class WriterMoveTest {
                             backend, Optional.of(Duration.ofSeconds(30)), Origin.CLI, "test: hold"));
             assertThat(held.refused()).isFalse();
             assertThat(backend.snapshot().held()).isTrue();
-            CompletableFuture<Integer> waiting = newcomer(e);
+            CompletableFuture<String> waiting = newcomer(e);
             await().until(() -> backend.queue().size() == 1);
             move(e.control(), backend, backend.server("Secondary"));
             assertThat(backend.snapshot().held()).isFalse();
-            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("B");
 
             // A hold nobody releases ends by itself.
             Commands.submit(
@@ -281,7 +280,7 @@ class WriterMoveTest {
                     new ControlCommand.HoldTraffic(
                             backend, Optional.of(Duration.ofMillis(200)), Origin.CLI, "test: short hold"));
             try (Socket s = connect(e)) {
-                assertThat(s.getInputStream().read()).isEqualTo('B');
+                assertThat(ScriptedServer.readGreeting(s.getInputStream())).isEqualTo("B");
             }
             assertThat(backend.snapshot().held()).isFalse();
         }
@@ -358,8 +357,7 @@ class WriterMoveTest {
     void onAServerMarkedDownOnlyAWriteInFlightHoldsTheMove() throws Exception {
         // Greets, answers the login, then never answers again: a server that froze after the logins.
         try (ScriptedServer p = ScriptedServer.start((sock, in, out) -> {
-                    out.write('P');
-                    out.flush();
+                    ScriptedServer.greet(out, "P");
                     if (in.read() != -1) {
                         out.write('a');
                         out.flush();
@@ -374,7 +372,7 @@ class WriterMoveTest {
             Socket reading = connect(e);
             Socket writing = connect(e);
             for (Socket s : List.of(reading, writing)) {
-                assertThat(s.getInputStream().read()).isEqualTo('P');
+                assertThat(ScriptedServer.readGreeting(s.getInputStream())).isEqualTo("P");
                 // A login packet (header and capability flags, CLIENT_SSL not set): the session is not encrypted.
                 s.getOutputStream().write(new byte[] {8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
                 assertThat(s.getInputStream().read()).isEqualTo('a');
@@ -387,12 +385,12 @@ class WriterMoveTest {
             // The read in flight on the dead server is given up at once...
             assertThat(reading.getInputStream().read()).isEqualTo(-1);
             // ...the write holds new sessions back (it may still land on Primary if it was only stalled)...
-            CompletableFuture<Integer> newcomer = newcomer(e);
+            CompletableFuture<String> newcomer = newcomer(e);
             await().until(() -> backend.queue().size() == 1);
             assertThat(newcomer).isNotDone();
             // ...until it ends; then the newcomer goes to the backup.
             writing.close();
-            assertThat(newcomer.get(10, TimeUnit.SECONDS)).isEqualTo((int) 'B');
+            assertThat(newcomer.get(10, TimeUnit.SECONDS)).isEqualTo("B");
             reading.close();
         }
     }

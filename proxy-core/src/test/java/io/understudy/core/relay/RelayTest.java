@@ -41,7 +41,7 @@ class RelayTest {
                         ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()), t);
                 Socket client = proxy.connect()) {
             InputStream in = client.getInputStream();
-            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("HELLO");
+            assertThat(ScriptedServer.readGreeting(in)).isEqualTo("HELLO");
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     client.getOutputStream().write(payload);
@@ -59,13 +59,13 @@ class RelayTest {
                     .until(() -> proxy.engine().sessions().size() == 0);
             var fe = proxy.engine().frontends().get(0).counters();
             assertThat(fe.bytesIn()).isEqualTo(payload.length);
-            assertThat(fe.bytesOut()).isEqualTo(payload.length + 5);
+            assertThat(fe.bytesOut()).isEqualTo(payload.length + 9); // and the greeting, a 5-byte packet
             assertThat(fe.totalSessions()).isEqualTo(1);
             assertThat(fe.currentSessions()).isZero();
             assertThat(fe.sessionRate().max()).isEqualTo(1);
             var srv = proxy.server("Primary").counters();
             assertThat(srv.bytesIn()).isEqualTo(payload.length);
-            assertThat(srv.bytesOut()).isEqualTo(payload.length + 5);
+            assertThat(srv.bytesOut()).isEqualTo(payload.length + 9); // and the greeting, a 5-byte packet
             assertThat(srv.totalSessions()).isEqualTo(1);
             assertThat(srv.currentSessions()).isZero();
             assertThat(proxy.engine().sessions().endedTotal(TerminationCause.CLIENT_CLOSED))
@@ -77,8 +77,7 @@ class RelayTest {
     void clientCloseClosesTheServerSide() throws Exception {
         CountDownLatch serverSawEof = new CountDownLatch(1);
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    out.write('G');
-                    out.flush();
+                    ScriptedServer.greet(out, "G");
                     if (in.read() == -1) {
                         serverSawEof.countDown();
                     }
@@ -86,7 +85,7 @@ class RelayTest {
                 ProxyHarness proxy =
                         ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()))) {
             Socket client = proxy.connect();
-            assertThat(client.getInputStream().read()).isEqualTo('G');
+            assertThat(ScriptedServer.readGreeting(client.getInputStream())).isEqualTo("G");
             client.close();
             assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(10))
@@ -99,12 +98,14 @@ class RelayTest {
         byte[] last = new byte[256 * 1024];
         new Random(7).nextBytes(last);
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    ScriptedServer.greet(out, "G");
                     out.write(last);
                     out.flush();
                 });
                 ProxyHarness proxy =
                         ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
                 Socket client = proxy.connect()) {
+            assertThat(ScriptedServer.readGreeting(client.getInputStream())).isEqualTo("G");
             byte[] got = client.getInputStream().readAllBytes();
             assertThat(sha256(got)).isEqualTo(sha256(last));
             // The server's FIN reached the client; a real client now closes too.
@@ -117,8 +118,7 @@ class RelayTest {
     @Test
     void halfCloseFromTheClientReachesTheServerAndTheAnswerStillComesBack() throws Exception {
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    out.write('G'); // a MySQL server speaks first; the proxy waits for that greeting
-                    out.flush();
+                    ScriptedServer.greet(out, "G"); // a MySQL server speaks first; the proxy waits for that greeting
                     byte[] all = in.readAllBytes(); // until the FIN the proxy passed on
                     out.write(("got " + all.length).getBytes(StandardCharsets.US_ASCII));
                     out.flush();
@@ -126,7 +126,7 @@ class RelayTest {
                 ProxyHarness proxy =
                         ProxyHarness.start(TestConfigs.listen("MySQL").server("Primary", db.port()));
                 Socket client = proxy.connect()) {
-            assertThat(client.getInputStream().read()).isEqualTo('G');
+            assertThat(ScriptedServer.readGreeting(client.getInputStream())).isEqualTo("G");
             client.getOutputStream().write("abcdef".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
             String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -144,8 +144,7 @@ class RelayTest {
         boolean client = expected == TerminationCause.CLIENT_TIMEOUT;
         CountDownLatch serverSawEof = new CountDownLatch(1);
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    out.write('G');
-                    out.flush();
+                    ScriptedServer.greet(out, "G");
                     if (in.read() == -1) {
                         serverSawEof.countDown();
                     }
@@ -154,7 +153,8 @@ class RelayTest {
                         .server("Primary", db.port())
                         .timeouts(Duration.ofSeconds(1), client ? shortOne : longOne, client ? longOne : shortOne));
                 Socket clientSocket = proxy.connect()) {
-            assertThat(clientSocket.getInputStream().read()).isEqualTo('G');
+            assertThat(ScriptedServer.readGreeting(clientSocket.getInputStream()))
+                    .isEqualTo("G");
             assertThat(clientSocket.getInputStream().read()).isEqualTo(-1);
             assertThat(serverSawEof.await(10, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(10))
@@ -169,6 +169,7 @@ class RelayTest {
         new Random(3).nextBytes(chunk);
         AtomicLong written = new AtomicLong();
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    ScriptedServer.greet(out, "G");
                     for (int sent = 0; sent < total; sent += chunk.length) {
                         out.write(chunk);
                         written.addAndGet(chunk.length);
@@ -208,6 +209,7 @@ class RelayTest {
             }
             MessageDigest got = MessageDigest.getInstance("SHA-256");
             InputStream in = client.getInputStream();
+            assertThat(ScriptedServer.readGreeting(in)).isEqualTo("G");
             byte[] buf = new byte[256 * 1024];
             long received = 0;
             while (received < total) {
@@ -238,6 +240,7 @@ class RelayTest {
         new Random(5).nextBytes(chunk);
         CountDownLatch serverDone = new CountDownLatch(1);
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
+                    ScriptedServer.greet(out, "G");
                     for (long sent = 0; sent < total; sent += chunk.length) {
                         out.write(chunk);
                     }
@@ -255,6 +258,7 @@ class RelayTest {
             ProxySession session =
                     proxy.engine().sessions().sessions().iterator().next();
             InputStream in = client.getInputStream();
+            assertThat(ScriptedServer.readGreeting(in)).isEqualTo("G");
             byte[] buf = new byte[64 * 1024];
             long received = 0;
             long max = 0;
@@ -278,8 +282,7 @@ class RelayTest {
         // still end by a timeout rather than hold its buffers forever.
         byte[] chunk = new byte[64 * 1024];
         try (ScriptedServer db = ScriptedServer.start((s, in, out) -> {
-                    out.write('G');
-                    out.flush();
+                    ScriptedServer.greet(out, "G");
                     while (true) {
                         out.write(chunk); // blocks for good once everything is full; the proxy's close ends it
                     }
@@ -288,7 +291,7 @@ class RelayTest {
                         .server("Primary", db.port())
                         .timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500)));
                 Socket client = proxy.connect()) {
-            assertThat(client.getInputStream().read()).isEqualTo('G');
+            assertThat(ScriptedServer.readGreeting(client.getInputStream())).isEqualTo("G");
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     while (true) {
