@@ -47,6 +47,11 @@ final class ProxyProcess implements AutoCloseable {
         return start(List.of("prlimit", "--nofile=" + nofile + ":" + nofile), dir, args);
     }
 
+    /** Starts {@code understudy [args]} inside network namespace {@code namespace} (its full name). */
+    static ProxyProcess startInNamespace(String namespace, Path dir, String... args) {
+        return start(List.of("ip", "netns", "exec", namespace), dir, args);
+    }
+
     private static ProxyProcess start(List<String> prefix, Path dir, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
