@@ -110,7 +110,12 @@ final class ServerChecker {
         }
         last = last.starting();
         long guard = cfg.timeout().toMillis() + 2_000;
-        check.run()
+        Health health = st.check().health();
+        // The check that would take the server down if it failed gets a second, simultaneous attempt: see
+        // SecondOpinion.
+        boolean deciding =
+                st.check().active() && health.up() && health.onFailure().health() == 0;
+        (deciding ? SecondOpinion.of(check) : check.run())
                 .toCompletableFuture()
                 .completeOnTimeout(
                         CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),

@@ -40,6 +40,8 @@ class HealthCheckerTest {
     private ControlPlane control;
     /** Every check fails for a reason of the proxy's own (EMFILE). */
     private volatile boolean localErrors;
+    /** This many of the next check attempts time out, whatever the answers say: a lossy link's odd bad attempt. */
+    private final AtomicInteger failNext = new AtomicInteger();
 
     private HealthChecker checker;
     private Backend backend;
@@ -89,6 +91,9 @@ class HealthCheckerTest {
         }
         checker = new HealthChecker(control, s -> () -> {
             runs.get(s.name()).incrementAndGet();
+            if (s.name().equals("Primary") && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.completedFuture(CheckResult.of(CheckStatus.L4TOUT, "connect timeout", 500));
+            }
             CheckStatus st = answers.get(s.name()).get();
             if (localErrors) {
                 return CompletableFuture.completedFuture(CheckResult.connectFailed(
@@ -178,6 +183,34 @@ class HealthCheckerTest {
         assertThat(backend.snapshot().noServerAvailable()).isTrue();
         await().until(() -> s("Primary").state().op() == OpState.RUNNING);
         assertThat(runs.get("Primary").get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void theCheckThatWouldTakeTheServerDownGetsASecondAttemptAndOnePassKeepsItUp() {
+        // Issue 15, defect 2: after a live error (sudden death leaves the server one failure from DOWN) a single
+        // unlucky attempt on a lossy link took a healthy server down. The deciding check runs two attempts at once.
+        start(true, Duration.ofSeconds(30));
+        awaitStatus("Primary", "UP");
+        int before = runs.get("Primary").get();
+        failNext.set(1);
+        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        assertThat(runs.get("Primary").get() - before)
+                .as("attempts of the deciding check")
+                .isEqualTo(2);
+        assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
+        assertThat(checker.snapshot(s("Primary")).orElseThrow().downTransitions())
+                .isZero();
+
+        // Both attempts failing is a verdict, as fast as one attempt was.
+        failNext.set(2);
+        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED));
+        await().atMost(Duration.ofSeconds(5)).until(() -> s("Primary").state().op() == OpState.STOPPED);
+        assertThat(checker.snapshot(s("Primary")).orElseThrow().status()).isEqualTo(CheckStatus.L4TOUT);
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.understudy.core.backend;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * How long one server may take to send its greeting once it has accepted a connection ({@code timeout greeting}).
@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * blocks the acceptor, a VM paused by its host) still lets the kernel accept, but never greets; waiting for {@code
  * timeout connect} (1 s by default, 10 s in many HAProxy configs) to see that is what makes freezes slow to detect.
  *
- * <p>The rule with {@code auto}: {@value #FACTOR} times the slowest of the server's last {@value #SAMPLES} greetings,
- * seen by live connects and mysql checks alike, never less than {@link #FLOOR} and never more than the caller's own
- * limit (what is left of {@code timeout connect}, or the check's {@code timeout}). A loaded server that greets in 40 ms
+ * <p>The rule with {@code auto}: {@value #FACTOR} times the slowest greeting of the server in the last
+ * {@value #WINDOW_SECONDS} seconds, seen by live connects and mysql checks alike, never less than {@link #FLOOR} and
+ * never more than the caller's own limit (what is left of {@code timeout connect}, or the check's {@code timeout}).
+ * A window in time rather than a number of greetings: on a lossy link one connection in twenty has its greeting a
+ * retransmission late (a lost handshake ACK costs the server's 1 s SYN-ACK timer), and a busy proxy makes twenty
+ * connections in well under a second, so a count-based memory forgot the lesson between two such greetings and the
+ * next one failed at the floor, a live error that started a check (issue 15, defect 2). A loaded server that greets in 40 ms
  * gets 400 ms; one that suddenly needs more than ten times its worst recent greeting, several times in a row (a live
  * connect, then a check), is not serving. One slow greeting is only a signal: marking the server down takes a failed
  * check too ({@code on-error}), and every greeting that does arrive, however late, raises the deadline for the next.
@@ -24,14 +28,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Thread-safe and lock-free: event loops of live connects and checks record at once.
  */
 public final class GreetingClock {
-    static final int SAMPLES = 16;
+    static final int WINDOW_SECONDS = 30;
     static final int FACTOR = 10;
     static final Duration FLOOR = Duration.ofMillis(300);
+    private static final long EMPTY = 0;
+    private static final long MICROS_MASK = 0xFFFF_FFFFL;
 
     private final Optional<Duration> fixed;
     private final String what;
-    private final AtomicLongArray micros = new AtomicLongArray(SAMPLES);
-    private final AtomicInteger next = new AtomicInteger();
+    private final LongSupplier nanoTime;
+    private final long origin;
+    /**
+     * One slot per second of the window, each the second it holds (counted from {@code origin}, from 1) in the high
+     * half and the slowest greeting of that second, in microseconds, in the low half; {@link #EMPTY} before any.
+     */
+    private final AtomicLongArray seconds = new AtomicLongArray(WINDOW_SECONDS);
 
     /** A server's greeting clock; {@code fixed} empty is {@code auto}. */
     public GreetingClock(Optional<Duration> fixed) {
@@ -43,17 +54,36 @@ public final class GreetingClock {
      * answer to a client's login, which a frozen server never sends either.
      */
     public GreetingClock(Optional<Duration> fixed, String what) {
+        this(fixed, what, System::nanoTime);
+    }
+
+    /** For tests: time read from {@code nanoTime}. */
+    GreetingClock(Optional<Duration> fixed, String what, LongSupplier nanoTime) {
         this.fixed = fixed;
         this.what = what;
-        for (int i = 0; i < SAMPLES; i++) {
-            micros.set(i, -1);
-        }
+        this.nanoTime = nanoTime;
+        this.origin = nanoTime.getAsLong();
     }
 
     /** A greeting arrived {@code nanos} after the TCP connection was established. */
     public void record(long nanos) {
-        int slot = Math.floorMod(next.getAndIncrement(), SAMPLES);
-        micros.set(slot, Math.max(0, nanos / 1_000));
+        long micros = Math.min(MICROS_MASK, Math.max(0, nanos / 1_000));
+        long second = second();
+        int slot = (int) (second % WINDOW_SECONDS);
+        while (true) {
+            long held = seconds.get(slot);
+            long next = held >>> 32 == second
+                    ? (second << 32) | Math.max(micros, held & MICROS_MASK)
+                    : (second << 32) | micros;
+            if (next == held || seconds.compareAndSet(slot, held, next)) {
+                return;
+            }
+        }
+    }
+
+    /** Seconds since this clock was made, from 1 (0 marks an empty slot). */
+    private long second() {
+        return (nanoTime.getAsLong() - origin) / 1_000_000_000L + 1;
     }
 
     /** The deadline for the next greeting, in milliseconds, never above {@code limitMillis}. */
@@ -80,11 +110,15 @@ public final class GreetingClock {
                 : "slowest recent " + what + " " + Math.max(1, slowest / 1_000) + "ms";
     }
 
-    /** The slowest of the recent samples, in microseconds; -1 before the first. */
+    /** The slowest greeting of the window, in microseconds; -1 when none arrived in it. */
     private long slowestMicros() {
+        long now = second();
         long slowest = -1;
-        for (int i = 0; i < SAMPLES; i++) {
-            slowest = Math.max(slowest, micros.get(i));
+        for (int i = 0; i < WINDOW_SECONDS; i++) {
+            long held = seconds.get(i);
+            if (held != EMPTY && now - (held >>> 32) < WINDOW_SECONDS) {
+                slowest = Math.max(slowest, held & MICROS_MASK);
+            }
         }
         return slowest;
     }

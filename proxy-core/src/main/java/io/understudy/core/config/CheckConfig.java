@@ -116,7 +116,7 @@ public record CheckConfig(
                 Duration.ofSeconds(1),
                 2,
                 3,
-                Duration.ofSeconds(1),
+                Duration.ofMillis(1500),
                 0.1,
                 true,
                 "SELECT 1",

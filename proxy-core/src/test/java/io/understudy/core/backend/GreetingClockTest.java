@@ -42,15 +42,49 @@ class GreetingClockTest {
     }
 
     @Test
-    void aSlowGreetingAgesOutAfterSixteenOthers() {
-        GreetingClock clock = new GreetingClock(Optional.empty());
+    void aSlowGreetingCountsForThirtySecondsHoweverManyFastOnesFollow() {
+        long[] now = {ms(5_000)};
+        GreetingClock clock = new GreetingClock(Optional.empty(), "greeting", () -> now[0]);
         clock.record(ms(90));
-        for (int i = 0; i < GreetingClock.SAMPLES - 1; i++) {
+        // A busy proxy: hundreds of fast greetings a second must not make the clock forget the slow one.
+        for (int i = 0; i < 1_000; i++) {
+            now[0] += ms(29);
             clock.record(ms(1));
         }
         assertThat(clock.deadlineMillis(10_000)).isEqualTo(900);
+        now[0] += ms(1_000);
         clock.record(ms(1));
+        assertThat(clock.deadlineMillis(10_000)).as("30 s after the slow one").isEqualTo(300);
+        assertThat(clock.describe()).isEqualTo("slowest recent greeting 1ms");
+    }
+
+    @Test
+    void withNoGreetingInTheWindowTheCallersLimitAppliesAgain() {
+        long[] now = {0};
+        GreetingClock clock = new GreetingClock(Optional.empty(), "greeting", () -> now[0]);
+        clock.record(ms(2));
         assertThat(clock.deadlineMillis(10_000)).isEqualTo(300);
+        now[0] += ms(GreetingClock.WINDOW_SECONDS * 1_000L);
+        assertThat(clock.deadlineMillis(10_000)).isEqualTo(10_000);
+    }
+
+    @Test
+    void greetingsRecordedTogetherKeepTheSlowest() throws Exception {
+        GreetingClock clock = new GreetingClock(Optional.empty());
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int slow = t == 2 ? 70 : 1;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    clock.record(ms(i == 5_000 ? slow : 1));
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(clock.deadlineMillis(10_000)).isEqualTo(700);
     }
 
     @Test

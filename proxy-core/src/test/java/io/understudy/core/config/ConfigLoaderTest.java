@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         assertThat(backend.retries()).isEqualTo(3);
         assertThat(backend.redispatch()).isEqualTo(-1);
         assertThat(backend.retryDelay()).isEqualTo(Duration.ofMillis(100));
-        assertThat(backend.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backend.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(backend.serverTimeout()).isEqualTo(Duration.ofHours(8));
         assertThat(backend.servers())
                 .containsExactly(

@@ -27,7 +27,7 @@ class HealthCheckConfigTest {
             Duration.ofSeconds(1),
             2,
             3,
-            Duration.ofSeconds(1),
+            Duration.ofMillis(1500),
             0.1,
             true,
             "SELECT 1",
@@ -162,7 +162,7 @@ class HealthCheckConfigTest {
                         CheckType.MYSQL,
                         Duration.ofMillis(250),
                         Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
+                        Duration.ofMillis(1500),
                         true,
                         "SELECT 1");
     }
