@@ -53,7 +53,7 @@ keepalived -t -f /etc/keepalived/keepalived.conf
 # JAVA_OPTS holds several options: split on purpose.
 # shellcheck disable=SC2086
 setpriv --reuid=understudy --regid=understudy --init-groups \
-  java -XX:+UseSerialGC -Xss512k ${JAVA_OPTS:-} -jar /opt/understudy/understudy.jar -c /etc/understudy/pair.conf &
+  java -XX:+UseSerialGC -Xss512k -Xmx256m -XX:MaxDirectMemorySize=512m ${JAVA_OPTS:-} -jar /opt/understudy/understudy.jar -c /etc/understudy/pair.conf &
 proxy=$!
 rm -f /run/keepalived.pid /run/vrrp.pid
 keepalived --dont-fork --log-console --vrrp -f /etc/keepalived/keepalived.conf &

@@ -39,23 +39,29 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Starts {@code understudy [args]}, output to a log file in {@code dir}. */
     static ProxyProcess start(Path dir, String... args) {
-        return start(List.of(), dir, args);
+        return start(List.of(), List.of(), dir, args);
+    }
+
+    /** Starts {@code understudy [args]} with extra JVM options (a heap budget, say). */
+    static ProxyProcess startWithJvmOptions(List<String> jvm, Path dir, String... args) {
+        return start(List.of(), jvm, dir, args);
     }
 
     /** Starts {@code understudy [args]} with at most {@code nofile} open files ({@code prlimit}, soft and hard). */
     static ProxyProcess startWithFileLimit(int nofile, Path dir, String... args) {
-        return start(List.of("prlimit", "--nofile=" + nofile + ":" + nofile), dir, args);
+        return start(List.of("prlimit", "--nofile=" + nofile + ":" + nofile), List.of(), dir, args);
     }
 
     /** Starts {@code understudy [args]} inside network namespace {@code namespace} (its full name). */
     static ProxyProcess startInNamespace(String namespace, Path dir, String... args) {
-        return start(List.of("ip", "netns", "exec", namespace), dir, args);
+        return start(List.of("ip", "netns", "exec", namespace), List.of(), dir, args);
     }
 
-    private static ProxyProcess start(List<String> prefix, Path dir, String... args) {
+    private static ProxyProcess start(List<String> prefix, List<String> jvm, Path dir, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(
-                javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC", "-jar", jar().toString()));
+        cmd.addAll(List.of(javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Path log = dir.resolve("proxy-" + System.nanoTime() + ".log");
         try {
