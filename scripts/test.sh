@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Understudy's whole test suite on a Debian machine with Java 17 and Maven, installing what the tests need
-# (real MariaDB server and client, socat, HAProxy, Prometheus, keepalived, curl) when it is missing. Extra arguments go to Maven, e.g.
+# (real MariaDB server and client, socat, HAProxy, Prometheus, keepalived, curl, nftables) when it is missing. Extra arguments go to Maven, e.g.
 #   scripts/test.sh -Dit.test=FailoverIT
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +17,8 @@ command -v pgrep >/dev/null 2>&1 || need+=(procps)
 # The pair tests run real keepalived in network namespaces; the health hook is curl.
 command -v keepalived >/dev/null 2>&1 || [[ -x /usr/sbin/keepalived ]] || need+=(keepalived)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The network-fault tests drop packets with nftables in a namespace of their own.
+command -v nft >/dev/null 2>&1 || [[ -x /usr/sbin/nft ]] || need+=(nftables)
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
