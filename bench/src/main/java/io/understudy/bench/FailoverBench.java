@@ -201,7 +201,7 @@ public final class FailoverBench {
         int port = FreePorts.find();
         boolean equal = kind.equals("haproxy-equal");
         String timings = equal
-                ? "  timeout connect 1s\n  timeout check 1s\n  retries 3\n  option redispatch\n"
+                ? "  timeout connect 1500ms\n  timeout check 1500ms\n  retries 3\n  option redispatch\n"
                         + "  default-server inter 1s fastinter 250ms downinter 1s rise 2 fall 3\n"
                 : "  timeout connect 10s\n";
         String cfg = "global\n  maxconn 2000\n  stats socket " + "%s" + " level admin\n"

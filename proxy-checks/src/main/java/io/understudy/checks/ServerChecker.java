@@ -9,6 +9,7 @@ import io.understudy.core.model.Server;
 import io.understudy.core.model.ServerState;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -109,24 +110,41 @@ final class ServerChecker {
             return;
         }
         last = last.starting();
-        long guard = cfg.timeout().toMillis() + 2_000;
-        Health health = st.check().health();
         // The check that would take the server down if it failed gets a second, simultaneous attempt: see
         // SecondOpinion.
-        boolean deciding =
-                st.check().active() && health.up() && health.onFailure().health() == 0;
-        (deciding ? SecondOpinion.of(check) : check.run())
-                .toCompletableFuture()
+        boolean deciding = deciding(st);
+        await(deciding ? SecondOpinion.of(check) : check.run(), deciding);
+    }
+
+    /** Whether a failed check would take the server DOWN now: checked, up, and one failure from down. */
+    private static boolean deciding(ServerState st) {
+        Health health = st.check().health();
+        return st.check().active() && health.up() && health.onFailure().health() == 0;
+    }
+
+    private void await(CompletionStage<CheckResult> run, boolean secondOpinion) {
+        long guard = cfg.timeout().toMillis() + 2_000;
+        run.toCompletableFuture()
                 .completeOnTimeout(
                         CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
                         guard,
                         TimeUnit.MILLISECONDS)
                 .exceptionally(e -> CheckResult.notRun(String.valueOf(e), 0))
-                .thenAccept(r -> onTimer(() -> completed(r)));
+                .thenAccept(r -> onTimer(() -> completed(r, secondOpinion)));
     }
 
-    private void completed(CheckResult r) {
+    private void completed(CheckResult r, boolean secondOpinion) {
         if (stopped) {
+            return;
+        }
+        if (!secondOpinion && verdict(r) == CheckVerdict.FAILED && deciding(server.state())) {
+            // A live error made this check the deciding one while it ran as a single attempt (the immediate re-check
+            // was skipped because this one was running): it does not decide alone either. One more attempt; the
+            // server passes if that one passes.
+            CheckResult first = r;
+            await(
+                    check.run().thenApply(second -> second.passed() ? second : SecondOpinion.telling(first, second)),
+                    true);
             return;
         }
         last = new LastCheck(java.util.Optional.of(r), System.currentTimeMillis(), false);

@@ -42,6 +42,8 @@ class HealthCheckerTest {
     private volatile boolean localErrors;
     /** This many of the next check attempts time out, whatever the answers say: a lossy link's odd bad attempt. */
     private final AtomicInteger failNext = new AtomicInteger();
+    /** The next attempt on Primary returns this future, completed by the test: a check still running. */
+    private final AtomicReference<CompletableFuture<CheckResult>> holdNext = new AtomicReference<>();
 
     private HealthChecker checker;
     private Backend backend;
@@ -91,6 +93,10 @@ class HealthCheckerTest {
         }
         checker = new HealthChecker(control, s -> () -> {
             runs.get(s.name()).incrementAndGet();
+            CompletableFuture<CheckResult> held = s.name().equals("Primary") ? holdNext.getAndSet(null) : null;
+            if (held != null) {
+                return held;
+            }
             if (s.name().equals("Primary") && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return CompletableFuture.completedFuture(CheckResult.of(CheckStatus.L4TOUT, "connect timeout", 500));
             }
@@ -193,7 +199,7 @@ class HealthCheckerTest {
         awaitStatus("Primary", "UP");
         int before = runs.get("Primary").get();
         failNext.set(1);
-        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED));
+        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED)).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> checker.snapshot(s("Primary"))
                 .orElseThrow()
                 .health()
@@ -208,9 +214,33 @@ class HealthCheckerTest {
 
         // Both attempts failing is a verdict, as fast as one attempt was.
         failNext.set(2);
-        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED));
+        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED)).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> s("Primary").state().op() == OpState.STOPPED);
         assertThat(checker.snapshot(s("Primary")).orElseThrow().status()).isEqualTo(CheckStatus.L4TOUT);
+    }
+
+    @Test
+    void aSingleAttemptThatBecameDecidingWhileItRanGetsASecondAttemptBeforeItsFailureCounts() {
+        // The live error lands while a regular check runs: the immediate re-check is skipped (one check at a time),
+        // so the running single attempt would decide alone. It must not.
+        start(true, Duration.ofMillis(100));
+        awaitStatus("Primary", "UP");
+        CompletableFuture<CheckResult> running = new CompletableFuture<>();
+        holdNext.set(running);
+        await().until(() -> holdNext.get() == null);
+        int before = runs.get("Primary").get();
+        control.apply(new ControlCommand.PassiveFailure(s("Primary"), REFUSED)).join();
+        running.complete(CheckResult.of(CheckStatus.L4TOUT, "connect timeout", 1500));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get("Primary").get() > before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> checker.snapshot(s("Primary"))
+                .orElseThrow()
+                .health()
+                .statusText()
+                .equals("UP"));
+        assertThat(checker.snapshot(s("Primary")).orElseThrow().downTransitions())
+                .isZero();
+        assertThat(s("Primary").state().op()).isEqualTo(OpState.RUNNING);
     }
 
     @Test

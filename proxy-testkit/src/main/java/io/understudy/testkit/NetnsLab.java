@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -26,11 +25,13 @@ import java.util.stream.Stream;
  * helpers of subclasses, {@code nft}.
  */
 public class NetnsLab implements AutoCloseable {
-    /** Names of this lab's namespaces start with this (family, pid, a random tag). */
+    /** Names of this lab's namespaces start with this (family, pid, a counter), then {@code -host}. */
     public final String prefix;
     /** A directory for configurations, sockets and logs (0755: keepalived refuses scripts in one others can write). */
     public final Path dir;
 
+    private static final java.util.concurrent.atomic.AtomicInteger LABS =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final String family;
     private final String logsUnder;
     private final List<Process> processes = new ArrayList<>();
@@ -46,8 +47,8 @@ public class NetnsLab implements AutoCloseable {
         this.family = family;
         this.logsUnder = logsUnder;
         removeLeftovers(family);
-        prefix = family + ProcessHandle.current().pid() + "x"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000));
+        // The pid tells a dead run's leftovers; the counter keeps two labs of one JVM apart.
+        prefix = family + ProcessHandle.current().pid() + "x" + LABS.incrementAndGet();
         try {
             dir = Files.createTempDirectory(
                     "understudy-" + family + "-",
@@ -238,7 +239,7 @@ public class NetnsLab implements AutoCloseable {
                 execute(List.of("ip", "netns", "list"), Duration.ofSeconds(10)).output();
         List<String> out = new ArrayList<>();
         for (String line : list.split("\n")) {
-            if (line.startsWith(prefix)) {
+            if (line.startsWith(prefix + "-")) {
                 out.add(line.split(" ")[0]);
             }
         }

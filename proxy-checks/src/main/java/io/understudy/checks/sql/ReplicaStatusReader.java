@@ -28,7 +28,10 @@ final class ReplicaStatusReader {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaStatusReader.class);
 
-    /** One reader serves one server, whose checks never overlap, but reads and writes must still be visible. */
+    /**
+     * One reader serves one server, whose checks may overlap (a deciding check is two attempts at once): reads and
+     * writes must be visible.
+     */
     private volatile String preferred = REPLICA_STATUS;
 
     /** The statement the next read tries first. */

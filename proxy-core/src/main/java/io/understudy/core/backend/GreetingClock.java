@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * <p>A MySQL server greets within a millisecond or two of accepting: the kernel completes the TCP handshake on its own,
  * and a thread of the server writes the greeting as soon as it runs. A frozen server (SIGSTOP, a stalled disk that
  * blocks the acceptor, a VM paused by its host) still lets the kernel accept, but never greets; waiting for {@code
- * timeout connect} (1 s by default, 10 s in many HAProxy configs) to see that is what makes freezes slow to detect.
+ * timeout connect} (1.5 s by default, 10 s in many HAProxy configs) to see that is what makes freezes slow to detect.
  *
  * <p>The rule with {@code auto}: {@value #FACTOR} times the slowest greeting of the server in the last
  * {@value #WINDOW_SECONDS} seconds, seen by live connects and mysql checks alike, never less than {@link #FLOOR} and
@@ -72,6 +72,10 @@ public final class GreetingClock {
         int slot = (int) (second % WINDOW_SECONDS);
         while (true) {
             long held = seconds.get(slot);
+            if (held >>> 32 > second) {
+                // This thread was held up for a whole window: a newer second owns the slot now.
+                return;
+            }
             long next = held >>> 32 == second
                     ? (second << 32) | Math.max(micros, held & MICROS_MASK)
                     : (second << 32) | micros;
@@ -110,16 +114,29 @@ public final class GreetingClock {
                 : "slowest recent " + what + " " + Math.max(1, slowest / 1_000) + "ms";
     }
 
-    /** The slowest greeting of the window, in microseconds; -1 when none arrived in it. */
+    /**
+     * The slowest greeting of the window, in microseconds; when none arrived in it (a quiet server: a backup nobody
+     * connects to, checks of a kind that does not read greetings), the slowest of the last second that had any, so
+     * that a server is never forgotten back to the caller's whole limit; -1 before the first greeting.
+     */
     private long slowestMicros() {
         long now = second();
         long slowest = -1;
+        long latestSecond = 0;
+        long latest = -1;
         for (int i = 0; i < WINDOW_SECONDS; i++) {
             long held = seconds.get(i);
-            if (held != EMPTY && now - (held >>> 32) < WINDOW_SECONDS) {
+            if (held == EMPTY) {
+                continue;
+            }
+            if (now - (held >>> 32) < WINDOW_SECONDS) {
                 slowest = Math.max(slowest, held & MICROS_MASK);
             }
+            if (held >>> 32 > latestSecond) {
+                latestSecond = held >>> 32;
+                latest = held & MICROS_MASK;
+            }
         }
-        return slowest;
+        return slowest >= 0 ? slowest : latest;
     }
 }

@@ -153,6 +153,10 @@ class HostileClientIT {
                     HEAP,
                     DIRECT);
             assertThat(served.get()).isPositive();
+            // The budget holds: heap and direct memory as given, plus the JVM's own (metaspace, code, stacks).
+            assertThat(peakRss)
+                    .as("peak RSS in KiB, against heap %s + direct %s + 160 MiB", HEAP, DIRECT)
+                    .isLessThan((128 + 64 + 160) * 1024L);
             // The proxy still works as before.
             try (Connection c = Jdbc.connect(port)) {
                 assertThat(Jdbc.serverId(c)).isEqualTo(db.primary().serverId());
