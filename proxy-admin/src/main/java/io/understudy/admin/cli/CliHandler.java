@@ -47,6 +47,10 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean running;
     private boolean inputClosed;
     private boolean closing;
+    /** When the client last sent a line or got a reply ({@link System#nanoTime()}); read by the initializer. */
+    private volatile long lastActiveNanos = System.nanoTime();
+    /** Whether a command is in progress; read by the initializer. */
+    private volatile boolean busy;
 
     CliHandler(CommandRegistry commands, CliLimits limits, CliFrameDecoder decoder, CliSession session) {
         this.commands = commands;
@@ -71,6 +75,7 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (closing) {
             return;
         }
+        lastActiveNanos = System.nanoTime();
         // Invalid UTF-8 becomes U+FFFD: it can only make a command unknown, never fail.
         lines.add(line.toString(StandardCharsets.UTF_8));
         step();
@@ -146,6 +151,7 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
             }
             cancelIdleTimer();
             running = true;
+            busy = true;
             CompletableFuture<String> reply = commands.execute(args, session);
             if (reply.isDone()) {
                 finish(reply);
@@ -167,6 +173,8 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
     /** Writes a command's reply and what follows it, then closes if HAProxy would. */
     private void finish(CompletableFuture<String> reply) {
         running = false;
+        busy = false;
+        lastActiveNanos = System.nanoTime();
         if (closing) {
             return;
         }
@@ -187,6 +195,29 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (!session.interactive() && !moreToRead) {
             closeAfter("");
         }
+    }
+
+    /**
+     * Nanoseconds this connection has waited for a request with no command in progress, or -1 when a command runs.
+     * Any thread.
+     */
+    long idleNanos() {
+        return busy ? -1 : System.nanoTime() - lastActiveNanos;
+    }
+
+    /**
+     * Closes this connection with {@code message} to make room for a newer one, unless a command started meanwhile;
+     * then {@code spared} runs (the connection stays, and may be chosen again later). Any thread.
+     */
+    void evict(String message, Runnable spared) {
+        ctx.executor().execute(() -> {
+            if (!running && !closing) {
+                LOG.debug("admin connection {}: idle the longest at the connection limit, closing", ctx.channel());
+                closeAfter(message);
+            } else if (!closing) {
+                spared.run();
+            }
+        });
     }
 
     /** {@code "\n"} after each reply, the prompt in interactive mode, nothing after {@code operator -}. */

@@ -88,6 +88,12 @@ public final class CliMessages {
         return "Command line too long (limit " + maxBytes + " bytes).\n";
     }
 
+    /** Understudy: to the connection closed to make room at the limit for a newer one. */
+    public static String evicted(int max) {
+        return "Admin connection closed: all " + max
+                + " connections of this socket were in use and this one had been idle the longest.\n";
+    }
+
     /** Understudy: more connections on one admin socket than it serves at once; this one is closed. */
     public static String tooManyConnections(int max) {
         return "Too many admin connections (limit " + max + "); try again.\n";

@@ -152,6 +152,43 @@ class AdminRobustnessTest {
     }
 
     @Test
+    void atTheLimitTheConnectionIdleLongestMakesRoomForANewOne() throws Exception {
+        // Issue 15, defect 5: 100 idle connections, renewed by reconnecting, kept every operator out. HAProxy's
+        // 10 s idle timeout here, so that it is the limit that acts, not the timeout.
+        admin.close();
+        admin = server(new CliLimits(64 * 1024, 100, Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        admin.start();
+        List<UnixClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                held.add(UnixClient.connect(sock));
+            }
+            // A burst is not evicted: until the held ones have been idle a second, newcomers are refused as before.
+            // Then a newcomer is served, and the oldest idle connection is told why it was closed.
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        try (UnixClient operator = UnixClient.connect(sock)) {
+                            operator.send("show cli level\n");
+                            return operator.readToEnd().equals("admin\n\n");
+                        }
+                    });
+            assertThat(held.get(0).readToEnd())
+                    .isEqualTo("Admin connection closed: all 100 connections of this socket were in use and this one"
+                            + " had been idle the longest.\n");
+            // The others are untouched.
+            held.get(99).send("show cli level\n");
+            assertThat(held.get(99).readToEnd()).isEqualTo("admin\n\n");
+        } finally {
+            for (UnixClient c : held) {
+                c.close();
+            }
+        }
+        stillAnswersAndNothingIsLeft();
+    }
+
+    @Test
     void pastTheConnectionLimitClientsGetOneLine() throws Exception {
         List<UnixClient> clients = new ArrayList<>();
         try {
