@@ -27,6 +27,10 @@ final class RsaPasswordEncryption {
     private RsaPasswordEncryption() {}
 
     static byte[] encrypt(String password, byte[] salt, byte[] pem) throws MalformedPacketException {
+        if (salt.length == 0) {
+            // An auth switch may carry no salt at all; XORing with nothing is no encryption (and divides by zero).
+            throw new MalformedPacketException("the server sent no salt to encrypt the password with");
+        }
         PublicKey key = parsePublicKey(pem);
         byte[] pw = password.getBytes(StandardCharsets.UTF_8);
         byte[] withNul = new byte[pw.length + 1];
@@ -47,8 +51,10 @@ final class RsaPasswordEncryption {
     static PublicKey parsePublicKey(byte[] pem) throws MalformedPacketException {
         String text = new String(pem, StandardCharsets.US_ASCII);
         int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin < 0 || end < begin) {
+        // The end marker is looked for after the whole begin marker, which it may overlap
+        // ("-----BEGIN PUBLIC KEY-----END PUBLIC KEY-----"): an end found inside it has no key before it.
+        int end = begin < 0 ? -1 : text.indexOf(END, begin + BEGIN.length());
+        if (end < 0) {
             throw new MalformedPacketException("the server's RSA public key is not a PEM PUBLIC KEY");
         }
         try {
