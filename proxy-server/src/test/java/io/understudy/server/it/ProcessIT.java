@@ -131,6 +131,14 @@ class ProcessIT {
                 try (Connection fresh = Jdbc.connect(port)) {
                     assertThat(Jdbc.serverId(fresh)).isEqualTo(db.primary().serverId());
                 }
+                // SIGQUIT: the JVM's thread dump, and the proxy goes on (unless a background job inherited it ignored).
+                if (!ignoredHere(3)) {
+                    proxy.signal("QUIT");
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> proxy.log().contains("Full thread dump"));
+                    assertThat(proxy.isAlive()).isTrue();
+                    assertThat(Jdbc.serverId(session)).isEqualTo(db.primary().serverId());
+                }
                 // HAProxy's soft stop: no new connections, the open session may finish, then exit 0.
                 proxy.signal("USR1");
                 await().atMost(Duration.ofSeconds(10)).until(() -> !canConnect(port));
@@ -141,6 +149,23 @@ class ProcessIT {
         }
         try (var leftovers = Files.list(Path.of("."))) {
             assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err_pid"));
+        }
+    }
+
+    @Test
+    void sigintIsTheGracefulStopOfSigterm() throws Exception {
+        // Ctrl-C in a terminal. A background job of a non-interactive shell inherits SIGINT ignored (so does this JVM's
+        // proxy then): only a foreground run can check it.
+        org.junit.jupiter.api.Assumptions.assumeFalse(ignoredHere(2), "SIGINT is ignored in this process");
+        try (ProxyProcess proxy = ProxyProcess.start(dir, "-c", conf("").toString())) {
+            int port = proxy.awaitListening("MySQL");
+            try (Connection session = Jdbc.connect(port)) {
+                proxy.signal("INT");
+                await().atMost(Duration.ofSeconds(10)).until(() -> !canConnect(port));
+                assertThat(Jdbc.serverId(session)).isEqualTo(db.primary().serverId());
+            }
+            assertThat(proxy.awaitExit(Duration.ofSeconds(20))).isEqualTo(130);
+            assertThat(proxy.log()).contains("stopped listening").contains("stopped");
         }
     }
 
@@ -177,11 +202,19 @@ class ProcessIT {
 
     /** Whether SIGHUP is ignored in this process (nohup), a disposition every child inherits. */
     static boolean hupIgnoredHere() throws java.io.IOException {
+        return ignoredHere(1);
+    }
+
+    /**
+     * Whether signal {@code signum} is ignored in this process, a disposition every child inherits: SIGHUP under nohup,
+     * SIGINT and SIGQUIT for a job a non-interactive shell started in the background.
+     */
+    static boolean ignoredHere(int signum) throws java.io.IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(
                                         line.substring("SigIgn:".length()).trim(), 16)
-                                & 1L)
+                                & (1L << (signum - 1)))
                         != 0;
             }
         }
