@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,23 +34,12 @@ public final class GreetingServer implements AutoCloseable {
 
     /** {@code text} framed as a MySQL packet with sequence id 0: the proxy waits for a whole one. */
     public static byte[] packet(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
-        byte[] p = new byte[4 + payload.length];
-        p[0] = (byte) payload.length;
-        p[1] = (byte) (payload.length >>> 8);
-        p[2] = (byte) (payload.length >>> 16);
-        System.arraycopy(payload, 0, p, 4, payload.length);
-        return p;
+        return io.understudy.core.ScriptedServer.packet(text);
     }
 
     /** Reads one greeting written by {@link #packet} and returns its text. */
     public static String readGreeting(InputStream in) throws IOException {
-        byte[] header = in.readNBytes(4);
-        if (header.length < 4) {
-            throw new java.io.EOFException("connection closed before a greeting");
-        }
-        int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
-        return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+        return io.understudy.core.ScriptedServer.readGreeting(in);
     }
 
     public int port() {

@@ -115,7 +115,7 @@ class FileLimitIT {
     }
 
     /** Field {@code index} of {@code server}'s row in a {@code show stat} answer. */
-    private static String field(String stat, String server, int index) {
+    static String field(String stat, String server, int index) {
         for (String line : stat.split("\n")) {
             String[] f = line.split(",", -1);
             if (f.length > index && f[0].equals("MySQL") && f[1].equals(server)) {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -71,7 +70,7 @@ class HostileClientIT {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> scur(sock) == 0);
             long idleFds = proxy.openFds();
-            long idleThreads = threads(proxy);
+            long idleThreads = proxy.threads();
             long idleRss = proxy.rssKib();
 
             ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -132,7 +131,7 @@ class HostileClientIT {
             assertThat(proxy.log()).doesNotContain("LEAK:").doesNotContain("OutOfMemoryError");
             await().atMost(Duration.ofSeconds(30)).until(() -> scur(sock) == 0);
             await().atMost(Duration.ofSeconds(30)).until(() -> proxy.openFds() <= idleFds + 2);
-            await().atMost(Duration.ofSeconds(30)).until(() -> threads(proxy) <= idleThreads + 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> proxy.threads() <= idleThreads + 1);
             System.out.printf(
                     "hostile clients: %d storm connects, %d silent, %d garbage, %d resets mid-result; %d good queries"
                             + " served meanwhile; fds idle %d peak %d after %d; threads idle %d after %d;"
@@ -146,7 +145,7 @@ class HostileClientIT {
                     peakFds,
                     proxy.openFds(),
                     idleThreads,
-                    threads(proxy),
+                    proxy.threads(),
                     idleRss,
                     peakRss,
                     proxy.rssKib(),
@@ -225,14 +224,5 @@ class HostileClientIT {
             }
         }
         throw new AssertionError("no Primary row");
-    }
-
-    private static long threads(ProxyProcess proxy) throws Exception {
-        for (String line : Files.readAllLines(Paths.get("/proc", String.valueOf(proxy.pid()), "status"))) {
-            if (line.startsWith("Threads:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no Threads line");
     }
 }

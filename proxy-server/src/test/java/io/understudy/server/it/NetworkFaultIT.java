@@ -84,17 +84,17 @@ class NetworkFaultIT {
                 "5%% loss each way, %ds: Primary chkdown %s, chkfail %s, DOWN lines %d, Secondary stot %s; clients: %s%n"
                         + "%s%n",
                 LOAD.toSeconds(),
-                field(stat, "Primary", 22),
-                field(stat, "Primary", 21),
+                FileLimitIT.field(stat, "Primary", 22),
+                FileLimitIT.field(stat, "Primary", 21),
                 downs,
-                field(stat, "Secondary", 7),
+                FileLimitIT.field(stat, "Secondary", 7),
                 results,
                 rules);
         assertThat(rules).as("the loss rules dropped packets").containsPattern("packets [1-9]");
-        assertThat(field(stat, "Primary", 22))
+        assertThat(FileLimitIT.field(stat, "Primary", 22))
                 .as("UP to DOWN transitions of Primary under 5% loss")
                 .isEqualTo("0");
-        assertThat(field(stat, "Secondary", 7))
+        assertThat(FileLimitIT.field(stat, "Secondary", 7))
                 .as("sessions sent to the backup")
                 .isEqualTo("0");
         assertThat(results.ok()).as("queries that succeeded").isPositive();
@@ -114,12 +114,12 @@ class NetworkFaultIT {
         Process waiting = lab.spawn(sleeping, cli("SELECT SLEEP(60)"));
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> field(stat(), "Primary", 4).equals("1"));
+                .until(() -> FileLimitIT.field(stat(), "Primary", 4).equals("1"));
         long cut = System.nanoTime();
         lab.blackhole(PRIMARY_PORT);
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> field(stat(), "Primary", 17).equals("DOWN"));
+                .until(() -> FileLimitIT.field(stat(), "Primary", 17).equals("DOWN"));
         long downMillis = (System.nanoTime() - cut) / 1_000_000;
         String stat = stat();
         assertThat(waiting.waitFor(10, TimeUnit.SECONDS))
@@ -131,8 +131,12 @@ class NetworkFaultIT {
                 .trim();
         System.out.printf(
                 "blackhole: DOWN after %d ms (%s, %s), waiting client released after %d ms, new client on server %s%n",
-                downMillis, field(stat, "Primary", 36), field(stat, "Primary", 56), releasedMillis, answer);
-        assertThat(field(stat, "Primary", 36)).isIn("L4TOUT", "L7TOUT");
+                downMillis,
+                FileLimitIT.field(stat, "Primary", 36),
+                FileLimitIT.field(stat, "Primary", 56),
+                releasedMillis,
+                answer);
+        assertThat(FileLimitIT.field(stat, "Primary", 36)).isIn("L4TOUT", "L7TOUT");
         assertThat(downMillis)
                 .as("DOWN within the documented 6 s, 1 s of scheduling slack")
                 .isLessThan(7_000);
@@ -162,8 +166,8 @@ class NetworkFaultIT {
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     String s = stat();
-                    return field(s, "Primary", 17).equals("UP")
-                            && field(s, "Secondary", 17).equals("UP");
+                    return FileLimitIT.field(s, "Primary", 17).equals("UP")
+                            && FileLimitIT.field(s, "Secondary", 17).equals("UP");
                 });
     }
 
@@ -230,16 +234,5 @@ class NetworkFaultIT {
                 lines.stream().filter(l -> l.startsWith("ok")).count(),
                 failed.size(),
                 failed.stream().distinct().limit(5).toList());
-    }
-
-    /** Field {@code index} of {@code server}'s row in a {@code show stat} answer. */
-    private static String field(String stat, String server, int index) {
-        for (String line : stat.split("\n")) {
-            String[] f = line.split(",", -1);
-            if (f.length > index && f[0].equals("MySQL") && f[1].equals(server)) {
-                return f[index];
-            }
-        }
-        throw new AssertionError("no row for " + server + " in:\n" + stat);
     }
 }

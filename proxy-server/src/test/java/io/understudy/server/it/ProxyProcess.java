@@ -122,6 +122,16 @@ final class ProxyProcess implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + pid());
     }
 
+    /** Threads of the process, from /proc. */
+    long threads() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no Threads line for " + pid());
+    }
+
     /** Open file descriptors of the process (sockets included). */
     long openFds() throws IOException {
         try (var s = Files.list(Paths.get("/proc", String.valueOf(pid()), "fd"))) {

@@ -123,8 +123,8 @@ class SoakIT {
                 recover(fault);
                 fault = "none";
             }
-            samples.add(second + "," + proxy.rssKib() + "," + threads() + "," + proxy.openFds() + "," + direct() + ","
-                    + sessions() + "," + (fault.equals("none") ? "" : fault));
+            samples.add(second + "," + proxy.rssKib() + "," + proxy.threads() + "," + proxy.openFds() + "," + direct()
+                    + "," + sessions() + "," + (fault.equals("none") ? "" : fault));
             Files.write(out.resolve("soak.csv"), samples);
             long next = start + (second / 10 + 1) * 10_000_000_000L;
             Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
@@ -391,15 +391,6 @@ class SoakIT {
             }
         }
         return n;
-    }
-
-    private long threads() throws Exception {
-        for (String line : Files.readAllLines(Paths.get("/proc", String.valueOf(proxy.pid()), "status"))) {
-            if (line.startsWith("Threads:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 
     private long direct() {
