@@ -57,6 +57,11 @@ final class ProxyProcess implements AutoCloseable {
         return start(List.of("ip", "netns", "exec", namespace), List.of(), dir, args);
     }
 
+    /** Starts {@code understudy [args]} inside network namespace {@code namespace} with extra JVM options. */
+    static ProxyProcess startInNamespace(String namespace, List<String> jvm, Path dir, String... args) {
+        return start(List.of("ip", "netns", "exec", namespace), jvm, dir, args);
+    }
+
     private static ProxyProcess start(List<String> prefix, List<String> jvm, Path dir, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC"));

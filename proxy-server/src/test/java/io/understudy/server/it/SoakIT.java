@@ -91,7 +91,13 @@ class SoakIT {
                 }
                 """
                         .formatted(lab.dir.resolve("admin.sock"), METRICS_PORT, PROXY_PORT, PRIMARY_PORT, BACKUP_PORT));
-        proxy = ProxyProcess.startInNamespace(lab.ns(FaultLab.HOST), lab.dir, "-c", conf.toString());
+        // The memory budget bin/understudy gives the JVM, so that the samples are what an installation would see.
+        proxy = ProxyProcess.startInNamespace(
+                lab.ns(FaultLab.HOST),
+                List.of("-Xmx256m", "-XX:MaxDirectMemorySize=512m"),
+                lab.dir,
+                "-c",
+                conf.toString());
         proxy.awaitListening("MySQL");
         await().atMost(Duration.ofSeconds(20)).until(() -> stat().contains(",UP,"));
 
