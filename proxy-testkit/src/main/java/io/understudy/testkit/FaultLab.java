@@ -55,31 +55,21 @@ public final class FaultLab extends NetnsLab {
 
     /** Drops {@code perMille}/1000 of the packets to and from {@code port}, independently, each way. */
     public void loss(int port, int perMille) {
-        for (String dir : List.of("dport", "sport")) {
-            nft(
-                    "add",
-                    "rule",
-                    "inet",
-                    TABLE,
-                    "out",
-                    "tcp",
-                    dir,
-                    Integer.toString(port),
-                    "numgen",
-                    "random",
-                    "mod",
-                    "1000",
-                    "<",
-                    Integer.toString(perMille),
-                    "counter",
-                    "drop");
-        }
+        bothWays(port, "numgen", "random", "mod", "1000", "<", Integer.toString(perMille), "counter", "drop");
     }
 
     /** Drops every packet to and from {@code port}: a host that vanished (power cut, cable pulled). */
     public void blackhole(int port) {
+        bothWays(port, "counter", "drop");
+    }
+
+    /** Adds a rule matching packets to {@code port} and one matching packets from it, each ending in {@code rule}. */
+    private void bothWays(int port, String... rule) {
         for (String dir : List.of("dport", "sport")) {
-            nft("add", "rule", "inet", TABLE, "out", "tcp", dir, Integer.toString(port), "counter", "drop");
+            List<String> args = new ArrayList<>(List.of("add", "rule", "inet", TABLE, "out", "tcp", dir));
+            args.add(Integer.toString(port));
+            args.addAll(List.of(rule));
+            nft(args.toArray(String[]::new));
         }
     }
 

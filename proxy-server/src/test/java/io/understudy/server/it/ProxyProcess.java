@@ -64,6 +64,9 @@ final class ProxyProcess implements AutoCloseable {
 
     private static ProxyProcess start(List<String> prefix, List<String> jvm, Path dir, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
+        // A proxy started from a background job or under nohup would inherit SIGINT, SIGQUIT or SIGHUP ignored, and
+        // the JVM keeps an inherited ignore: restore the defaults an operator's shell gives, so signal tests test.
+        cmd.addAll(List.of("env", "--default-signal=HUP,INT,QUIT"));
         cmd.addAll(List.of(javaBin(), "-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC"));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", jar().toString()));

@@ -16,6 +16,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,41 +110,20 @@ class SoakIT {
         for (int i = 1; i <= WRITERS; i++) {
             writers.add(writer(i, stop));
         }
-        List<String> samples = new ArrayList<>();
-        samples.add("seconds,rss_kib,threads,fds,direct_bytes,sessions,fault");
-        List<String> faults = new ArrayList<>();
-        long start = System.nanoTime();
-        long end = start + TimeUnit.MINUTES.toNanos(MINUTES);
-        String fault = "none";
-        int minute = 0;
-        List<java.time.LocalDateTime> thaws = new ArrayList<>();
-        while (System.nanoTime() < end) {
-            long second = (System.nanoTime() - start) / 1_000_000_000L;
-            int nowMinute = (int) (second / 60);
-            if (nowMinute > minute) {
-                minute = nowMinute;
-                fault = List.of("kill -9", "freeze", "blackhole").get((minute - 1) % 3);
-                faults.add(second + "s " + fault);
-                inject(fault);
-            } else if (!fault.equals("none") && second % 60 >= 20) {
-                if (fault.equals("freeze")) {
-                    thaws.add(java.time.LocalDateTime.now());
-                }
-                recover(fault);
-                fault = "none";
-            }
-            samples.add(second + "," + proxy.rssKib() + "," + proxy.threads() + "," + proxy.openFds() + "," + direct()
-                    + "," + sessions() + "," + (fault.equals("none") ? "" : fault));
-            Files.write(out.resolve("soak.csv"), samples);
-            long next = start + (second / 10 + 1) * 10_000_000_000L;
-            Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+        Timeline timeline = new Timeline(out.resolve("soak.csv"));
+        // Every 10 s on a fixed-rate schedule: a sample, and a fault injected or lifted when its minute says so.
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ticks.scheduleAtFixedRate(timeline::tick, 0, 10, TimeUnit.SECONDS);
+            timeline.done.get(MINUTES + 2L, TimeUnit.MINUTES);
+        } finally {
+            ticks.shutdownNow();
+            ticks.awaitTermination(30, TimeUnit.SECONDS);
         }
-        if (!fault.equals("none")) {
-            if (fault.equals("freeze")) {
-                thaws.add(java.time.LocalDateTime.now());
-            }
-            recover(fault);
-        }
+        timeline.recover();
+        List<String> samples = timeline.samples;
+        List<String> faults = timeline.faults;
+        List<java.time.LocalDateTime> thaws = timeline.thaws;
         Files.writeString(stop, "");
         for (Process w : writers) {
             assertThat(w.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -200,6 +183,61 @@ class SoakIT {
                         strays)
                 .isLessThanOrEqualTo(2 * faults.size() + 1);
         assertFlat(samples);
+    }
+
+    /** The soak's schedule and what it recorded; touched only by the one scheduler thread until {@link #done}. */
+    private final class Timeline {
+        final List<String> samples =
+                new ArrayList<>(List.of("seconds,rss_kib,threads,fds,direct_bytes,sessions,fault"));
+        final List<String> faults = new ArrayList<>();
+        final List<java.time.LocalDateTime> thaws = new ArrayList<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final Path csv;
+        private final long start = System.nanoTime();
+        private String fault = "none";
+        private int minute;
+
+        Timeline(Path csv) {
+            this.csv = csv;
+        }
+
+        void tick() {
+            try {
+                long second = (System.nanoTime() - start) / 1_000_000_000L;
+                if (second >= MINUTES * 60L) {
+                    done.complete(null);
+                    throw new CancellationException("soak over");
+                }
+                int nowMinute = (int) (second / 60);
+                if (nowMinute > minute) {
+                    minute = nowMinute;
+                    fault = List.of("kill -9", "freeze", "blackhole").get((minute - 1) % 3);
+                    faults.add(second + "s " + fault);
+                    inject(fault);
+                } else if (second % 60 >= 20) {
+                    recover();
+                }
+                samples.add(second + "," + proxy.rssKib() + "," + proxy.threads() + "," + proxy.openFds() + ","
+                        + direct() + "," + sessions() + "," + (fault.equals("none") ? "" : fault));
+                Files.write(csv, samples);
+            } catch (CancellationException e) {
+                throw e;
+            } catch (Exception | AssertionError e) {
+                done.completeExceptionally(e);
+                throw new CancellationException(e.toString());
+            }
+        }
+
+        /** Lifts the fault in force, if any. */
+        void recover() {
+            if (fault.equals("freeze")) {
+                thaws.add(java.time.LocalDateTime.now());
+            }
+            if (!fault.equals("none")) {
+                SoakIT.this.recover(fault);
+            }
+            fault = "none";
+        }
     }
 
     private void inject(String fault) {
