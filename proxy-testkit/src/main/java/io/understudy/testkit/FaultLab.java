@@ -13,8 +13,9 @@ import java.util.List;
  * packet dropped: connects and reads hang), or resets. Faults apply to one server's port, both directions, and only
  * inside this lab's namespace.
  *
- * <p>This kernel may lack {@code sch_netem} (it does on the CI machines: "Specified qdisc kind is unknown"), so delay
- * and reordering are not offered here; loss uses nftables' {@code numgen random}.
+ * <p>This kernel may lack {@code sch_netem} (it does on the CI machines: "Specified qdisc kind is unknown"), so loss
+ * uses nftables' {@code numgen random}, latency comes from a {@link DelayLine} put behind the bridge, and reordering is
+ * not offered.
  */
 public final class FaultLab extends NetnsLab {
     public static final String HOST = "lb";
@@ -36,12 +37,20 @@ public final class FaultLab extends NetnsLab {
 
     /** Bridges {@code port} on the namespace's 127.0.0.1 to {@code server}'s Unix socket; waits until it listens. */
     public void bridge(int port, MariaDbServer server) {
+        bridge(port, server.directory().resolve("mysqld.sock"));
+    }
+
+    /**
+     * Bridges {@code port} on the namespace's 127.0.0.1 to the Unix socket {@code socket} (a server's, or a {@link
+     * DelayLine} in front of one); waits until it listens.
+     */
+    public void bridge(int port, Path socket) {
         Process p = spawn(
                 HOST,
                 dir.resolve("socat-" + port + ".log"),
                 "socat",
                 "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork,backlog=512",
-                "UNIX-CONNECT:" + server.directory().resolve("mysqld.sock"));
+                "UNIX-CONNECT:" + socket);
         bridges.add(p);
         Poll.until("socat listening on " + port, Duration.ofSeconds(10), () -> listening(port), () -> "");
     }
