@@ -17,10 +17,15 @@ final class SecondOpinion {
 
     /** Runs {@code check} twice; completes with the first pass, or once both are in with the more telling failure. */
     static CompletionStage<CheckResult> of(Check check) {
+        return of(check, java.time.Duration.ZERO);
+    }
+
+    /** The same, each attempt allowed {@code slack} beyond the configured timeout. */
+    static CompletionStage<CheckResult> of(Check check, java.time.Duration slack) {
         CompletableFuture<CheckResult> verdict = new CompletableFuture<>();
         AtomicReference<CheckResult> first = new AtomicReference<>();
         for (int i = 0; i < 2; i++) {
-            check.run().whenComplete((r, e) -> {
+            check.run(slack).whenComplete((r, e) -> {
                 CheckResult result = r != null ? r : CheckResult.notRun(String.valueOf(e), 0);
                 if (result.passed()) {
                     verdict.complete(result);

@@ -41,6 +41,8 @@ final class ServerChecker {
     private boolean stopped;
     /** Whether the last check could not run for a reason of this proxy's own (logged once per streak). Timer thread. */
     private boolean lastWasLocal;
+    /** How long the link itself makes a check take, from the checks that passed. Timer thread. */
+    private final LinkCost linkCost = new LinkCost();
 
     ServerChecker(
             Server server,
@@ -113,7 +115,8 @@ final class ServerChecker {
         // The check that would take the server down if it failed gets a second, simultaneous attempt: see
         // SecondOpinion.
         boolean deciding = deciding(st);
-        await(deciding ? SecondOpinion.of(check) : check.run(), deciding);
+        Duration slack = linkCost.slack(cfg.timeout());
+        await(deciding ? SecondOpinion.of(check, slack) : check.run(slack), deciding);
     }
 
     /** Whether a failed check would take the server DOWN now: checked, up, and one failure from down. */
@@ -143,11 +146,15 @@ final class ServerChecker {
             // server passes if that one passes.
             CheckResult first = r;
             await(
-                    check.run().thenApply(second -> second.passed() ? second : SecondOpinion.telling(first, second)),
+                    check.run(linkCost.slack(cfg.timeout()))
+                            .thenApply(second -> second.passed() ? second : SecondOpinion.telling(first, second)),
                     true);
             return;
         }
         last = new LastCheck(java.util.Optional.of(r), System.currentTimeMillis(), false);
+        if (r.passed()) {
+            linkCost.passed(r.durationMillis());
+        }
         for (CheckListener l : listeners) {
             l.checkCompleted(server, r);
         }
@@ -198,5 +205,37 @@ final class ServerChecker {
         return spread <= 0
                 ? ms
                 : ms + (long) (ms * spread * ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * What the link alone costs a check: the quickest of the last {@value #PASSES} checks that passed, that is one
+     * without a lost packet. A check is allowed this much beyond its {@code timeout}: the timeout's defaults (1.5 s) are
+     * chosen to survive Linux's 1 s SYN retransmission on a fast network, and on a link where a passing check takes
+     * 0.6 s (three round trips of 200 ms) one lost SYN would otherwise fail it, and loss alone would take a healthy
+     * server down. On a LAN this adds a millisecond or two; a dead or frozen server still fails at once or at the
+     * timeout plus that. Never more than the timeout itself.
+     */
+    static final class LinkCost {
+        static final int PASSES = 8;
+        private final long[] recent = new long[PASSES];
+        private int count;
+        private int nextSlot;
+
+        void passed(long durationMillis) {
+            recent[nextSlot] = Math.max(0, durationMillis);
+            nextSlot = (nextSlot + 1) % PASSES;
+            count = Math.min(count + 1, PASSES);
+        }
+
+        Duration slack(Duration timeout) {
+            if (count == 0) {
+                return Duration.ZERO;
+            }
+            long quickest = Long.MAX_VALUE;
+            for (int i = 0; i < count; i++) {
+                quickest = Math.min(quickest, recent[i]);
+            }
+            return Duration.ofMillis(Math.min(quickest, timeout.toMillis()));
+        }
     }
 }

@@ -91,7 +91,7 @@ class HealthCheckerTest {
             answers.put(s.name(), new AtomicReference<>(CheckStatus.L7OK));
             runs.put(s.name(), new AtomicInteger());
         }
-        checker = new HealthChecker(control, s -> () -> {
+        checker = new HealthChecker(control, s -> slack -> {
             runs.get(s.name()).incrementAndGet();
             CompletableFuture<CheckResult> held = s.name().equals("Primary") ? holdNext.getAndSet(null) : null;
             if (held != null) {
@@ -319,7 +319,7 @@ class HealthCheckerTest {
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             // Each check takes 50 ms, long enough for queued launches to overlap if nothing prevents it.
-            checker = new HealthChecker(control, s -> () -> {
+            checker = new HealthChecker(control, s -> slack -> {
                 started.incrementAndGet();
                 maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 CompletableFuture<CheckResult> f = new CompletableFuture<>();

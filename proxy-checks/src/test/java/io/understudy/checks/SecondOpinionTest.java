@@ -20,12 +20,22 @@ class SecondOpinionTest {
     private static final class Scripted implements Check {
         final Deque<CompletableFuture<CheckResult>> attempts = new ArrayDeque<>();
 
+        final Deque<java.time.Duration> slacks = new ArrayDeque<>();
+
         @Override
-        public CompletionStage<CheckResult> run() {
+        public CompletionStage<CheckResult> run(java.time.Duration slack) {
+            slacks.add(slack);
             CompletableFuture<CheckResult> f = new CompletableFuture<>();
             attempts.add(f);
             return f;
         }
+    }
+
+    @Test
+    void eachAttemptGetsTheSlack() {
+        Scripted check = new Scripted();
+        SecondOpinion.of(check, java.time.Duration.ofMillis(600));
+        assertThat(check.slacks).containsExactly(java.time.Duration.ofMillis(600), java.time.Duration.ofMillis(600));
     }
 
     @Test

@@ -70,7 +70,7 @@ public final class TestProxy implements AutoCloseable {
         engine = new ProxyEngine(config);
         health = new HealthChecker(
                 engine.control(),
-                s -> () -> CompletableFuture.completedFuture(CheckResult.of(checkAnswer.get(), "", 0)));
+                s -> slack -> CompletableFuture.completedFuture(CheckResult.of(checkAnswer.get(), "", 0)));
         health.start();
         engine.start();
         context = new AdminContext(

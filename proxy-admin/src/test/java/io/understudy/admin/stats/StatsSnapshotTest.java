@@ -65,7 +65,7 @@ class StatsSnapshotTest {
         engine = new ProxyEngine(config);
         answer("Primary", CheckResult.withCode(CheckStatus.L7OK, 0, "", 2));
         answer("Secondary", CheckResult.withCode(CheckStatus.L7OK, 0, "", 3));
-        checker = new HealthChecker(engine.control(), s -> () -> answers.get(s.name()));
+        checker = new HealthChecker(engine.control(), s -> slack -> answers.get(s.name()));
         checker.start();
         engine.start();
         ctx = new AdminContext(engine, checker, "0.1.0", 1, engine.startMillis());

@@ -88,11 +88,12 @@ public final class MySqlCheck implements Check {
     }
 
     @Override
-    public CompletionStage<CheckResult> run() {
+    public CompletionStage<CheckResult> run(Duration slack) {
+        CheckConnector connector = this.connector.withSlack(slack);
         CheckRun run = new CheckRun(connector.timeout());
         try {
             EventLoop loop = group.next();
-            loop.execute(() -> start(loop, run));
+            loop.execute(() -> start(loop, run, connector));
             return run.stage();
         } catch (RejectedExecutionException | IllegalStateException e) {
             return CheckRun.failed(e);
@@ -100,7 +101,7 @@ public final class MySqlCheck implements Check {
     }
 
     /** Event loop only: the handler and its channel live on {@code loop} from here on. */
-    private void start(EventLoop loop, CheckRun run) {
+    private void start(EventLoop loop, CheckRun run, CheckConnector connector) {
         MySqlCheckHandler handler =
                 new MySqlCheckHandler(login, run, connector.target(), greetings, connector.timeout());
         ChannelFuture cf;

@@ -5,6 +5,7 @@ import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.core.config.CheckConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -102,8 +103,8 @@ public final class SqlCheck implements Check {
      * threading hop to it.
      */
     @Override
-    public CompletionStage<CheckResult> run() {
-        Deadline deadline = Deadline.startingNow(config.timeout());
+    public CompletionStage<CheckResult> run(Duration slack) {
+        Deadline deadline = Deadline.startingNow(config.timeout().plus(slack.isNegative() ? Duration.ZERO : slack));
         SqlProbe probe = new SqlProbe(
                 login,
                 query(),

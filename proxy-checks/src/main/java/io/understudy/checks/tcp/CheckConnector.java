@@ -37,6 +37,13 @@ public final class CheckConnector {
         return new CheckConnector(transport, target, Optional.of(address), timeout);
     }
 
+    /** The same connector with {@code slack} added to its timeout (itself when the slack is zero). */
+    public CheckConnector withSlack(Duration slack) {
+        return slack.isZero() || slack.isNegative()
+                ? this
+                : new CheckConnector(transport, target, source, timeout.plus(slack));
+    }
+
     public InetSocketAddress target() {
         return target;
     }

@@ -50,11 +50,12 @@ public final class TcpCheck implements Check {
     }
 
     @Override
-    public CompletionStage<CheckResult> run() {
+    public CompletionStage<CheckResult> run(Duration slack) {
+        CheckConnector connector = this.connector.withSlack(slack);
         CheckRun run = new CheckRun(connector.timeout());
         try {
             EventLoop loop = group.next();
-            loop.execute(() -> start(loop, run));
+            loop.execute(() -> start(loop, run, connector));
             return run.stage();
         } catch (RejectedExecutionException | IllegalStateException e) {
             return CheckRun.failed(e);
@@ -62,7 +63,7 @@ public final class TcpCheck implements Check {
     }
 
     /** Event loop only. */
-    private void start(EventLoop loop, CheckRun run) {
+    private void start(EventLoop loop, CheckRun run, CheckConnector connector) {
         ChannelFuture cf;
         try {
             cf = connector.connect(loop, NoopHandler.INSTANCE);

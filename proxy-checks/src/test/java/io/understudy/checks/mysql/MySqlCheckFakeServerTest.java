@@ -199,6 +199,29 @@ class MySqlCheckFakeServerTest {
     }
 
     @Test
+    void theSlackTheSchedulerGivesExtendsTheDeadline() throws Exception {
+        Duration timeout = Duration.ofMillis(300);
+        Duration slack = Duration.ofMillis(500);
+        try (FakeMySqlServer server = FakeMySqlServer.start(FakeScripts.slowGreeting(Duration.ofSeconds(1)))) {
+            CheckResult r = new MySqlCheck(
+                            loops.group(),
+                            loops.transport(),
+                            server.address(),
+                            "haproxy",
+                            "",
+                            MySqlVariant.POST_41,
+                            timeout)
+                    .run(slack)
+                    .toCompletableFuture()
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertResult(r, CheckStatus.L7TOUT, OptionalInt.empty(), "timeout waiting for the server greeting");
+            assertThat(r.durationMillis()).isBetween(800L, 1_300L);
+            assertClosedWithFinOnly(server);
+        }
+    }
+
+    @Test
     void aNativePasswordLoginIsL7okWithTheVersionThenComQuitAndFin() {
         try (FakeMySqlServer server = FakeMySqlServer.start(FakeScripts.nativeLogin("checkpw", "s3cret"))) {
             CheckResult r = check(server, "checkpw", "s3cret", TIMEOUT);
