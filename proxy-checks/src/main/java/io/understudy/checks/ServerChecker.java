@@ -116,7 +116,7 @@ final class ServerChecker {
         // SecondOpinion.
         boolean deciding = deciding(st);
         Duration slack = linkCost.slack(cfg.timeout());
-        await(deciding ? SecondOpinion.of(check, slack) : check.run(slack), deciding);
+        await(deciding ? SecondOpinion.of(check, slack) : check.run(slack), deciding, deciding ? 2 : 1);
     }
 
     /** Whether a failed check would take the server DOWN now: checked, up, and one failure from down. */
@@ -125,7 +125,9 @@ final class ServerChecker {
         return st.check().active() && health.up() && health.onFailure().health() == 0;
     }
 
-    private void await(CompletionStage<CheckResult> run, boolean secondOpinion) {
+    /** @param connections the check connections {@code run} opens, counted on the server while it runs */
+    private void await(CompletionStage<CheckResult> run, boolean secondOpinion, int connections) {
+        server.counters().checkConnections(connections);
         long guard = cfg.timeout().toMillis() + 2_000;
         run.toCompletableFuture()
                 .completeOnTimeout(
@@ -133,7 +135,10 @@ final class ServerChecker {
                         guard,
                         TimeUnit.MILLISECONDS)
                 .exceptionally(e -> CheckResult.notRun(String.valueOf(e), 0))
-                .thenAccept(r -> onTimer(() -> completed(r, secondOpinion)));
+                .thenAccept(r -> {
+                    server.counters().checkConnections(-connections);
+                    onTimer(() -> completed(r, secondOpinion));
+                });
     }
 
     private void completed(CheckResult r, boolean secondOpinion) {
@@ -148,7 +153,8 @@ final class ServerChecker {
             await(
                     check.run(linkCost.slack(cfg.timeout()))
                             .thenApply(second -> second.passed() ? second : SecondOpinion.telling(first, second)),
-                    true);
+                    true,
+                    1);
             return;
         }
         last = new LastCheck(java.util.Optional.of(r), System.currentTimeMillis(), false);

@@ -46,7 +46,7 @@ public final class ProxyEngine implements AutoCloseable {
     private long reservedElsewhere;
 
     private EventLoopGroup acceptors;
-    private EventLoopGroup workers;
+    private volatile EventLoopGroup workers;
 
     public ProxyEngine(ProxyConfig config) {
         this(config, Transport.best());
@@ -133,6 +133,24 @@ public final class ProxyEngine implements AutoCloseable {
     /** The sessions the file-descriptor limit allows at once (HAProxy's global maxconn from ulimit-n). */
     public SessionBudget sessionBudget() {
         return budget;
+    }
+
+    /**
+     * Tasks waiting to run on the I/O event loops at this moment (HAProxy's {@code Run_queue}); 0 before start and after
+     * stop. Approximate: each loop's queue is read while it runs.
+     */
+    public int runQueue() {
+        EventLoopGroup w = workers;
+        if (w == null) {
+            return 0;
+        }
+        int n = 0;
+        for (io.netty.util.concurrent.EventExecutor e : w) {
+            if (e instanceof io.netty.util.concurrent.SingleThreadEventExecutor loop) {
+                n += loop.pendingTasks();
+            }
+        }
+        return n;
     }
 
     /** The event-loop threads serving sessions: {@code global.io-threads}, or one per available core when 0. */

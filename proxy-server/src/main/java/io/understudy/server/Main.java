@@ -102,22 +102,32 @@ public final class Main implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** {@code understudy check -c FILE}: validates and exits 0, or prints every problem and exits 1. */
+    /**
+     * {@code understudy check -c FILE} (or {@code -f FILE}, {@code haproxy -c -f}'s habit): validates and exits 0, or
+     * prints every problem and exits 1. {@code -q} prints nothing when the file is valid, as {@code haproxy -c -q}.
+     */
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a configuration file and exit.")
     static final class Check implements Callable<Integer> {
         @Option(
-                names = {"-c", "--config"},
+                names = {"-c", "-f", "--config"},
                 paramLabel = "FILE",
                 description = "configuration file (HOCON), default ${DEFAULT-VALUE}",
                 defaultValue = DEFAULT_CONFIG)
         Path config;
 
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "print nothing when the file is valid (problems are always printed)")
+        boolean quiet;
+
         @Override
         public Integer call() {
             try {
                 ProxyConfig cfg = ConfigLoader.load(config);
-                System.out.println("Configuration file is valid: " + config + " ("
-                        + cfg.listens().size() + " listen section(s))");
+                if (!quiet) {
+                    System.out.println("Configuration file is valid: " + config + " ("
+                            + cfg.listens().size() + " listen section(s))");
+                }
                 return ExitCodes.OK;
             } catch (ConfigException e) {
                 ConfigReport.print(new PrintWriter(System.err, true), config, e);

@@ -69,7 +69,9 @@ public final class CliMessages {
             "usage: set backend <backend> active-server <server>|auto [graceful [timeout <duration>]]\n";
 
     /** Understudy: {@code show info} in a format other than the plain one. */
-    public static final String SHOW_INFO_PLAIN_ONLY = "Only the plain 'show info' format is supported.\n";
+    /** {@code show info typed desc} or {@code json desc}: HAProxy's field descriptions are not carried here. */
+    public static final String SHOW_INFO_NO_DESC =
+            "show info: field descriptions ('desc') are not available; use 'show info typed' or 'show info json'.\n";
 
     private CliMessages() {}
 

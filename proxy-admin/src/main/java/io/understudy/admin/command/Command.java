@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * Commands run on the socket's event loop and must not block it: anything that waits returns an incomplete future.
  */
 public sealed interface Command
-        permits DisableServerCommand,
+        permits ClearCountersCommand,
+                DisableServerCommand,
                 EnableServerCommand,
                 GetWeightCommand,
                 HealthCommand,
@@ -24,6 +25,7 @@ public sealed interface Command
                 SetServerCommand,
                 SetWeightCommand,
                 ShowBackendCommand,
+                ShowVersionCommand,
                 ShowCliLevelCommand,
                 ShowInfoCommand,
                 ShowServersStateCommand,

@@ -53,6 +53,8 @@ public final class CommandRegistry {
         list.add(new ShowEventsCommand(context));
         list.add(new ShowPeersCommand(context));
         list.add(new ShowCliLevelCommand());
+        list.add(new ShowVersionCommand(context));
+        list.add(new ClearCountersCommand(context));
         list.add(new GetWeightCommand(context));
         list.add(new DisableServerCommand(context));
         list.add(new EnableServerCommand(context));

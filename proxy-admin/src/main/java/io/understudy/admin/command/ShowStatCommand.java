@@ -32,7 +32,7 @@ final class ShowStatCommand implements Command {
     @Override
     public String usage() {
         return Command.usageLine(
-                "show stat [{<iid>|<proxy>} <type> <sid>] [up|no-maint]", "report counters for each proxy and server");
+                "show stat [desc|json|no-maint|typed|up]*", "report counters for each proxy and server");
     }
 
     @Override

@@ -9,6 +9,8 @@ import static io.understudy.admin.stats.StatField.CHECK_DURATION;
 import static io.understudy.admin.stats.StatField.CHECK_STATUS;
 import static io.understudy.admin.stats.StatField.CHKDOWN;
 import static io.understudy.admin.stats.StatField.CHKFAIL;
+import static io.understudy.admin.stats.StatField.CLI_ABRT;
+import static io.understudy.admin.stats.StatField.CONNECT;
 import static io.understudy.admin.stats.StatField.CONN_RATE_MAX;
 import static io.understudy.admin.stats.StatField.CONN_TOT;
 import static io.understudy.admin.stats.StatField.CTIME;
@@ -19,10 +21,14 @@ import static io.understudy.admin.stats.StatField.DREQ;
 import static io.understudy.admin.stats.StatField.DRESP;
 import static io.understudy.admin.stats.StatField.DSES;
 import static io.understudy.admin.stats.StatField.ECON;
+import static io.understudy.admin.stats.StatField.EINT;
+import static io.understudy.admin.stats.StatField.EREQ;
+import static io.understudy.admin.stats.StatField.ERESP;
 import static io.understudy.admin.stats.StatField.IDLE_CONN_CUR;
 import static io.understudy.admin.stats.StatField.LASTCHG;
 import static io.understudy.admin.stats.StatField.LASTSESS;
 import static io.understudy.admin.stats.StatField.LBTOT;
+import static io.understudy.admin.stats.StatField.NEED_CONN_EST;
 import static io.understudy.admin.stats.StatField.QCUR;
 import static io.understudy.admin.stats.StatField.QMAX;
 import static io.understudy.admin.stats.StatField.QTIME;
@@ -36,6 +42,7 @@ import static io.understudy.admin.stats.StatField.SAFE_CONN_CUR;
 import static io.understudy.admin.stats.StatField.SCUR;
 import static io.understudy.admin.stats.StatField.SLIM;
 import static io.understudy.admin.stats.StatField.SMAX;
+import static io.understudy.admin.stats.StatField.SRV_ABRT;
 import static io.understudy.admin.stats.StatField.SRV_ICUR;
 import static io.understudy.admin.stats.StatField.STATUS;
 import static io.understudy.admin.stats.StatField.STOT;
@@ -86,13 +93,15 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(BOUT, "bytes_out_total", Kind.COUNTER, Help.BYTES_OUT),
             new Column(DREQ, "requests_denied_total", Kind.COUNTER, Help.REQUESTS_DENIED),
             new Column(DRESP, "responses_denied_total", Kind.COUNTER, Help.RESPONSES_DENIED),
+            new Column(EREQ, "request_errors_total", Kind.COUNTER, Help.REQUEST_ERRORS),
             new Column(STATUS, "status", Kind.STATE, Help.STATUS),
             new Column(RATE_LIM, "limit_session_rate", Kind.GAUGE, Help.LIMIT_SESSION_RATE),
             new Column(CONN_TOT, "connections_total", Kind.COUNTER, Help.FE_CONNECTIONS_TOTAL),
             new Column(CONN_RATE_MAX, "connections_rate_max", Kind.GAUGE, Help.CONNECTIONS_RATE_MAX),
             new Column(DCON, "denied_connections_total", Kind.COUNTER, Help.DENIED_CONNECTIONS),
             new Column(DSES, "denied_sessions_total", Kind.COUNTER, Help.DENIED_SESSIONS),
-            new Column(WREW, "failed_header_rewriting_total", Kind.COUNTER, Help.FAILED_REWRITES));
+            new Column(WREW, "failed_header_rewriting_total", Kind.COUNTER, Help.FAILED_REWRITES),
+            new Column(EINT, "internal_errors_total", Kind.COUNTER, Help.INTERNAL_ERRORS));
 
     static final List<Column> BACKEND = List.of(
             new Column(QCUR, "current_queue", Kind.GAUGE, Help.CURRENT_QUEUE),
@@ -107,6 +116,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(DREQ, "requests_denied_total", Kind.COUNTER, Help.REQUESTS_DENIED),
             new Column(DRESP, "responses_denied_total", Kind.COUNTER, Help.RESPONSES_DENIED),
             new Column(ECON, "connection_errors_total", Kind.COUNTER, Help.CONNECTION_ERRORS),
+            new Column(ERESP, "response_errors_total", Kind.COUNTER, Help.RESPONSE_ERRORS),
             new Column(WRETR, "retry_warnings_total", Kind.COUNTER, Help.RETRY_WARNINGS),
             new Column(WREDIS, "redispatch_warnings_total", Kind.COUNTER, Help.REDISPATCH_WARNINGS),
             new Column(STATUS, "status", Kind.STATE, Help.STATUS),
@@ -117,17 +127,21 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(LASTCHG, "check_last_change_seconds", Kind.GAUGE, Help.LAST_CHANGE),
             new Column(DOWNTIME, "downtime_seconds_total", Kind.COUNTER, Help.DOWNTIME),
             new Column(LBTOT, "loadbalanced_total", Kind.COUNTER, Help.LOADBALANCED),
+            new Column(CLI_ABRT, "client_aborts_total", Kind.COUNTER, Help.CLIENT_ABORTS),
+            new Column(SRV_ABRT, "server_aborts_total", Kind.COUNTER, Help.SERVER_ABORTS),
             new Column(LASTSESS, "last_session_seconds", Kind.GAUGE, Help.LAST_SESSION),
             new Column(QTIME, "queue_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.QUEUE_TIME_AVG),
             new Column(CTIME, "connect_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.CONNECT_TIME_AVG),
             new Column(RTIME, "response_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.RESPONSE_TIME_AVG),
             new Column(TTIME, "total_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.TOTAL_TIME_AVG),
             new Column(WREW, "failed_header_rewriting_total", Kind.COUNTER, Help.FAILED_REWRITES),
+            new Column(CONNECT, "connection_attempts_total", Kind.COUNTER, Help.CONNECTION_ATTEMPTS),
             new Column(REUSE, "connection_reuses_total", Kind.COUNTER, Help.CONNECTION_REUSES),
             new Column(QTIME_MAX, "max_queue_time_seconds", Kind.MILLIS_AS_SECONDS, Help.QUEUE_TIME_MAX),
             new Column(CTIME_MAX, "max_connect_time_seconds", Kind.MILLIS_AS_SECONDS, Help.CONNECT_TIME_MAX),
             new Column(RTIME_MAX, "max_response_time_seconds", Kind.MILLIS_AS_SECONDS, Help.RESPONSE_TIME_MAX),
             new Column(TTIME_MAX, "max_total_time_seconds", Kind.MILLIS_AS_SECONDS, Help.TOTAL_TIME_MAX),
+            new Column(EINT, "internal_errors_total", Kind.COUNTER, Help.INTERNAL_ERRORS),
             new Column(UWEIGHT, "uweight", Kind.GAUGE, Help.UWEIGHT));
 
     static final List<Column> SERVER = List.of(
@@ -142,6 +156,7 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(BOUT, "bytes_out_total", Kind.COUNTER, Help.BYTES_OUT),
             new Column(DRESP, "responses_denied_total", Kind.COUNTER, Help.RESPONSES_DENIED),
             new Column(ECON, "connection_errors_total", Kind.COUNTER, Help.CONNECTION_ERRORS),
+            new Column(ERESP, "response_errors_total", Kind.COUNTER, Help.RESPONSE_ERRORS),
             new Column(WRETR, "retry_warnings_total", Kind.COUNTER, Help.RETRY_WARNINGS),
             new Column(WREDIS, "redispatch_warnings_total", Kind.COUNTER, Help.REDISPATCH_WARNINGS),
             new Column(STATUS, "status", Kind.STATE, Help.STATUS),
@@ -154,20 +169,25 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(CHECK_STATUS, "check_status", Kind.CHECK_STATE, Help.CHECK_STATUS),
             new Column(CHECK_CODE, "check_code", Kind.GAUGE, Help.CHECK_CODE),
             new Column(CHECK_DURATION, "check_duration_seconds", Kind.MILLIS_AS_SECONDS, Help.CHECK_DURATION),
+            new Column(CLI_ABRT, "client_aborts_total", Kind.COUNTER, Help.CLIENT_ABORTS),
+            new Column(SRV_ABRT, "server_aborts_total", Kind.COUNTER, Help.SERVER_ABORTS),
             new Column(LASTSESS, "last_session_seconds", Kind.GAUGE, Help.LAST_SESSION),
             new Column(QTIME, "queue_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.QUEUE_TIME_AVG),
             new Column(CTIME, "connect_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.CONNECT_TIME_AVG),
             new Column(RTIME, "response_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.RESPONSE_TIME_AVG),
             new Column(TTIME, "total_time_average_seconds", Kind.MILLIS_AS_SECONDS, Help.TOTAL_TIME_AVG),
             new Column(WREW, "failed_header_rewriting_total", Kind.COUNTER, Help.FAILED_REWRITES),
+            new Column(CONNECT, "connection_attempts_total", Kind.COUNTER, Help.CONNECTION_ATTEMPTS),
             new Column(REUSE, "connection_reuses_total", Kind.COUNTER, Help.CONNECTION_REUSES),
             new Column(SRV_ICUR, "idle_connections_current", Kind.GAUGE, Help.IDLE_CONNECTIONS),
             new Column(QTIME_MAX, "max_queue_time_seconds", Kind.MILLIS_AS_SECONDS, Help.QUEUE_TIME_MAX),
             new Column(CTIME_MAX, "max_connect_time_seconds", Kind.MILLIS_AS_SECONDS, Help.CONNECT_TIME_MAX),
             new Column(RTIME_MAX, "max_response_time_seconds", Kind.MILLIS_AS_SECONDS, Help.RESPONSE_TIME_MAX),
             new Column(TTIME_MAX, "max_total_time_seconds", Kind.MILLIS_AS_SECONDS, Help.TOTAL_TIME_MAX),
+            new Column(EINT, "internal_errors_total", Kind.COUNTER, Help.INTERNAL_ERRORS),
             new Column(IDLE_CONN_CUR, "unsafe_idle_connections_current", Kind.GAUGE, Help.UNSAFE_IDLE),
             new Column(SAFE_CONN_CUR, "safe_idle_connections_current", Kind.GAUGE, Help.SAFE_IDLE),
             new Column(USED_CONN_CUR, "used_connections_current", Kind.GAUGE, Help.USED_CONNECTIONS),
+            new Column(NEED_CONN_EST, "need_connections_current", Kind.GAUGE, Help.NEED_CONNECTIONS),
             new Column(UWEIGHT, "uweight", Kind.GAUGE, Help.UWEIGHT));
 }

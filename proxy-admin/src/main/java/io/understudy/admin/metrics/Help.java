@@ -67,6 +67,16 @@ final class Help {
     static final String UNSAFE_IDLE = "Current number of unsafe idle connections";
     static final String SAFE_IDLE = "Current number of safe idle connections";
     static final String USED_CONNECTIONS = "Current number of connections in use";
+    static final String REQUEST_ERRORS = "Total number of invalid requests since process started";
+    static final String INTERNAL_ERRORS = "Total number of internal errors since process started";
+    static final String RESPONSE_ERRORS = "Total number of invalid responses since the worker process started";
+    static final String CLIENT_ABORTS =
+            "Total number of requests or connections aborted by the client since the worker process started";
+    static final String SERVER_ABORTS =
+            "Total number of requests or connections aborted by the server since the worker process started";
+    static final String CONNECTION_ATTEMPTS =
+            "Total number of outgoing connection attempts on this backend/server since the worker process started";
+    static final String NEED_CONNECTIONS = "Estimated needed number of connections";
 
     static final String NBTHREAD = "Number of started threads (global.nbthread)";
     static final String NBPROC = "Number of started worker processes (historical, always 1)";

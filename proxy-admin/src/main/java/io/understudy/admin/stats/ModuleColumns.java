@@ -39,12 +39,25 @@ final class ModuleColumns {
     /** How many leading module columns (the SSL ones) a server row fills. */
     private static final int FILLED_ON_SERVERS = 3;
 
+    /** HAProxy 2.6's typed description of each module column: counters, except the open connections and streams. */
+    static FieldTags tags(String name) {
+        return name.contains("_open_") ? GAUGE : COUNTER;
+    }
+
+    private static final FieldTags COUNTER = FieldTags.parse("MCP:u64");
+    private static final FieldTags GAUGE = FieldTags.parse("MGP:u64");
+
+    /** How many module columns a row of this type fills (with 0), from the first. */
+    static int filled(RowType type) {
+        return type == RowType.SERVER ? FILLED_ON_SERVERS : NAMES.size();
+    }
+
     private ModuleColumns() {}
 
     /** Appends {@code -,} and the module cells of a row of this type, each followed by a comma. */
     static void append(RowType type, StringBuilder out) {
         out.append("-,");
-        int filled = type == RowType.SERVER ? FILLED_ON_SERVERS : NAMES.size();
+        int filled = filled(type);
         for (int i = 0; i < NAMES.size(); i++) {
             out.append(i < filled ? "0," : ",");
         }

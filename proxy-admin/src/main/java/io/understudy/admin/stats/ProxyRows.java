@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * Builds the FRONTEND and BACKEND rows of a proxy, filling the fields HAProxy 2.6 fills for them in {@code mode tcp}.
  *
- * <p>Left empty because Understudy does not measure them (HAProxy prints numbers there): frontend {@code ereq},
- * {@code rate}, {@code rate_max}, {@code conn_rate}, {@code conn_rate_max}, {@code eint}; backend {@code eresp},
- * {@code cli_abrt}, {@code srv_abrt}, {@code rate}, {@code rate_max}, {@code connect}, {@code eint}.
+ * <p>Every field HAProxy fills for them is filled, with HAProxy's meaning (see {@link ServerRows}); the frontend's
+ * {@code ereq} is always 0, as in HAProxy's TCP mode without request rules (it counts sessions that end before a server
+ * connection is requested, and a session here requests one as soon as it is accepted).
  */
 final class ProxyRows {
     private ProxyRows() {}
@@ -25,7 +25,8 @@ final class ProxyRows {
         // No deny rules, no rate limit setting (0 = none), no HTTP, no compression, no header rewriting: HAProxy
         // prints 0 for these on a tcp frontend.
         b.zero(DREQ, DRESP, RATE_LIM, REQ_RATE, REQ_RATE_MAX, REQ_TOT, COMP_IN, COMP_OUT, COMP_BYP, COMP_RSP);
-        b.zero(DCON, DSES, WREW);
+        b.zero(DCON, DSES, WREW, EREQ);
+        b.put(EINT, c.internalErrors());
         b.put(SCUR, c.currentSessions())
                 .put(SMAX, c.maxSessions())
                 .put(SLIM, fe.config().maxconn());
@@ -63,6 +64,9 @@ final class ProxyRows {
         b.put(SLIM, (frontendMaxconn + 9L) / 10);
         b.put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
         b.put(ECON, c.connectErrors()).put(WRETR, c.retries()).put(WREDIS, c.redispatches());
+        b.put(CONNECT, c.connectAttempts());
+        b.put(CLI_ABRT, c.clientAborts()).put(SRV_ABRT, c.serverAborts()).put(ERESP, c.responseErrors());
+        b.put(EINT, c.internalErrors());
 
         long weight = weight(snap, be.config().allBackups());
         boolean up = weight > 0 || be.servers().isEmpty();

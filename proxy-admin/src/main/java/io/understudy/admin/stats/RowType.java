@@ -23,6 +23,20 @@ public enum RowType {
         return code;
     }
 
+    /** The object's letter in {@code show stat typed} ({@code F}, {@code B}, {@code S}). */
+    public char typedLetter() {
+        return "FBS".charAt(code);
+    }
+
+    /** The object's name in {@code show stat json} ({@code Frontend}, {@code Backend}, {@code Server}). */
+    public String jsonName() {
+        return switch (this) {
+            case FRONTEND -> "Frontend";
+            case BACKEND -> "Backend";
+            case SERVER -> "Server";
+        };
+    }
+
     /** This type's bit in {@code show stat}'s {@code <type>} mask. */
     public int filterBit() {
         return 1 << code;

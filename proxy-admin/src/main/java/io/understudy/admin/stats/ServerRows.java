@@ -14,9 +14,12 @@ import java.util.Optional;
  * Builds a server's row from its published state, check state and counters, filling the fields HAProxy 2.6 fills for a
  * server in {@code mode tcp} (observed rows: reference Appendix A and the captured Debian rows in the tests).
  *
- * <p>Left empty because Understudy does not measure them (HAProxy prints numbers there): {@code eresp},
- * {@code cli_abrt}, {@code srv_abrt}, {@code rate}, {@code rate_max}, {@code connect}, {@code eint},
- * {@code need_conn_est}.
+ * <p>Every field HAProxy fills for such a server is filled, with HAProxy's meaning: {@code connect} counts connection
+ * attempts, {@code cli_abrt}/{@code srv_abrt} sessions ended by the client's or the server's side in their data phase
+ * (a reset, a failed write, a timeout), {@code eresp} the server's resets and failed writes (not its timeouts, as in
+ * HAProxy), {@code econ} sessions that gave up connecting (once each, not per attempt), {@code stot} sessions sent to
+ * the server once per connect attempt (HAProxy's count), {@code eint} sessions ended by an internal error,
+ * {@code need_conn_est} the most connections in use at once.
  */
 final class ServerRows {
     private ServerRows() {}
@@ -44,6 +47,9 @@ final class ServerRows {
         }
         b.put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
         b.put(ECON, c.connectErrors()).put(WRETR, c.retries()).put(WREDIS, c.redispatches());
+        b.put(CONNECT, c.connectAttempts());
+        b.put(CLI_ABRT, c.clientAborts()).put(SRV_ABRT, c.serverAborts()).put(ERESP, c.responseErrors());
+        b.put(EINT, c.internalErrors()).put(NEED_CONN_EST, c.neededConnections());
 
         b.put(STATUS, ServerStatus.text(st, check)).state(ServerStatus.state(st));
         // HAProxy's server weight stays the configured/set one while down, in maintenance or draining (observed).
@@ -84,7 +90,9 @@ final class ServerRows {
             b.put(CHECK_CODE, last.map(r -> r.code().orElse(0)).orElse(0));
         }
         last.ifPresent(r -> b.put(CHECK_DURATION, Math.max(0, r.durationMillis())));
-        b.put(LAST_CHK, last.map(CheckResult::info).orElse(""));
+        // HAProxy leaves last_chk empty after a passed check (its mysql-check overwrites the server version it read);
+        // failures keep their reason there. The version stays in the check's log lines.
+        b.put(LAST_CHK, status.passed() ? "" : last.map(CheckResult::info).orElse(""));
         b.put(CHECK_DESC, status.description());
         b.put(CHECK_RISE, cs.health().rise()).put(CHECK_FALL, cs.health().fall());
         b.put(CHECK_HEALTH, cs.health().health());

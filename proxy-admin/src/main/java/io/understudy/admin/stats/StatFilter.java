@@ -10,21 +10,27 @@ import java.util.function.Predicate;
  * {@code [{<iid>|<proxy>} <type> <sid>] [up|no-maint]}, where the first three only count together, {@code -1} means
  * any, {@code <type>} is a mask of {@link RowType#filterBit()}s, and {@code <sid>} only narrows server rows.
  * {@code up} hides servers in maintenance and servers fully down (a server coming back, {@code DOWN 1/2}, stays);
- * {@code no-maint} hides servers in maintenance. Other words ({@code typed}, {@code json}, {@code desc}) are noted but
- * do not filter.
+ * {@code no-maint} hides servers in maintenance. {@code typed} and {@code json} choose the output's form and do not
+ * filter; other words ({@code desc}) are ignored, as HAProxy ignores words it does not know here.
  *
  * @param proxyId the {@code iid} to keep, or -1 for every proxy
  * @param typeMask which row types to keep, -1 for all
  * @param serverId the {@code sid} of the server rows to keep, or -1 for all
  * @param upOnly the {@code up} word
  * @param hideMaint the {@code no-maint} word
- * @param otherFormat {@code typed} or {@code json} was asked for
+ * @param format the output's form: CSV unless {@code typed} or {@code json} was asked for (the last one wins)
  */
-public record StatFilter(
-        int proxyId, int typeMask, int serverId, boolean upOnly, boolean hideMaint, boolean otherFormat)
+public record StatFilter(int proxyId, int typeMask, int serverId, boolean upOnly, boolean hideMaint, Format format)
         implements Predicate<StatRow> {
     /** Every row: {@code show stat} without arguments. */
-    public static final StatFilter ALL = new StatFilter(-1, -1, -1, false, false, false);
+    public static final StatFilter ALL = new StatFilter(-1, -1, -1, false, false, Format.CSV);
+
+    /** The forms of {@code show stat}'s output. */
+    public enum Format {
+        CSV,
+        TYPED,
+        JSON
+    }
 
     /**
      * Parses the words after {@code show stat}; a proxy given by name is resolved to its {@code iid} in
@@ -51,18 +57,19 @@ public record StatFilter(
         }
         boolean up = false;
         boolean noMaint = false;
-        boolean other = false;
+        Format format = Format.CSV;
         for (String w : words.subList(next, words.size())) {
             switch (w) {
                 case "up" -> up = true;
                 case "no-maint" -> noMaint = true;
-                case "typed", "json" -> other = true;
+                case "typed" -> format = Format.TYPED;
+                case "json" -> format = Format.JSON;
                 default -> {
                     // HAProxy ignores words it does not know.
                 }
             }
         }
-        return Optional.of(new StatFilter(proxyId, typeMask, serverId, up, noMaint, other));
+        return Optional.of(new StatFilter(proxyId, typeMask, serverId, up, noMaint, format));
     }
 
     @Override

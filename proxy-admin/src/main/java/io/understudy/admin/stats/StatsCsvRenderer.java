@@ -7,9 +7,8 @@ import java.util.List;
 
 /**
  * The {@code show stat} command's renderer: takes a {@link StatsSnapshot} of the context and writes it as HAProxy's
- * CSV, filtered by the command's words ({@link StatFilter}), without the final empty line (the CLI adds it).
- *
- * <p>{@code typed} and {@code json} are not implemented: the CSV is printed instead.
+ * CSV, or its {@code typed} or {@code json} form ({@link StatsTypedWriter}), filtered by the command's words
+ * ({@link StatFilter}), without the final empty line (the CLI adds it).
  */
 public final class StatsCsvRenderer implements StatsRenderer {
     @Override
@@ -21,7 +20,10 @@ public final class StatsCsvRenderer implements StatsRenderer {
     public String render(AdminContext context, boolean userLevel, List<String> options) {
         StatsSnapshot snapshot = StatsSnapshot.capture(context);
         StatFilter filter = StatFilter.parse(options, snapshot).orElseThrow(() -> new CliException("No such proxy.\n"));
-        StatsCsvWriter writer = userLevel ? StatsCsvWriter.forUser() : StatsCsvWriter.forOperator();
-        return writer.table(snapshot, filter);
+        return switch (filter.format()) {
+            case TYPED -> StatsTypedWriter.typed(!userLevel).table(snapshot, filter);
+            case JSON -> StatsTypedWriter.json(!userLevel).table(snapshot, filter);
+            case CSV -> (userLevel ? StatsCsvWriter.forUser() : StatsCsvWriter.forOperator()).table(snapshot, filter);
+        };
     }
 }

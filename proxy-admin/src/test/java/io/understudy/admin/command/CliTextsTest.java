@@ -42,9 +42,15 @@ class CliTextsTest {
                 .contains("  show servers state [<backend>]          : dump volatile server information (all or for"
                         + " a single backend)\n")
                 .contains("  get weight <bk>/<srv>                   : report a server's current weight\n")
-                .contains("  show events [<count>]                   : show the last changes of servers and traffic\n");
+                .contains("  show events [<count>]                   : show the last changes of servers and traffic\n")
+                // HAProxy 2.6's own lines for these, byte for byte.
+                .contains(
+                        "  clear counters [all]                    : clear max statistics counters (or all counters)\n")
+                .contains("  show version                            : show version of the current process\n")
+                .contains("  show info [desc|json|typed|float]*      : report information about the running process\n")
+                .contains("  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(21);
+        assertThat(listed).isSorted().hasSize(23);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))

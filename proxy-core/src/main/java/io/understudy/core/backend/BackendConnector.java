@@ -172,6 +172,9 @@ public final class BackendConnector implements ServerConnector {
         private void connect(Slot slot) {
             Server server = slot.server();
             long started = System.nanoTime();
+            server.counters().connectAttempt();
+            server.counters().sessionAssigned(System.currentTimeMillis());
+            backend.counters().connectAttempt();
             ChannelFuture cf = template.clone(session.eventLoop()).connect(server.address());
             cf.addListener(f -> {
                 if (f.isSuccess()) {
@@ -202,6 +205,7 @@ public final class BackendConnector implements ServerConnector {
         }
 
         private ConnectFailedException noServer() {
+            backend.counters().connectError(); // a connection error not associated with a server, as HAProxy counts it
             if (failed.isEmpty()) {
                 return new ConnectFailedException(
                         TerminationCause.NO_SERVER, "backend '" + backend.name() + "' has no server available");
@@ -269,12 +273,12 @@ public final class BackendConnector implements ServerConnector {
                         "cannot connect to " + server.id() + ": " + failure.message() + " (a resource of this proxy)"));
                 return;
             }
-            server.counters().connectError();
-            backend.counters().connectError();
             // A passive health signal: the control plane decides what it means.
             CompletableFuture<Commit> verdict = control.apply(new ControlCommand.PassiveFailure(server, failure));
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
+                server.counters().connectError();
+                backend.counters().connectError();
                 slot.release();
                 failed.add(server);
                 // Out of retries: one last look for a server that has not failed yet would break HAProxy's retry

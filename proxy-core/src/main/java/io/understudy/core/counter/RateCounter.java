@@ -53,9 +53,20 @@ public final class RateCounter {
         return rate(window.get().at(now / 1000), now);
     }
 
-    /** The highest rate seen since start. */
+    /** The highest rate seen since start, or since {@link #clearMax}. */
     public long max() {
         return max.get();
+    }
+
+    /** Forgets the highest rate ({@code clear counters}). */
+    public void clearMax() {
+        max.set(0);
+    }
+
+    /** Forgets every event ({@code clear counters all}). */
+    public void clear() {
+        window.set(new Window(0, 0, 0));
+        max.set(0);
     }
 
     private static long rate(Window w, long nowMillis) {

@@ -35,4 +35,16 @@ public final class SlidingAverage {
     public long max() {
         return max.get();
     }
+
+    /** Forgets the maximum ({@code clear counters}). */
+    public void clearMax() {
+        max.set(0);
+    }
+
+    /** Forgets every sample ({@code clear counters all}). */
+    public void clear() {
+        sum.set(0);
+        samples.set(0);
+        max.set(0);
+    }
 }

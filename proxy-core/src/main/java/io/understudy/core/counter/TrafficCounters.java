@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The session and byte counters HAProxy keeps for each frontend, backend and server ({@code scur}, {@code smax},
  * {@code stot}, {@code bin}, {@code bout}, {@code econ}, {@code wretr}, {@code wredis}, {@code lbtot}, {@code lastsess},
- * {@code ctime}, {@code ttime}, {@code rate}). Written from any event loop; reads never block writers.
+ * {@code ctime}, {@code ttime}, {@code rate}, {@code connect}, {@code cli_abrt}, {@code srv_abrt}, {@code eresp},
+ * {@code eint}, {@code need_conn_est}). Written from any event loop; reads never block writers.
  */
 public final class TrafficCounters {
     private final AtomicLong currentSessions = new AtomicLong();
@@ -18,22 +19,43 @@ public final class TrafficCounters {
     private final LongAdder retries = new LongAdder();
     private final LongAdder redispatches = new LongAdder();
     private final LongAdder selected = new LongAdder();
+    private final LongAdder connectAttempts = new LongAdder();
+    private final LongAdder clientAborts = new LongAdder();
+    private final LongAdder serverAborts = new LongAdder();
+    private final LongAdder responseErrors = new LongAdder();
+    private final LongAdder internalErrors = new LongAdder();
+    private final AtomicLong checkConnections = new AtomicLong();
+    private final AtomicLong maxUsedConnections = new AtomicLong();
     private final SlidingAverage connectTimeMillis = new SlidingAverage();
     private final SlidingAverage queueTimeMillis = new SlidingAverage();
     private final SlidingAverage totalTimeMillis = new SlidingAverage();
     private final RateCounter sessionRate = new RateCounter();
     private volatile long lastSessionMillis = -1;
 
-    /** A session starts on this object. */
+    /** A session starts on this object (a frontend or a backend): both {@link #sessionAssigned} and established. */
     public void sessionOpened(long nowMillis) {
-        long cur = currentSessions.incrementAndGet();
-        maxSessions.accumulateAndGet(cur, Math::max);
+        sessionAssigned(nowMillis);
+        sessionEstablished();
+    }
+
+    /**
+     * A session was sent to this server, once per connection attempt as HAProxy counts a server's sessions
+     * ({@code stot}, {@code rate}, {@code lastsess}): a connect retried on the same server counts twice.
+     */
+    public void sessionAssigned(long nowMillis) {
         totalSessions.increment();
         sessionRate.increment();
         lastSessionMillis = nowMillis;
     }
 
-    /** A session that {@link #sessionOpened} counted has ended after {@code totalMillis}. */
+    /** A session holds a connection to this server now ({@code scur}, {@code smax}); {@link #sessionClosed} ends it. */
+    public void sessionEstablished() {
+        long cur = currentSessions.incrementAndGet();
+        maxSessions.accumulateAndGet(cur, Math::max);
+        maxUsedConnections.accumulateAndGet(cur + checkConnections.get(), Math::max);
+    }
+
+    /** A session that {@link #sessionOpened} or {@link #sessionEstablished} counted has ended after {@code totalMillis}. */
     public void sessionClosed(long totalMillis) {
         currentSessions.decrementAndGet();
         totalTimeMillis.add(totalMillis);
@@ -47,6 +69,10 @@ public final class TrafficCounters {
         bytesOut.add(n);
     }
 
+    /**
+     * A session gave up connecting ({@code econ}): counted once per session, on the server tried last and the backend,
+     * when its retries are spent, and on the backend alone when no server could be chosen; not per failed attempt.
+     */
     public void connectError() {
         connectErrors.increment();
     }
@@ -59,6 +85,47 @@ public final class TrafficCounters {
         redispatches.increment();
     }
 
+    /** A connection to a server is being attempted, retries included ({@code connect}). */
+    public void connectAttempt() {
+        connectAttempts.increment();
+    }
+
+    /**
+     * A session in its data phase ended on the client's side: a reset, a failed write, or {@code timeout client}
+     * ({@code cli_abrt}; HAProxy's {@code CD} and {@code cD}).
+     */
+    public void clientAborted() {
+        clientAborts.increment();
+    }
+
+    /**
+     * A session in its data phase ended on the server's side ({@code srv_abrt}): a reset or a failed write, which is
+     * also a response error ({@code eresp}, HAProxy's {@code SD}), or {@code timeout server}, which is not ({@code sD};
+     * HAProxy counts the timeout in {@code srv_abrt} only).
+     */
+    public void serverAborted(boolean error) {
+        serverAborts.increment();
+        if (error) {
+            responseErrors.increment();
+        }
+    }
+
+    /** A session ended on an error of the proxy's own ({@code eint}). */
+    public void internalError() {
+        internalErrors.increment();
+    }
+
+    /**
+     * Health-check connections to this server opened ({@code n > 0}) or closed ({@code n < 0}): they count toward
+     * {@code need_conn_est} as HAProxy's check connections do.
+     */
+    public void checkConnections(int n) {
+        long now = checkConnections.addAndGet(n);
+        if (n > 0) {
+            maxUsedConnections.accumulateAndGet(now + currentSessions.get(), Math::max);
+        }
+    }
+
     /** The load balancer picked this server ({@code lbtot}). */
     public void selected() {
         selected.increment();
@@ -68,6 +135,47 @@ public final class TrafficCounters {
     public void connected(long connectMillis, long queueMillis) {
         connectTimeMillis.add(connectMillis);
         queueTimeMillis.add(queueMillis);
+    }
+
+    /**
+     * HAProxy's {@code clear counters}: forgets the maxima ({@code smax}, {@code rate_max}, {@code qtime_max},
+     * {@code ctime_max}, {@code ttime_max}); they grow again from the next event.
+     */
+    public void clearMaxima() {
+        maxSessions.set(0);
+        sessionRate.clearMax();
+        queueTimeMillis.clearMax();
+        connectTimeMillis.clearMax();
+        totalTimeMillis.clearMax();
+    }
+
+    /**
+     * HAProxy's {@code clear counters all}: every counter back to zero, as at start, except what is current
+     * ({@code scur}) and the connection estimate. Not atomic with respect to sessions counted meanwhile, like HAProxy's.
+     */
+    public void clearAll() {
+        clearMaxima();
+        for (LongAdder a : new LongAdder[] {
+            totalSessions,
+            bytesIn,
+            bytesOut,
+            connectErrors,
+            retries,
+            redispatches,
+            selected,
+            connectAttempts,
+            clientAborts,
+            serverAborts,
+            responseErrors,
+            internalErrors
+        }) {
+            a.reset();
+        }
+        queueTimeMillis.clear();
+        connectTimeMillis.clear();
+        totalTimeMillis.clear();
+        sessionRate.clear();
+        lastSessionMillis = -1;
     }
 
     public long currentSessions() {
@@ -104,6 +212,35 @@ public final class TrafficCounters {
 
     public long selectedTotal() {
         return selected.sum();
+    }
+
+    public long connectAttempts() {
+        return connectAttempts.sum();
+    }
+
+    public long clientAborts() {
+        return clientAborts.sum();
+    }
+
+    public long serverAborts() {
+        return serverAborts.sum();
+    }
+
+    public long responseErrors() {
+        return responseErrors.sum();
+    }
+
+    public long internalErrors() {
+        return internalErrors.sum();
+    }
+
+    /**
+     * HAProxy's {@code need_conn_est}: the most connections to the server in use at once, sessions and health checks
+     * together. HAProxy lowers its estimate only while it keeps idle connections for reuse, which a TCP proxy never
+     * does, so this is a high-water mark.
+     */
+    public long neededConnections() {
+        return maxUsedConnections.get();
     }
 
     /** New sessions per second ({@code rate}, {@code rate_max}; for a frontend also {@code conn_rate}). */

@@ -32,9 +32,14 @@ public final class PendingQueue {
         return size.get();
     }
 
-    /** The most that ever waited at once ({@code qmax}). */
+    /** The most that ever waited at once ({@code qmax}), since start or {@link #clearMax}. */
     public int max() {
         return max.get();
+    }
+
+    /** Forgets the maximum ({@code clear counters}). */
+    public void clearMax() {
+        max.set(0);
     }
 
     /**

@@ -219,7 +219,7 @@ public final class ProxySession {
         this.slot = taken;
         this.serverChannel = channel;
         this.connectMillis = ageMillis();
-        chosen.counters().sessionOpened(System.currentTimeMillis());
+        chosen.counters().sessionEstablished(); // its stot was counted at the connect attempt
         chosen.counters().connected(connectMillis, queueMillis);
         backendCounters.connected(connectMillis, queueMillis);
     }
@@ -411,6 +411,29 @@ public final class ProxySession {
         }
     }
 
+    /** HAProxy's abort and internal-error counters of the objects the session ran through. */
+    private void countEnd(TerminationCause why, Slot s) {
+        TrafficCounters server = s != null ? s.server().counters() : null;
+        if (why.clientAbort()) {
+            backendCounters.clientAborted();
+            if (server != null) {
+                server.clientAborted();
+            }
+        } else if (why.serverAbort()) {
+            boolean error = why == TerminationCause.SERVER_ERROR;
+            backendCounters.serverAborted(error);
+            if (server != null) {
+                server.serverAborted(error);
+            }
+        } else if (why == TerminationCause.INTERNAL_ERROR) {
+            frontendCounters.internalError();
+            backendCounters.internalError();
+            if (server != null) {
+                server.internalError();
+            }
+        }
+    }
+
     /** Called once, on the event loop, when the client channel has closed. */
     void finish() {
         if (finished) {
@@ -432,6 +455,7 @@ public final class ProxySession {
         }
         long total = ageMillis();
         Slot s = slot;
+        countEnd(cause, s);
         if (s != null) {
             // Counted off the server before its slot goes to a waiting session, so scur never overshoots maxconn.
             s.server().counters().sessionClosed(total);

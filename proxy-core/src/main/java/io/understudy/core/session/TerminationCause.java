@@ -63,6 +63,16 @@ public enum TerminationCause {
         return this == CLIENT_ABORTED_CONNECT || this == CLIENT_ABORTED_QUEUE;
     }
 
+    /** Ended by the client's side in the data phase (HAProxy's {@code cli_abrt}: {@code CD}, {@code cD}). */
+    public boolean clientAbort() {
+        return this == CLIENT_ERROR || this == CLIENT_TIMEOUT;
+    }
+
+    /** Ended by the server's side in the data phase (HAProxy's {@code srv_abrt}: {@code SD}, {@code sD}). */
+    public boolean serverAbort() {
+        return this == SERVER_ERROR || this == SERVER_TIMEOUT;
+    }
+
     /** The lower-case name used in logs and metrics labels. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -55,10 +55,14 @@ class ConnectFailoverTest {
             assertThat(greeting(client)).isEqualTo("BACKUP");
             // The client did not go to the backup on its own: the model marked Primary down, and traffic moved.
             assertThat(proxy.server("Primary").state().op()).isEqualTo(io.understudy.core.model.OpState.STOPPED);
-            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.server("Primary").counters().connectAttempts()).isEqualTo(1);
+            // econ counts sessions that gave up connecting: this one connected elsewhere.
+            assertThat(proxy.server("Primary").counters().connectErrors()).isZero();
             assertThat(proxy.backend().counters().redispatches()).isZero();
             assertThat(proxy.server("Secondary").counters().totalSessions()).isEqualTo(1);
-            assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
+            // Primary's stot counts the attempt (HAProxy counts a server's sessions per attempt); none is held there.
+            assertThat(proxy.server("Primary").counters().totalSessions()).isEqualTo(1);
+            assertThat(proxy.server("Primary").counters().currentSessions()).isZero();
         }
     }
 
@@ -134,7 +138,11 @@ class ConnectFailoverTest {
             ErrPacket err = ErrPacket.read(client.getInputStream());
             assertThat(err.message).startsWith("Understudy: cannot connect to MySQL/Primary after 4 attempts");
             assertThat(backup.accepted()).isZero();
-            assertThat(proxy.server("Primary").counters().connectErrors()).isEqualTo(4);
+            assertThat(proxy.server("Primary").counters().connectAttempts()).isEqualTo(4);
+            assertThat(proxy.server("Primary").counters().connectErrors())
+                    .as("econ: one session gave up")
+                    .isEqualTo(1);
+            assertThat(proxy.backend().counters().connectErrors()).isEqualTo(1);
         }
     }
 
@@ -150,7 +158,8 @@ class ConnectFailoverTest {
                         .retries(3, 1));
                 Socket client = proxy.connect()) {
             assertThat(greeting(client)).isEqualTo("OTHER1");
-            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
             assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
         }
     }
@@ -226,7 +235,8 @@ class ConnectFailoverTest {
             // One timeout, then straight to the other server: the frozen one is not retried for this client.
             assertThat(waitedMillis).isLessThan(3_000);
             assertThat(frozen.accepted()).isEqualTo(1);
-            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
             assertThat(proxy.backend().counters().redispatches()).isEqualTo(1);
         }
     }
@@ -257,7 +267,8 @@ class ConnectFailoverTest {
                 Socket client = proxy.connect()) {
             assertThat(greeting(client)).isEqualTo("OTHER1");
             assertThat(trickling.accepted()).isEqualTo(1);
-            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(1);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
         }
     }
 
@@ -276,7 +287,8 @@ class ConnectFailoverTest {
                         .balance(Balance.ROUNDROBIN));
                 Socket client = proxy.connect()) {
             assertThat(greeting(client)).isEqualTo("OTHER1");
-            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(3);
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(3);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
         }
     }
 
@@ -301,6 +313,7 @@ class ConnectFailoverTest {
             assertThat(err.message()).isEqualTo("Too many connections");
             assertThat(client.getInputStream().read()).isEqualTo(-1);
             assertThat(proxy.server("P1").counters().connectErrors()).isZero();
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(1);
         }
     }
 
@@ -315,7 +328,8 @@ class ConnectFailoverTest {
                 Socket client = proxy.connect()) {
             assertThat(greeting(client)).isEqualTo("OTHER1");
             // retries 3, redispatch on the last retry: P1 is tried 3 times, then the last retry goes to P2.
-            assertThat(proxy.server("P1").counters().connectErrors()).isEqualTo(3);
+            assertThat(proxy.server("P1").counters().connectAttempts()).isEqualTo(3);
+            assertThat(proxy.server("P1").counters().connectErrors()).isZero();
         }
     }
 
@@ -342,7 +356,11 @@ class ConnectFailoverTest {
             Commands.down(proxy.engine().control(), proxy.server("Primary"));
             greet.countDown();
             assertThat(greeting(client)).isEqualTo("BACKUP");
-            assertThat(proxy.server("Primary").counters().totalSessions()).isZero();
+            // The attempt counts in Primary's stot (HAProxy counts a server's sessions per attempt); the session is not
+            // there.
+            assertThat(proxy.server("Primary").counters().totalSessions()).isEqualTo(1);
+            assertThat(proxy.server("Primary").counters().currentSessions()).isZero();
+            assertThat(proxy.server("Secondary").counters().currentSessions()).isEqualTo(1);
         }
     }
 

@@ -82,6 +82,24 @@ class BadConfigIT {
     }
 
     @Test
+    void checkTakesHaproxysFlagAndQuietMode() throws Exception {
+        Path good = dir.resolve("good-f.conf");
+        Files.writeString(
+                good,
+                "listen.MySQL { bind = \"127.0.0.1:0\", servers = [ { name = P, address = \"127.0.0.1:3306\" } ] }\n");
+        try (ProxyProcess p = ProxyProcess.start(dir, "check", "-q", "-f", good.toString())) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(p.log()).as("quiet when valid").isEmpty();
+        }
+        Path bad = dir.resolve("bad-f.conf");
+        Files.writeString(bad, "listen.MySQL { bind = \"127.0.0.1:0\", servers = [ { name = P } ] }\n");
+        try (ProxyProcess p = ProxyProcess.start(dir, "check", "-q", "-f", bad.toString())) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(p.log()).as("problems are printed even when quiet").contains("bad-f.conf:1");
+        }
+    }
+
+    @Test
     void aMissingFileAndABadFlagAreClearErrors() throws Exception {
         try (ProxyProcess p =
                 ProxyProcess.start(dir, "check", "-c", dir.resolve("nope.conf").toString())) {
