@@ -116,7 +116,7 @@ final class ServerChecker {
         // SecondOpinion.
         boolean deciding = deciding(st);
         Duration slack = linkCost.slack(cfg.timeout());
-        await(deciding ? SecondOpinion.of(check, slack) : check.run(slack), deciding, deciding ? 2 : 1);
+        await(deciding ? SecondOpinion.of(check, slack) : check.run(slack), deciding, deciding ? 2 : 1, slack);
     }
 
     /** Whether a failed check would take the server DOWN now: checked, up, and one failure from down. */
@@ -125,10 +125,13 @@ final class ServerChecker {
         return st.check().active() && health.up() && health.onFailure().health() == 0;
     }
 
-    /** @param connections the check connections {@code run} opens, counted on the server while it runs */
-    private void await(CompletionStage<CheckResult> run, boolean secondOpinion, int connections) {
+    /**
+     * @param connections the check connections {@code run} opens, counted on the server while it runs
+     * @param slack what {@code run} was allowed beyond the timeout: the guard waits that much longer too
+     */
+    private void await(CompletionStage<CheckResult> run, boolean secondOpinion, int connections, Duration slack) {
         server.counters().checkConnections(connections);
-        long guard = cfg.timeout().toMillis() + 2_000;
+        long guard = cfg.timeout().plus(slack).toMillis() + 2_000;
         run.toCompletableFuture()
                 .completeOnTimeout(
                         CheckResult.of(CheckStatus.L7TOUT, "check did not complete", guard),
@@ -150,11 +153,13 @@ final class ServerChecker {
             // was skipped because this one was running): it does not decide alone either. One more attempt; the
             // server passes if that one passes.
             CheckResult first = r;
+            Duration slack = linkCost.slack(cfg.timeout());
             await(
-                    check.run(linkCost.slack(cfg.timeout()))
+                    check.run(slack)
                             .thenApply(second -> second.passed() ? second : SecondOpinion.telling(first, second)),
                     true,
-                    1);
+                    1,
+                    slack);
             return;
         }
         last = new LastCheck(java.util.Optional.of(r), System.currentTimeMillis(), false);

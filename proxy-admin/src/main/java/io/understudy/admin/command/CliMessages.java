@@ -10,6 +10,9 @@ public final class CliMessages {
     /** HAProxy, reference §2.2: any command above the connection's level. */
     public static final String PERMISSION_DENIED = "Permission denied\n";
 
+    /** {@code show sess <id>} with an id that names no session (HAProxy's text). */
+    public static final String SESSION_NOT_FOUND = "Session not found.\n";
+
     /** HAProxy, reference §2.4 ({@code cli_find_server}): no {@code /}, or an empty side. */
     public static final String REQUIRE_BACKEND_SERVER = "Require 'backend/server'.\n";
 

@@ -8,6 +8,16 @@ import io.understudy.core.config.AdminSocketConfig.Level;
  * the connection's event loop: only synchronous commands touch it, so its fields are plain.
  */
 public final class CliSession {
+    /**
+     * Ids of admin connections in {@code show sess}: above every client session's, so that {@code shutdown session}
+     * never mistakes one for the other.
+     */
+    static final long ID_BASE = 1L << 40;
+
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    private final long id = ID_BASE + IDS.incrementAndGet();
+    private final long startMillis = System.currentTimeMillis();
     private Level level;
     private boolean interactive;
     private boolean timedPrompt;
@@ -21,6 +31,16 @@ public final class CliSession {
 
     public Level level() {
         return level;
+    }
+
+    /** This admin connection's id in {@code show sess}. */
+    public long id() {
+        return id;
+    }
+
+    /** When this admin connection was opened (wall clock). */
+    public long startMillis() {
+        return startMillis;
     }
 
     /** Lowers the level for the rest of the connection; a higher level is ignored (the registry refuses it first). */

@@ -52,8 +52,15 @@ final class ShowInfoCommand implements Command {
         boolean desc = false;
         for (String option : args.subList(2, args.size())) {
             switch (option) {
-                case "typed" -> typed = true;
-                case "json" -> json = true;
+                    // The last of typed and json wins, as in HAProxy 2.6.
+                case "typed" -> {
+                    typed = true;
+                    json = false;
+                }
+                case "json" -> {
+                    json = true;
+                    typed = false;
+                }
                 case "desc" -> desc = true;
                 default -> {
                     // float: rates are whole numbers here, so it changes nothing; other words HAProxy 2.6 ignores too.
@@ -65,7 +72,6 @@ final class ShowInfoCommand implements Command {
             throw new CliException(CliMessages.SHOW_INFO_NO_DESC);
         }
         Map<InfoField, String> values = values(System.currentTimeMillis());
-        // As in HAProxy, json wins over typed when both are given.
         return Command.reply(json ? json(values) : typed ? typed(values) : plain(values));
     }
 
@@ -209,7 +215,8 @@ final class ShowInfoCommand implements Command {
         synchronized long perSecond(long total, long nowNanos) {
             long elapsed = nowNanos - lastNanos;
             if (elapsed >= 1_000_000_000L) {
-                rate = Math.max(0, (total - lastTotal) * 1_000_000_000L / elapsed);
+                // In double: bytes × 1e9 overflows a long past 9.2 GB between two readings.
+                rate = (long) Math.max(0, (total - lastTotal) * 1e9 / elapsed);
                 lastTotal = total;
                 lastNanos = nowNanos;
             }

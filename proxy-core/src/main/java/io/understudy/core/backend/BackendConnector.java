@@ -119,6 +119,8 @@ public final class BackendConnector implements ServerConnector {
             if (slot.isPresent()) {
                 connect(slot.get());
             } else if (snapshot.candidates(failed).isEmpty()) {
+                // A connection error not associated with a server, as HAProxy counts it.
+                countGaveUp(null);
                 promise.tryFailure(noServer());
             } else {
                 enqueue(queue);
@@ -145,6 +147,10 @@ public final class BackendConnector implements ServerConnector {
                         () -> {
                             if (pending.cancel()) {
                                 session.dequeued();
+                                // A session that gave up waiting to connect: HAProxy counts it in econ too. Counted
+                                // before the failure is reported (its listeners answer the client at once), and only
+                                // for a session not already ended: the promise's listeners run on this loop.
+                                countGaveUp(null);
                                 promise.tryFailure(new ConnectFailedException(
                                         TerminationCause.QUEUE_TIMEOUT,
                                         "no server of backend '" + backend.name() + "' had a free slot within "
@@ -204,8 +210,21 @@ public final class BackendConnector implements ServerConnector {
             });
         }
 
+        /**
+         * {@code econ}: this session gives up connecting, on {@code server} (the one tried last, if any) and the
+         * backend; once, and not for a session already ended. Event loop only, before the failure is reported.
+         */
+        private void countGaveUp(Server server) {
+            if (promise.isDone()) {
+                return;
+            }
+            if (server != null) {
+                server.counters().connectError();
+            }
+            backend.counters().connectError();
+        }
+
         private ConnectFailedException noServer() {
-            backend.counters().connectError(); // a connection error not associated with a server, as HAProxy counts it
             if (failed.isEmpty()) {
                 return new ConnectFailedException(
                         TerminationCause.NO_SERVER, "backend '" + backend.name() + "' has no server available");
@@ -277,12 +296,11 @@ public final class BackendConnector implements ServerConnector {
             CompletableFuture<Commit> verdict = control.apply(new ControlCommand.PassiveFailure(server, failure));
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
-                server.counters().connectError();
-                backend.counters().connectError();
                 slot.release();
                 failed.add(server);
                 // Out of retries: one last look for a server that has not failed yet would break HAProxy's retry
                 // budget, so give up here with the reason.
+                countGaveUp(server);
                 promise.tryFailure(new ConnectFailedException(
                         TerminationCause.CONNECT_FAILED,
                         "cannot connect to " + server.id() + " after " + (retry + 1) + " attempts: "

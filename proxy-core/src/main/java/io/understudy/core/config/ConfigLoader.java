@@ -121,7 +121,11 @@ public final class ConfigLoader {
         // Only the file's own top-level keys are checked: other libraries' reference.conf may add theirs.
         for (String key : top.keysInFileOrder()) {
             if (fileRoot.containsKey(key) && !ConfigKeys.TOP_LEVEL.contains(key)) {
-                problems.add(key, root.get(key), ConfigKeys.unknownKeyExpectation(key, ConfigKeys.TOP_LEVEL));
+                // Quoted as HOCON needs it, so an empty or dotted key is still shown: `""`, `"a.b"`.
+                problems.add(
+                        Section.child("", key),
+                        root.get(key),
+                        ConfigKeys.unknownKeyExpectation(key, ConfigKeys.TOP_LEVEL));
             }
         }
         Optional<GlobalConfig> global = global(top);

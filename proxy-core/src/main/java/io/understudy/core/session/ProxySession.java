@@ -47,12 +47,14 @@ public final class ProxySession {
     // Written on the event loop; read by the admin side for buffered-bytes figures.
     private volatile Channel serverChannel;
 
+    // Written on the event loop only; volatile because show sess reads them from the admin side.
+    private volatile long connectMillis = -1;
+    private volatile long queueMillis;
+    private volatile boolean queued;
+    private volatile int retries;
+
     // Event-loop only.
-    private long connectMillis = -1;
-    private long queueMillis;
-    private boolean queued;
     private long queuedSinceNanos;
-    private int retries;
     private boolean finished;
     /** Who sent last: the client (a request in flight) or the server (answered, or greeted). */
     private boolean clientSentLast;

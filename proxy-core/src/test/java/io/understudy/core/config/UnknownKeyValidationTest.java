@@ -38,6 +38,14 @@ class UnknownKeyValidationTest {
     }
 
     @Test
+    void anEmptyOrDottedTopLevelKeyIsShownQuoted() {
+        // Found by ConfigLoaderFuzzTest: an empty top-level key was reported with an empty key name.
+        assertThat(problems("\"\" = 1\n\"a.b\" = 2\n" + MINIMAL_LISTEN))
+                .extracting(ConfigProblem::key)
+                .containsExactly("\"\"", "\"a.b\"");
+    }
+
+    @Test
     void unknownKeysAreFoundAtEveryLevel() {
         assertThat(
                         problems(
