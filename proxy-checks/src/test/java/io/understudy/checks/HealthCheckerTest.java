@@ -45,10 +45,17 @@ class HealthCheckerTest {
     /** The next attempt on Primary returns this future, completed by the test: a check still running. */
     private final AtomicReference<CompletableFuture<CheckResult>> holdNext = new AtomicReference<>();
 
+    /** The duration the scripted passing checks report: what the link costs a check. */
+    private volatile long passMillis = 1;
+
     private HealthChecker checker;
     private Backend backend;
 
     static CheckConfig check(boolean initialUp, Duration inter) {
+        return check(initialUp, inter, Duration.ofMillis(500));
+    }
+
+    static CheckConfig check(boolean initialUp, Duration inter, Duration timeout) {
         return new CheckConfig(
                 true,
                 CheckConfig.CheckType.MYSQL,
@@ -60,7 +67,7 @@ class HealthCheckerTest {
                 inter,
                 2,
                 3,
-                Duration.ofMillis(500),
+                timeout,
                 0.0,
                 initialUp,
                 "SELECT 1",
@@ -69,8 +76,12 @@ class HealthCheckerTest {
     }
 
     private void start(boolean initialUp, Duration inter) {
+        start(initialUp, inter, Duration.ofMillis(500));
+    }
+
+    private void start(boolean initialUp, Duration inter, Duration timeout) {
         HostPort addr = new HostPort("127.0.0.1", 1, new InetSocketAddress("127.0.0.1", 1));
-        CheckConfig cc = check(initialUp, inter);
+        CheckConfig cc = check(initialUp, inter, timeout);
         backend = new Backend(
                 new BackendConfig(
                         "MySQL",
@@ -111,7 +122,7 @@ class HealthCheckerTest {
             return CompletableFuture.completedFuture(
                     st == CheckStatus.L7STS
                             ? CheckResult.withCode(st, 1045, "#28000Access denied", 3)
-                            : CheckResult.of(st, "", 1));
+                            : CheckResult.of(st, "", passMillis));
         });
         checker.start();
     }
@@ -133,6 +144,42 @@ class HealthCheckerTest {
     private void awaitStatus(String server, String status) {
         await().until(() ->
                 checker.snapshot(s(server)).orElseThrow().health().statusText().equals(status));
+    }
+
+    /**
+     * A check runs within its timeout plus the link's cost (the quickest recent pass): the scheduler's guard must wait
+     * that long too, not cut a healthy check short as "did not complete" (it waited timeout + 2 s only).
+     */
+    @Test
+    void theGuardWaitsForTheSlackTheCheckWasGiven() throws Exception {
+        passMillis = 2_500; // a slow link: every pass takes 2.5 s, so the slack is the whole timeout
+        start(true, Duration.ofMillis(30), Duration.ofMillis(2_500));
+        List<CheckResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        checker.addListener((server, r) -> {
+            if (server.name().equals("Primary")) {
+                results.add(r);
+            }
+        });
+        await().until(() -> results.size() >= 3);
+        CompletableFuture<CheckResult> held = new CompletableFuture<>();
+        holdNext.set(held);
+        await().until(() -> holdNext.get() == null); // the held check has started
+        // Completes 4.7 s in: past timeout + 2 s (4.5 s), within timeout + slack (5 s).
+        var later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        later.schedule(
+                () -> held.complete(CheckResult.of(CheckStatus.L7OK, "", 4_700)),
+                4_700,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        later.shutdown(); // the scheduled completion still runs, then the thread ends
+        // The held check's outcome: its own pass, or the guard's "did not complete" if it cut the check short.
+        await().atMost(Duration.ofSeconds(10)).until(() -> results.stream().anyMatch(r -> r.durationMillis() != 2_500));
+        CheckResult outcome = results.stream()
+                .filter(r -> r.durationMillis() != 2_500)
+                .findFirst()
+                .orElseThrow();
+        assertThat(outcome.status()).as(outcome.describe()).isEqualTo(CheckStatus.L7OK);
+        assertThat(outcome.durationMillis()).isEqualTo(4_700);
+        assertThat(checker.snapshot(s("Primary")).orElseThrow().failedChecks()).isZero();
     }
 
     @Test

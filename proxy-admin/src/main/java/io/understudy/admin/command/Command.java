@@ -25,6 +25,7 @@ public sealed interface Command
                 SetServerCommand,
                 SetWeightCommand,
                 ShowBackendCommand,
+                ShowServersConnCommand,
                 ShowVersionCommand,
                 ShowCliLevelCommand,
                 ShowInfoCommand,

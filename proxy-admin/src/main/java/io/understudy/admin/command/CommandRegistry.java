@@ -48,6 +48,7 @@ public final class CommandRegistry {
         list.add(new ShowStatCommand(context, stats));
         list.add(new ShowInfoCommand(context));
         list.add(new ShowServersStateCommand(context));
+        list.add(new ShowServersConnCommand(context));
         list.add(new ShowBackendCommand(context));
         list.add(new ShowSessCommand(context));
         list.add(new ShowEventsCommand(context));

@@ -32,6 +32,22 @@ final class ServerLookup {
     }
 
     /** A backend's {@code be_id}/{@code iid}. */
+    /**
+     * The optional {@code [<backend>]} of {@code show servers state|conn}: empty for every backend, the one named, or
+     * HAProxy's {@code Can't find backend.}.
+     */
+    static Optional<Backend> onlyBackend(ControlPlane control, String name) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(backend(control, name).orElseThrow(() -> new CliException(CliMessages.CANT_FIND_BACKEND)));
+    }
+
+    /** A server address's IP as HAProxy prints it, or the host name when it is unresolved. */
+    static String ip(java.net.InetSocketAddress addr) {
+        return addr.getAddress() != null ? addr.getAddress().getHostAddress() : addr.getHostString();
+    }
+
     static int backendId(ProxyEngine engine, Backend backend) {
         return engine.proxyId(engine.control().backends().indexOf(backend));
     }

@@ -61,13 +61,8 @@ final class ShowServersStateCommand implements Command {
 
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
-        String name = Command.arg(args, 3);
         ControlPlane control = context.engine().control();
-        Optional<Backend> only = Optional.empty();
-        if (!name.isEmpty()) {
-            only = Optional.of(ServerLookup.backend(control, name)
-                    .orElseThrow(() -> new CliException(CliMessages.CANT_FIND_BACKEND)));
-        }
+        Optional<Backend> only = ServerLookup.onlyBackend(control, Command.arg(args, 3));
         return Command.reply(render(only, System.currentTimeMillis()));
     }
 
@@ -90,7 +85,7 @@ final class ShowServersStateCommand implements Command {
         ServerState st = s.state();
         Optional<CheckSnapshot> check = context.health().snapshot(s, st);
         InetSocketAddress addr = s.address();
-        String ip = addr.getAddress() != null ? addr.getAddress().getHostAddress() : addr.getHostString();
+        String ip = ServerLookup.ip(addr);
         CheckStatus status = check.map(CheckSnapshot::status).orElse(CheckStatus.INI);
         // An unchecked server sits at health = rise, as HAProxy leaves it (observed: "no check" rows show 2).
         int health =

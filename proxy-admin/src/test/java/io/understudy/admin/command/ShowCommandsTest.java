@@ -164,6 +164,23 @@ class ShowCommandsTest {
     }
 
     @Test
+    void serversConnIsHaproxysTable() throws Exception {
+        int threads = proxy.engine().ioThreads();
+        int p1 = proxy.server("Primary").config().address().port();
+        String out = proxy.run(Level.USER, "show servers conn");
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0))
+                .isEqualTo("# bkname/svname bkid/svid addr port - purge_delay used_cur used_max need_est unsafe_nb"
+                        + " safe_nb idle_lim idle_cur idle_per_thr[" + threads + "]");
+        assertThat(lines.get(1))
+                .matches("MySQL/Primary 1/1 127\\.0\\.0\\.1 " + p1 + " - 5000 0 \\d+ \\d+ 0 0 -1 0"
+                        + " 0".repeat(threads));
+        assertThat(lines).hasSize(3);
+        assertThat(proxy.run(Level.USER, "show servers conn MySQL")).isEqualTo(out);
+        assertThat(proxy.run(Level.USER, "show servers conn nope")).isEqualTo("Can't find backend.\n");
+    }
+
+    @Test
     void versionIsTheBuildsAlone() throws Exception {
         assertThat(proxy.run(Level.USER, "show version")).isEqualTo("9.9.9\n");
     }
