@@ -1,5 +1,7 @@
 package io.understudy.admin.command;
 
+import io.understudy.admin.info.ProcessInfo;
+
 /** Durations written the way HAProxy writes them in {@code show sess} and {@code show info}. */
 final class HumanTime {
     private static final long MINUTE = 60;
@@ -35,8 +37,6 @@ final class HumanTime {
 
     /** {@code show info}'s {@code Uptime}: {@code 0d 0h03m32s}. */
     static String uptime(long seconds) {
-        return String.format(
-                "%dd %dh%02dm%02ds",
-                seconds / DAY, (seconds % DAY) / HOUR, (seconds % HOUR) / MINUTE, seconds % MINUTE);
+        return ProcessInfo.uptime(seconds);
     }
 }

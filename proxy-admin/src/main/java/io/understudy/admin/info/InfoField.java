@@ -1,4 +1,4 @@
-package io.understudy.admin.command;
+package io.understudy.admin.info;
 
 import io.understudy.admin.stats.FieldTags;
 
@@ -8,7 +8,7 @@ import io.understudy.admin.stats.FieldTags;
  * zlib build only) and 51 ({@code description}: only when configured) are never printed, by that HAProxy either. The
  * 2.6 spelling {@code TotalSplicdedBytesOut} is kept (2.9 fixed it to {@code TotalSplicedBytesOut}).
  */
-enum InfoField {
+public enum InfoField {
     NAME(0, "Name", "POS:str"),
     VERSION(1, "Version", "POS:str"),
     RELEASE_DATE(2, "Release_date", "POS:str"),
@@ -89,15 +89,15 @@ enum InfoField {
         this.tags = FieldTags.parse(tags);
     }
 
-    int pos() {
+    public int pos() {
         return pos;
     }
 
-    String key() {
+    public String key() {
         return key;
     }
 
-    FieldTags tags() {
+    public FieldTags tags() {
         return tags;
     }
 }

@@ -1,4 +1,4 @@
-package io.understudy.admin.command;
+package io.understudy.admin.info;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;

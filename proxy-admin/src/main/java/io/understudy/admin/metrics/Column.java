@@ -30,6 +30,7 @@ import static io.understudy.admin.stats.StatField.LASTSESS;
 import static io.understudy.admin.stats.StatField.LBTOT;
 import static io.understudy.admin.stats.StatField.NEED_CONN_EST;
 import static io.understudy.admin.stats.StatField.QCUR;
+import static io.understudy.admin.stats.StatField.QLIMIT;
 import static io.understudy.admin.stats.StatField.QMAX;
 import static io.understudy.admin.stats.StatField.QTIME;
 import static io.understudy.admin.stats.StatField.QTIME_MAX;
@@ -42,10 +43,12 @@ import static io.understudy.admin.stats.StatField.SAFE_CONN_CUR;
 import static io.understudy.admin.stats.StatField.SCUR;
 import static io.understudy.admin.stats.StatField.SLIM;
 import static io.understudy.admin.stats.StatField.SMAX;
+import static io.understudy.admin.stats.StatField.SRC_ILIM;
 import static io.understudy.admin.stats.StatField.SRV_ABRT;
 import static io.understudy.admin.stats.StatField.SRV_ICUR;
 import static io.understudy.admin.stats.StatField.STATUS;
 import static io.understudy.admin.stats.StatField.STOT;
+import static io.understudy.admin.stats.StatField.THROTTLE;
 import static io.understudy.admin.stats.StatField.TTIME;
 import static io.understudy.admin.stats.StatField.TTIME_MAX;
 import static io.understudy.admin.stats.StatField.USED_CONN_CUR;
@@ -165,6 +168,9 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(CHKDOWN, "check_up_down_total", Kind.COUNTER, Help.CHECK_UP_DOWN),
             new Column(LASTCHG, "check_last_change_seconds", Kind.GAUGE, Help.LAST_CHANGE),
             new Column(DOWNTIME, "downtime_seconds_total", Kind.COUNTER, Help.DOWNTIME),
+            // No per-server queue and no slowstart: HAProxy's exporter prints NaN for both then, and so do we.
+            new Column(QLIMIT, "queue_limit", Kind.LIMIT, Help.QUEUE_LIMIT),
+            new Column(THROTTLE, "current_throttle", Kind.LIMIT, Help.CURRENT_THROTTLE),
             new Column(LBTOT, "loadbalanced_total", Kind.COUNTER, Help.LOADBALANCED),
             new Column(CHECK_STATUS, "check_status", Kind.CHECK_STATE, Help.CHECK_STATUS),
             new Column(CHECK_CODE, "check_code", Kind.GAUGE, Help.CHECK_CODE),
@@ -180,6 +186,8 @@ record Column(StatField field, String suffix, Kind kind, String help) {
             new Column(CONNECT, "connection_attempts_total", Kind.COUNTER, Help.CONNECTION_ATTEMPTS),
             new Column(REUSE, "connection_reuses_total", Kind.COUNTER, Help.CONNECTION_REUSES),
             new Column(SRV_ICUR, "idle_connections_current", Kind.GAUGE, Help.IDLE_CONNECTIONS),
+            // No idle-connection pool, so no limit on one: NaN, as HAProxy prints without pool-max-conn.
+            new Column(SRC_ILIM, "idle_connections_limit", Kind.LIMIT, Help.IDLE_CONNECTIONS_LIMIT),
             new Column(QTIME_MAX, "max_queue_time_seconds", Kind.MILLIS_AS_SECONDS, Help.QUEUE_TIME_MAX),
             new Column(CTIME_MAX, "max_connect_time_seconds", Kind.MILLIS_AS_SECONDS, Help.CONNECT_TIME_MAX),
             new Column(RTIME_MAX, "max_response_time_seconds", Kind.MILLIS_AS_SECONDS, Help.RESPONSE_TIME_MAX),

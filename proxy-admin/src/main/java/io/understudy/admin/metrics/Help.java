@@ -41,6 +41,15 @@ final class Help {
     static final String TOTAL_TIME_MAX =
             "Maximum observed total request+response time (request+queue+connect+response+processing)";
     static final String AGG_SERVER_STATUS = "Backend's aggregated gauge of servers' status";
+    /** HAProxy 2.6 prints this text for both {@code agg_server_check_status} and {@code agg_check_status}. */
+    static final String AGG_CHECK_STATUS = "Backend's aggregated gauge of servers' state check status";
+
+    static final String QUEUE_LIMIT =
+            "Limit on the number of connections in queue, for servers only (maxqueue argument)";
+    static final String CURRENT_THROTTLE =
+            "Throttling ratio applied to a server's maxconn and weight during the" + " slowstart period (0 to 100%)";
+    static final String IDLE_CONNECTIONS_LIMIT =
+            "Limit on the number of available idle connections on this server" + " (server 'pool_max_conn' directive)";
     static final String FE_CONNECTIONS_TOTAL =
             "Total number of new connections accepted on this frontend since the worker process started";
 

@@ -47,6 +47,15 @@ final class ProxyFamilies {
         f.counter("process", "connections_total", Help.CONNECTIONS_TOTAL).add(total);
         f.gauge("process", "listeners", Help.LISTENERS).add(listening);
         f.gauge("process", "build_info", Help.BUILD_INFO, "version").add(1, p.version());
+        for (InfoMetric m : InfoMetric.ALL) {
+            String value = m.field() == null ? "0" : p.info().get(m.field());
+            if (value == null) {
+                continue; // the platform cannot tell it (e.g. pool sizes): no sample rather than a made-up one
+            }
+            Family family =
+                    m.counter() ? f.counter("process", m.suffix(), m.help()) : f.gauge("process", m.suffix(), m.help());
+            family.add(Double.parseDouble(value));
+        }
         Family ended = f.counter("sessions", "terminated_total", TERMINATED_HELP, "proxy", "cause");
         for (ProxyReading.Ended e : p.ended()) {
             ended.add(e.total(), e.proxy(), e.cause());
@@ -60,6 +69,9 @@ final class ProxyFamilies {
     static void addBackendExtras(
             Families f, ProxyReading r, List<StatRow> backends, List<StatRow> servers, long nowNanos) {
         Family agg = f.gauge("backend", "agg_server_status", Help.AGG_SERVER_STATUS, PROXY, "state");
+        // HAProxy 2.6 still prints its deprecated twin with the same counts, and the servers per check status.
+        Family aggOld = f.gauge("backend", "agg_server_check_status", Help.AGG_CHECK_STATUS, PROXY, "state");
+        Family aggCheck = f.gauge("backend", "agg_check_status", Help.AGG_CHECK_STATUS, PROXY, "state");
         Family count = f.counter("backend", "failovers_total", FAILOVERS_HELP, PROXY);
         Family last = f.gauge("backend", "last_failover_seconds", LAST_FAILOVER_HELP, PROXY);
         Family active = f.gauge("backend", "active_server_info", ACTIVE_SERVER_HELP, PROXY, "server");
@@ -73,6 +85,15 @@ final class ProxyFamilies {
             }
             for (String state : StateLabels.SERVER) {
                 agg.add(perState[ServiceState.valueOf(state).ordinal()], px, state);
+                aggOld.add(perState[ServiceState.valueOf(state).ordinal()], px, state);
+            }
+            for (String code : StateLabels.CHECK) {
+                long n = servers.stream()
+                        .filter(s -> s.proxyName().equals(px))
+                        .filter(s ->
+                                s.checkStatus().map(c -> c.name().equals(code)).orElse(false))
+                        .count();
+                aggCheck.add(n, px, code);
             }
             ProxyReading.Failovers fo = r.failovers(px);
             count.add(fo.count(), px);

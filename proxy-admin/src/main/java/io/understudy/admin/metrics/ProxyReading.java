@@ -52,10 +52,17 @@ public record ProxyReading(
      * @param startMillis when the process started (wall clock)
      * @param ioThreads event-loop threads ({@code Nbthread})
      * @param ended sessions ended since start, per backend and termination cause, in config and causes' order
+     * @param info {@code show info}'s figures by key; a key the platform cannot tell is absent
      */
-    public record Process(String version, long startMillis, int ioThreads, List<Ended> ended) {
+    public record Process(
+            String version,
+            long startMillis,
+            int ioThreads,
+            List<Ended> ended,
+            Map<io.understudy.admin.info.InfoField, String> info) {
         public Process {
             ended = List.copyOf(ended);
+            info = Map.copyOf(info);
         }
     }
 

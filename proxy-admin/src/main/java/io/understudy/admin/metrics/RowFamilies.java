@@ -42,6 +42,10 @@ final class RowFamilies {
             } else if (c.kind() == Column.Kind.LIMIT) {
                 // HAProxy's exporter prints NaN where show stat leaves the limit empty (no maxconn: no limit).
                 add(family, Double.NaN, r, servers);
+            } else if (c.field() == io.understudy.admin.stats.StatField.CHECK_CODE
+                    && r.checkStatus().isPresent()) {
+                // The CSV shows check_code from L7 statuses on; HAProxy's exporter prints 0 for any checked server.
+                add(family, 0, r, servers);
             }
         }
     }

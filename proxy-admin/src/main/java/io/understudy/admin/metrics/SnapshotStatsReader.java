@@ -1,6 +1,7 @@
 package io.understudy.admin.metrics;
 
 import io.understudy.admin.AdminContext;
+import io.understudy.admin.info.ProcessInfo;
 import io.understudy.admin.stats.StatsSnapshot;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.model.Backend;
@@ -20,9 +21,11 @@ import java.util.Set;
  */
 public final class SnapshotStatsReader implements StatsReader {
     private final AdminContext context;
+    private final ProcessInfo info;
 
     public SnapshotStatsReader(AdminContext context) {
         this.context = context;
+        this.info = new ProcessInfo(context);
     }
 
     @Override
@@ -47,8 +50,12 @@ public final class SnapshotStatsReader implements StatsReader {
                         b.name(), c.label(), engine.sessions().endedTotal(b.name(), c)));
             }
         }
-        ProxyReading.Process process =
-                new ProxyReading.Process(context.version(), context.startMillis(), engine.ioThreads(), ended);
+        ProxyReading.Process process = new ProxyReading.Process(
+                context.version(),
+                context.startMillis(),
+                engine.ioThreads(),
+                ended,
+                info.values(stats.takenAtMillis()));
         return new ProxyReading(stats, process, goTo, failovers);
     }
 }

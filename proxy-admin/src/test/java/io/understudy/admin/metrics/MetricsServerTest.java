@@ -15,7 +15,10 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +45,12 @@ class MetricsServerTest {
     }
 
     private MetricsServer start(boolean startProxy, MetricsSettings settings) throws Exception {
-        String hocon = TestProxy.activeBackup(List.of(FreePorts.find(), FreePorts.find()), "");
+        return start(startProxy, settings, "");
+    }
+
+    /** With {@code extra} settings in the listen section. */
+    private MetricsServer start(boolean startProxy, MetricsSettings settings, String extra) throws Exception {
+        String hocon = TestProxy.activeBackup(List.of(FreePorts.find(), FreePorts.find()), extra);
         proxy = startProxy ? TestProxy.started(hocon) : TestProxy.notStarted(hocon);
         server = new MetricsServer(settings, proxy.context);
         server.start();
@@ -102,6 +110,85 @@ class MetricsServerTest {
                 .isEqualTo(1);
         assertThat(s.samples).noneMatch(x -> x.name().startsWith("understudy_"));
         assertThat(Http.get(server.address(), "/metrics").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Every series family the real HAProxy 2.6 exporter (Debian's, scraped; see the resource) has for a {@code mode
+     * tcp} proxy exists here with the same type and label names. Left out: HTTP-only families, and HAProxy's own
+     * counter without {@code _total} ({@code failed_resolutions}), which is a gauge here.
+     */
+    @Test
+    void everyFamilyOfHaproxysExporterForATcpProxyExistsWithItsTypeAndLabels() throws Exception {
+        // Checked servers on ports nobody listens on, as in the capture: Primary fails with L4CON.
+        start(true, new MetricsSettings(ANY_PORT, "/prom", "haproxy"), "check = true");
+        await().until(() -> new Scrape(Http.get(server.address(), "/prom").body())
+                .find("haproxy_server_check_status", "server", "Primary", "state", "L4CON").stream()
+                        .anyMatch(x -> x.value() == 1));
+        String ours = Http.get(server.address(), "/prom").body();
+        String theirs;
+        try (var in = getClass().getResourceAsStream("haproxy-2.6.12-prometheus.txt")) {
+            theirs = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Map<String, String> ourTypes = types(ours);
+        Map<String, String> theirTypes = types(theirs);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, String> e : theirTypes.entrySet()) {
+            String name = e.getKey();
+            if (name.contains("_http_") || name.contains("intercepted_requests")) {
+                continue; // HTTP mode only
+            }
+            Set<String> theirLabels = labelNames(theirs, name);
+            if (theirLabels == null) {
+                continue; // HAProxy printed the family without a sample (check_code before an L7 check)
+            }
+            String type = name.equals("haproxy_process_failed_resolutions") ? "gauge" : e.getValue();
+            if (!type.equals(ourTypes.get(name))) {
+                missing.add(name + " " + e.getValue() + " (ours: " + ourTypes.get(name) + ")");
+                continue;
+            }
+            Set<String> ourLabels = labelNames(ours, name);
+            if (!theirLabels.equals(ourLabels)) {
+                missing.add(name + " labels " + theirLabels + " (ours: " + ourLabels + ")");
+            }
+        }
+        assertThat(missing).as("HAProxy families missing or different here").isEmpty();
+        Scrape s = new Scrape(ours);
+        assertThat(s.get("haproxy_process_max_connections")).isPositive();
+        assertThat(s.get("haproxy_process_current_tasks")).isPositive();
+        assertThat(s.get("haproxy_server_queue_limit", "server", "Primary")).isNaN();
+        assertThat(s.get("haproxy_backend_agg_check_status", "proxy", "MySQL", "state", "L4CON"))
+                .as("the checked servers, by check status")
+                .isEqualTo(2);
+        assertThat(s.get("haproxy_backend_agg_server_check_status", "proxy", "MySQL", "state", "DOWN"))
+                .isEqualTo(s.get("haproxy_backend_agg_server_status", "proxy", "MySQL", "state", "DOWN"));
+    }
+
+    /** {@code # TYPE} lines: family name to type. */
+    private static Map<String, String> types(String text) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        text.lines().filter(l -> l.startsWith("# TYPE ")).forEach(l -> {
+            String[] w = l.split(" ");
+            out.put(w[2], w[3]);
+        });
+        return out;
+    }
+
+    /** The label names of the first sample of {@code family}, or null without a sample. */
+    private static Set<String> labelNames(String text, String family) {
+        return text.lines()
+                .filter(l -> l.startsWith(family + "{") || l.startsWith(family + " "))
+                .findFirst()
+                .map(l -> {
+                    Set<String> names = new java.util.TreeSet<>();
+                    int open = l.indexOf('{');
+                    if (open > 0) {
+                        for (String pair : l.substring(open + 1, l.indexOf('}')).split(",")) {
+                            names.add(pair.substring(0, pair.indexOf('=')));
+                        }
+                    }
+                    return names;
+                })
+                .orElse(null);
     }
 
     @Test
