@@ -10,6 +10,9 @@ public final class CliMessages {
     /** HAProxy, reference §2.2: any command above the connection's level. */
     public static final String PERMISSION_DENIED = "Permission denied\n";
 
+    /** A proxy named by {@code show stat} or {@code show errors} that does not exist (HAProxy's text). */
+    public static final String NO_SUCH_PROXY = "No such proxy.\n";
+
     /** {@code show sess <id>} with an id that names no session (HAProxy's text). */
     public static final String SESSION_NOT_FOUND = "Session not found.\n";
 

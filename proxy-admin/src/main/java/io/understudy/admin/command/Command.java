@@ -25,6 +25,7 @@ public sealed interface Command
                 SetServerCommand,
                 SetWeightCommand,
                 ShowBackendCommand,
+                ShowErrorsCommand,
                 ShowServersConnCommand,
                 ShowVersionCommand,
                 ShowCliLevelCommand,

@@ -55,6 +55,7 @@ public final class CommandRegistry {
         list.add(new ShowPeersCommand(context));
         list.add(new ShowCliLevelCommand());
         list.add(new ShowVersionCommand(context));
+        list.add(new ShowErrorsCommand(context));
         list.add(new ClearCountersCommand(context));
         list.add(new GetWeightCommand(context));
         list.add(new DisableServerCommand(context));

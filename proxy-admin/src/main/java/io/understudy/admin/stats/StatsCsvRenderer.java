@@ -2,6 +2,7 @@ package io.understudy.admin.stats;
 
 import io.understudy.admin.AdminContext;
 import io.understudy.admin.command.CliException;
+import io.understudy.admin.command.CliMessages;
 import io.understudy.admin.command.StatsRenderer;
 import java.util.List;
 
@@ -19,7 +20,8 @@ public final class StatsCsvRenderer implements StatsRenderer {
     @Override
     public String render(AdminContext context, boolean userLevel, List<String> options) {
         StatsSnapshot snapshot = StatsSnapshot.capture(context);
-        StatFilter filter = StatFilter.parse(options, snapshot).orElseThrow(() -> new CliException("No such proxy.\n"));
+        StatFilter filter =
+                StatFilter.parse(options, snapshot).orElseThrow(() -> new CliException(CliMessages.NO_SUCH_PROXY));
         return switch (filter.format()) {
             case TYPED -> StatsTypedWriter.typed(!userLevel).table(snapshot, filter);
             case JSON -> StatsTypedWriter.json(!userLevel).table(snapshot, filter);

@@ -47,12 +47,14 @@ class CliTextsTest {
                 .contains(
                         "  clear counters [all]                    : clear max statistics counters (or all counters)\n")
                 .contains("  show version                            : show version of the current process\n")
+                .contains("  show errors [<px>] [request|response]   : report last request and/or response errors"
+                        + " for each proxy\n")
                 .contains("  show servers conn [<backend>]           : dump server connections status (all or for a"
                         + " single backend)\n")
                 .contains("  show info [desc|json|typed|float]*      : report information about the running process\n")
                 .contains("  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(24);
+        assertThat(listed).isSorted().hasSize(25);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))

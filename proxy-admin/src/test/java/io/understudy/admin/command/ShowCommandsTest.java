@@ -181,6 +181,16 @@ class ShowCommandsTest {
     }
 
     @Test
+    void errorsReportNoneCapturedAsHaproxyDoesForTcp() throws Exception {
+        String line = "Total events captured on \\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] : 0\n";
+        assertThat(proxy.run(Level.OPERATOR, "show errors")).matches(line);
+        assertThat(proxy.run(Level.OPERATOR, "show errors MySQL request")).matches(line);
+        assertThat(proxy.run(Level.OPERATOR, "show errors -1 response")).matches(line);
+        assertThat(proxy.run(Level.OPERATOR, "show errors nope")).isEqualTo("No such proxy.\n");
+        assertThat(proxy.run(Level.USER, "show errors")).isEqualTo("Permission denied\n");
+    }
+
+    @Test
     void versionIsTheBuildsAlone() throws Exception {
         assertThat(proxy.run(Level.USER, "show version")).isEqualTo("9.9.9\n");
     }
