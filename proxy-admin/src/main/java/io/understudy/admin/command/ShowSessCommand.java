@@ -3,7 +3,6 @@ package io.understudy.admin.command;
 import io.understudy.admin.AdminContext;
 import io.understudy.core.ProxyEngine;
 import io.understudy.core.config.AdminSocketConfig.Level;
-import io.understudy.core.frontend.Frontend;
 import io.understudy.core.model.Server;
 import io.understudy.core.session.ProxySession;
 import java.net.Inet6Address;
@@ -123,14 +122,10 @@ final class ShowSessCommand implements Command {
 
     private void block(StringBuilder out, ProxySession s) {
         ProxyEngine engine = context.engine();
-        List<Frontend> frontends = engine.frontends();
-        int index = 0;
-        for (int i = 0; i < frontends.size(); i++) {
-            if (frontends.get(i).name().equals(s.frontendName())) {
-                index = i;
-            }
-        }
-        int proxyId = engine.proxyId(index);
+        // A listen section's frontend and backend share its id, which show stat and show servers state print too.
+        int proxyId = ServerLookup.backend(engine.control(), s.backendName())
+                .map(b -> ServerLookup.backendId(engine, b))
+                .orElse(-1);
         String bound = engine.boundAddress(s.frontendName())
                 .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
                 .orElse("?");

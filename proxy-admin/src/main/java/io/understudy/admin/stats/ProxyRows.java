@@ -64,7 +64,12 @@ final class ProxyRows {
         b.put(SLIM, (frontendMaxconn + 9L) / 10);
         b.put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
         b.put(ECON, c.connectErrors()).put(WRETR, c.retries()).put(WREDIS, c.redispatches());
-        b.put(CONNECT, c.connectAttempts());
+        // Every attempt is made to a server: the backend's is their sum, as for lbtot below.
+        b.put(
+                CONNECT,
+                be.servers().stream()
+                        .mapToLong(s -> s.counters().connectAttempts())
+                        .sum());
         b.put(CLI_ABRT, c.clientAborts()).put(SRV_ABRT, c.serverAborts()).put(ERESP, c.responseErrors());
         b.put(EINT, c.internalErrors());
 

@@ -147,6 +147,14 @@ public enum StatField {
 
     private static final FieldTags BACKEND_GAUGE = FieldTags.parse("MGP:u32");
 
+    /**
+     * Whether HAProxy shows this column only to {@code operator} and {@code admin} ({@code addr}, {@code cookie},
+     * {@code algo}: its "legends"); at {@code user} level it is left empty.
+     */
+    public boolean legend() {
+        return this == ADDR || this == COOKIE || this == ALGO;
+    }
+
     /** The column's name in the header line, e.g. {@code check_status}. */
     public String csvName() {
         return csvName;

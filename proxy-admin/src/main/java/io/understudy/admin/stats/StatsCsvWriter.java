@@ -76,16 +76,12 @@ public final class StatsCsvWriter {
 
     private void appendLine(StatRow row, StringBuilder out) {
         for (StatField f : StatField.values()) {
-            if (showLegends || !isLegend(f)) {
+            if (showLegends || !f.legend()) {
                 row.value(f).ifPresent(v -> appendCell(v, out));
             }
             out.append(',');
         }
         ModuleColumns.append(row.type(), out);
-    }
-
-    private static boolean isLegend(StatField f) {
-        return f == StatField.ADDR || f == StatField.COOKIE || f == StatField.ALGO;
     }
 
     private static void appendCell(StatValue v, StringBuilder out) {

@@ -50,7 +50,7 @@ public final class StatsTypedWriter {
             firstRow = false;
             Entries entries = new Entries(row, out);
             for (StatField f : StatField.values()) {
-                if (showLegends || !isLegend(f)) {
+                if (showLegends || !f.legend()) {
                     row.value(f).ifPresent(v -> entries.add(f.ordinal(), f.csvName(), f.tags(row.type()), v.text()));
                 }
             }
@@ -66,10 +66,6 @@ public final class StatsTypedWriter {
             out.append("]\n");
         }
         return out.toString();
-    }
-
-    private static boolean isLegend(StatField f) {
-        return f == StatField.ADDR || f == StatField.COOKIE || f == StatField.ALGO;
     }
 
     /** Appends one row's entries in the chosen form. */

@@ -180,7 +180,6 @@ public final class BackendConnector implements ServerConnector {
             long started = System.nanoTime();
             server.counters().connectAttempt();
             server.counters().sessionAssigned(System.currentTimeMillis());
-            backend.counters().connectAttempt();
             ChannelFuture cf = template.clone(session.eventLoop()).connect(server.address());
             cf.addListener(f -> {
                 if (f.isSuccess()) {

@@ -32,10 +32,10 @@ public final class TrafficCounters {
     private final RateCounter sessionRate = new RateCounter();
     private volatile long lastSessionMillis = -1;
 
-    /** A session starts on this object (a frontend or a backend): both {@link #sessionAssigned} and established. */
+    /** A session starts on this object (a frontend or a backend): {@link #sessionAssigned} and counted current. */
     public void sessionOpened(long nowMillis) {
         sessionAssigned(nowMillis);
-        sessionEstablished();
+        current();
     }
 
     /**
@@ -50,9 +50,16 @@ public final class TrafficCounters {
 
     /** A session holds a connection to this server now ({@code scur}, {@code smax}); {@link #sessionClosed} ends it. */
     public void sessionEstablished() {
+        long cur = current();
+        // Servers only: frontends and backends have no need_conn_est, so their sessions skip this.
+        maxUsedConnections.accumulateAndGet(cur + checkConnections.get(), Math::max);
+    }
+
+    /** One more current session ({@code scur}, {@code smax}); returns the new count. */
+    private long current() {
         long cur = currentSessions.incrementAndGet();
         maxSessions.accumulateAndGet(cur, Math::max);
-        maxUsedConnections.accumulateAndGet(cur + checkConnections.get(), Math::max);
+        return cur;
     }
 
     /** A session that {@link #sessionOpened} or {@link #sessionEstablished} counted has ended after {@code totalMillis}. */
@@ -85,7 +92,10 @@ public final class TrafficCounters {
         redispatches.increment();
     }
 
-    /** A connection to a server is being attempted, retries included ({@code connect}). */
+    /**
+     * A connection to this server is being attempted, retries included ({@code connect}). Counted on servers only: a
+     * backend's is its servers' sum, read when shown.
+     */
     public void connectAttempt() {
         connectAttempts.increment();
     }
