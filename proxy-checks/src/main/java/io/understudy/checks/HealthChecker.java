@@ -8,10 +8,10 @@ import io.understudy.core.model.ModelEvent.ServerChanged;
 import io.understudy.core.model.Origin;
 import io.understudy.core.model.Server;
 import io.understudy.core.model.ServerState;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +29,10 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
 
     private final ControlPlane control;
-    private final Map<Server, ServerChecker> checkers = new LinkedHashMap<>();
+    /** Replaced on the control plane's thread when a server's check target changes; read from anywhere. */
+    private final Map<Server, ServerChecker> checkers = new ConcurrentHashMap<>();
+
+    private final CheckFactory factory;
     private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "understudy-check-timer");
@@ -39,6 +42,7 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
 
     public HealthChecker(ControlPlane control, CheckFactory factory) {
         this.control = control;
+        this.factory = factory;
         for (Backend b : control.backends()) {
             for (Server s : b.servers()) {
                 if (s.config().check().enabled()) {
@@ -81,6 +85,16 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         }
         ServerChecker c = checkers.get(s.server());
         if (c == null) {
+            return;
+        }
+        if (s.checkTargetChanged()) {
+            // set server addr / check-port: a check already built knows only the old address; the next ones go to the
+            // new one, starting at once.
+            ServerChecker fresh = new ServerChecker(s.server(), factory.create(s.server()), control, timer, listeners);
+            checkers.put(s.server(), fresh);
+            c.stop();
+            fresh.start();
+            LOG.info("{}: checks now go to {}", s.server(), s.server().checkAddress());
             return;
         }
         boolean checksBackOn =

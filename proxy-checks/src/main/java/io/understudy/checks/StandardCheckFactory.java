@@ -28,11 +28,11 @@ public final class StandardCheckFactory implements CheckFactory {
     public Check create(Server server) {
         CheckConfig c = server.config().check();
         return switch (c.type()) {
-            case TCP -> new TcpCheck(group, transport, server.address(), c.timeout());
+            case TCP -> new TcpCheck(group, transport, server.checkAddress(), c.timeout());
             case MYSQL -> new MySqlCheck(
-                            group, transport, server.address(), c.user(), c.password(), c.variant(), c.timeout())
+                            group, transport, server.checkAddress(), c.user(), c.password(), c.variant(), c.timeout())
                     .withGreetings(server.greetings());
-            case SQL -> new SqlCheck(sqlExecutor, server.address(), c, server.isBackup());
+            case SQL -> new SqlCheck(sqlExecutor, server.checkAddress(), c, server.isBackup());
         };
     }
 }

@@ -68,7 +68,38 @@ public final class CliMessages {
      * HAProxy's wording (reference §2.4, {@code set server b/s bogus}) listing only the sub-commands Understudy has, so
      * that it never advertises one it would refuse.
      */
-    public static final String SET_SERVER_USAGE = "usage: set server <backend>/<server> state | weight\n";
+    public static final String SET_SERVER_USAGE =
+            "usage: set server <backend>/<server> addr | check-port | health | state | weight\n";
+
+    /** HAProxy: the tail of {@code set server addr}'s answers, naming who asked. */
+    public static final String BY_CLI = " by 'stats socket command'";
+
+    /** HAProxy: {@code set server <b>/<s> addr} without an address. */
+    public static final String SET_ADDR_REQUIRES =
+            "set server <b>/<s> addr requires an address and optionally a port.\n";
+
+    /** HAProxy: {@code set server <b>/<s> check-port} without a port. */
+    public static final String CHECK_PORT_REQUIRED = "set server <b>/<s> check-port requires a port.\n";
+
+    /** HAProxy's {@code set server check-port} refusals, which end without a blank line (no newline of their own). */
+    public static final String CHECK_PORT_NOT_INTEGER = "provided port is not an integer";
+
+    public static final String CHECK_PORT_INVALID = "provided port is invalid";
+
+    public static final String CHECKS_NOT_ENABLED = "health checks are not enabled on this server";
+
+    /** HAProxy: {@code set server <b>/<s> health} with another word. */
+    public static final String SET_SERVER_HEALTH_EXPECTS =
+            "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n";
+
+    /** HAProxy: {@code set maxconn server <b>/<s>} without a value. */
+    public static final String REQUIRE_MAXCONN = "Require <maxconn>.\n";
+
+    /** HAProxy: {@code set maxconn server} with a value that is not a number (no newline of its own). */
+    public static final String MAXCONN_GARBAGE = "maxconn string empty or preceded by garbage";
+
+    /** HAProxy: a value outside what the setting accepts. */
+    public static final String VALUE_OUT_OF_RANGE = "Value out of range.\n";
 
     /** Understudy: {@code set backend} with a missing or unknown sub-command. */
     public static final String SET_BACKEND_USAGE =

@@ -23,6 +23,7 @@ public sealed interface Command
                 SetBackendCommand,
                 SetVrrpCommand,
                 SetServerCommand,
+                SetMaxconnServerCommand,
                 SetWeightCommand,
                 ShowBackendCommand,
                 ShowErrorsCommand,

@@ -62,6 +62,7 @@ public final class CommandRegistry {
         list.add(new EnableServerCommand(context));
         list.add(new SetServerCommand(context));
         list.add(new SetWeightCommand(context));
+        list.add(new SetMaxconnServerCommand(context));
         list.add(new SetBackendCommand(context));
         list.add(new SetVrrpCommand(context));
         list.add(HealthCommand.disable(context));

@@ -84,7 +84,7 @@ final class ShowServersStateCommand implements Command {
     private void row(StringBuilder out, int beId, Backend b, Server s, long nowMillis) {
         ServerState st = s.state();
         Optional<CheckSnapshot> check = context.health().snapshot(s, st);
-        InetSocketAddress addr = s.address();
+        InetSocketAddress addr = st.settings().address().resolved();
         String ip = ServerLookup.ip(addr);
         CheckStatus status = check.map(CheckSnapshot::status).orElse(CheckStatus.INI);
         // An unchecked server sits at health = rise, as HAProxy leaves it (observed: "no check" rows show 2).
@@ -120,7 +120,9 @@ final class ShowServersStateCommand implements Command {
                 .append(' ')
                 .append("0 0 0 - ") // srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn
                 .append(addr.getPort())
-                .append(" - 0 0 - - 0\n"); // srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_*
+                .append(" - 0 ") // srvrecord srv_use_ssl
+                .append(st.settings().checkPort())
+                .append(" - - 0\n"); // srv_check_addr srv_agent_*
     }
 
     private static int checkResult(CheckStatus status) {

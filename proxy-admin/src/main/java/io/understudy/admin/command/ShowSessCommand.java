@@ -158,7 +158,7 @@ final class ShowSessCommand implements Command {
                 .append(" (id=")
                 .append(srv.map(x -> x.config().id()).orElse(-1))
                 .append(')');
-        srv.ifPresent(x -> out.append(" addr=").append(x.config().address()));
+        srv.ifPresent(x -> out.append(" addr=").append(x.state().settings().address()));
         out.append('\n');
         out.append("  age=")
                 .append(HumanTime.age(s.ageMillis() / 1000))

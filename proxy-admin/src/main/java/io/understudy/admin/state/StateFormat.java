@@ -1,7 +1,10 @@
 package io.understudy.admin.state;
 
+import io.understudy.core.config.HostPort;
+import io.understudy.core.config.IpLiteral;
 import io.understudy.core.model.AdminState;
 import io.understudy.core.model.AdminState.BackendAdmin;
+import io.understudy.core.model.AdminState.Count;
 import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
@@ -78,6 +81,11 @@ public final class StateFormat {
             a.maintenance().ifPresent(n -> line(out, n, "server", id, "maint"));
             a.drain().ifPresent(n -> line(out, n, "server", id, "drain"));
             a.weight().ifPresent(w -> line(out, w.note(), "server", id, "weight", Integer.toString(w.value())));
+            a.address()
+                    .ifPresent(x ->
+                            line(out, x.note(), "server", id, "addr", x.value().toString()));
+            a.maxconn().ifPresent(x -> line(out, x.note(), "server", id, "maxconn", Integer.toString(x.value())));
+            a.checkPort().ifPresent(x -> line(out, x.note(), "server", id, "check-port", Integer.toString(x.value())));
         });
         state.backends().forEach((name, p) -> line(out, p.note(), "backend", name, "active-server", p.activeServer()));
         out.append("end\n");
@@ -135,7 +143,8 @@ public final class StateFormat {
             throw new StateFileException("truncated: no 'end' line after line " + last);
         }
         Map<String, ServerAdmin> done = new LinkedHashMap<>();
-        servers.forEach((id, p) -> done.put(id, new ServerAdmin(p.maint, p.drain, p.weight)));
+        servers.forEach((id, p) ->
+                done.put(id, new ServerAdmin(p.maint, p.drain, p.weight, p.address, p.maxconn, p.checkPort)));
         return new AdminState(done, backends, epoch);
     }
 
@@ -170,7 +179,8 @@ public final class StateFormat {
             throws StateFileException {
         if (w.size() < 3) {
             throw new StateFileException(
-                    "line " + lineNo + ": expected server <backend/server> maint|drain|weight <n>");
+                    "line " + lineNo
+                            + ": expected server <backend/server> maint|drain|weight <n>|addr <ip:port>|maxconn <n>|check-port <n>");
         }
         String id = w.get(1);
         if (ServerRef.parse(id).isEmpty()) {
@@ -188,8 +198,21 @@ public final class StateFormat {
                 }
                 p.weight = Optional.of(new Weight(weight(w.get(3), lineNo), note(w, 4, lineNo)));
             }
-            default -> throw new StateFileException(
-                    "line " + lineNo + ": unknown server setting '" + what + "' (expected maint, drain or weight)");
+            case "addr" -> {
+                if (w.size() < 4) {
+                    throw new StateFileException("line " + lineNo + ": addr needs <ip>:<port>");
+                }
+                HostPort a = IpLiteral.parseHostPort(w.get(3))
+                        .orElseThrow(() -> new StateFileException("line " + lineNo + ": addr '" + w.get(3)
+                                + "' is not <ip>:<port> (an IP address, not a name; port 1..65535)"));
+                p.address = Optional.of(new AdminState.Address(a, note(w, 4, lineNo)));
+            }
+            case "maxconn" -> p.maxconn =
+                    Optional.of(new Count(number(w, "maxconn", 0, Integer.MAX_VALUE, lineNo), note(w, 4, lineNo)));
+            case "check-port" -> p.checkPort =
+                    Optional.of(new Count(number(w, "check-port", 1, 65535, lineNo), note(w, 4, lineNo)));
+            default -> throw new StateFileException("line " + lineNo + ": unknown server setting '" + what
+                    + "' (expected maint, drain, weight, addr, maxconn or check-port)");
         }
     }
 
@@ -209,6 +232,22 @@ public final class StateFormat {
         if (first != null) {
             throw new StateFileException("line " + lineNo + ": '" + key + "' repeats line " + first);
         }
+    }
+
+    private static int number(List<String> w, String what, int min, int max, int lineNo) throws StateFileException {
+        if (w.size() < 4) {
+            throw new StateFileException("line " + lineNo + ": " + what + " needs a value " + min + ".." + max);
+        }
+        try {
+            int v = Integer.parseInt(w.get(3));
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the accepted range
+        }
+        throw new StateFileException(
+                "line " + lineNo + ": " + what + " '" + w.get(3) + "' is not an integer " + min + ".." + max);
     }
 
     private static int weight(String word, int lineNo) throws StateFileException {
@@ -275,6 +314,9 @@ public final class StateFormat {
         Optional<Note> maint = Optional.empty();
         Optional<Note> drain = Optional.empty();
         Optional<Weight> weight = Optional.empty();
+        Optional<AdminState.Address> address = Optional.empty();
+        Optional<Count> maxconn = Optional.empty();
+        Optional<Count> checkPort = Optional.empty();
     }
 
     /** Splitting a line into words and quoting a word back. */

@@ -42,8 +42,8 @@ final class ServerRows {
         long scur = c.currentSessions();
         b.put(SCUR, scur).put(SMAX, c.maxSessions()).put(STOT, c.totalSessions());
         b.put(RATE, c.sessionRate().rate()).put(RATE_MAX, c.sessionRate().max());
-        if (server.config().maxconn() > 0) {
-            b.put(SLIM, server.config().maxconn());
+        if (st.settings().maxconn() > 0) {
+            b.put(SLIM, st.settings().maxconn());
         }
         b.put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
         b.put(ECON, c.connectErrors()).put(WRETR, c.retries()).put(WREDIS, c.redispatches());
@@ -65,7 +65,7 @@ final class ServerRows {
         b.put(TTIME, c.totalTime().average()).put(TTIME_MAX, c.totalTime().max());
         // In TCP mode every session holds exactly one server connection.
         b.put(USED_CONN_CUR, scur);
-        b.put(ADDR, server.config().address().toString()).put(MODE, "tcp");
+        b.put(ADDR, st.settings().address().toString()).put(MODE, "tcp");
 
         if (ServerStatus.checked(check)) {
             CheckSnapshot cs = check.get();

@@ -54,13 +54,15 @@ class CliTextsTest {
                 .contains("  show info [desc|json|typed|float]*      : report information about the running process\n")
                 .contains("  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(25);
+        assertThat(listed).isSorted().hasSize(26);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))
                 .isEqualTo("The following commands are valid at this level:\n"
                         + "  set backend <bk> active-server <srv>|auto: pin a backend's traffic, or unpin it\n"
-                        + "  set server <bk>/<srv> [opts]            : change a server's state or weight\n"
+                        + "  set maxconn server <bk>/<srv>           : change a server's maxconn setting\n"
+                        + "  set server <bk>/<srv> [opts]            : change a server's state, weight, address or"
+                        + " health\n"
                         + "  set vrrp state <state>                  : keepalived's notify: MASTER decides, others"
                         + " follow\n"
                         + "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server'"

@@ -115,15 +115,49 @@ class ServerCommandsTest {
     }
 
     @Test
+    void runtimeSettingsChangeTheServerAndRefuseWhatHaproxyWouldGetWrong() throws Exception {
+        Server s = proxy.server("Secondary");
+        java.net.InetSocketAddress was = s.address();
+        String ip = was.getAddress().getHostAddress();
+        try {
+            // Atomic here: a bad port changes nothing (HAProxy would change the address and report the port).
+            assertThat(admin("set server MySQL/Secondary addr 127.0.0.9 port abc"))
+                    .isEqualTo("problem converting port 'abc' to an int by 'stats socket command'\n");
+            assertThat(admin("set server MySQL/Secondary addr 127.0.0.9 port 70000"))
+                    .isEqualTo("port '70000' is outside 1..65535 by 'stats socket command'\n");
+            assertThat(s.address()).isEqualTo(was);
+            assertThat(admin("set server MySQL/Secondary addr 127.0.0.9 port 4406"))
+                    .isEqualTo("IP changed from '" + ip + "' to '127.0.0.9', port changed from '" + was.getPort()
+                            + "' to '4406' by 'stats socket command'\n");
+            assertThat(s.address()).isEqualTo(new java.net.InetSocketAddress("127.0.0.9", 4406));
+            assertThat(admin("show servers state MySQL"))
+                    .contains(" Secondary 127.0.0.9 ")
+                    .contains(" 4406 ");
+        } finally {
+            admin("set server MySQL/Secondary addr " + ip + " port " + was.getPort());
+        }
+        assertThat(s.address()).isEqualTo(was);
+        // HAProxy's atoi turns -3 and 99999999999 into limits nobody asked for.
+        assertThat(admin("set maxconn server MySQL/Secondary -3")).isEqualTo("Value out of range.\n");
+        assertThat(admin("set maxconn server MySQL/Secondary 99999999999")).isEqualTo("Value out of range.\n");
+        assertThat(admin("set maxconn server MySQL/Secondary 12")).isEmpty();
+        assertThat(s.maxconn()).isEqualTo(12);
+        assertThat(admin("set maxconn server MySQL/Secondary 0")).isEmpty();
+        assertThat(s.maxconn()).isZero();
+        assertThat(proxy.run(Level.OPERATOR, "set maxconn server MySQL/Secondary 5"))
+                .isEqualTo("Permission denied\n");
+    }
+
+    @Test
     void setServerRefusals() throws Exception {
         assertThat(admin("set server MySQL/Primary state up"))
                 .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
         assertThat(admin("set server MySQL/Primary state"))
                 .isEqualTo("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
         assertThat(admin("set server MySQL/Primary bogus"))
-                .isEqualTo("usage: set server <backend>/<server> state | weight\n");
+                .isEqualTo("usage: set server <backend>/<server> addr | check-port | health | state | weight\n");
         assertThat(admin("set server MySQL/Primary"))
-                .isEqualTo("usage: set server <backend>/<server> state | weight\n");
+                .isEqualTo("usage: set server <backend>/<server> addr | check-port | health | state | weight\n");
     }
 
     @Test

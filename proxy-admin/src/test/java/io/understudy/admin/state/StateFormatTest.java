@@ -3,6 +3,7 @@ package io.understudy.admin.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.understudy.core.config.IpLiteral;
 import io.understudy.core.model.AdminState;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
@@ -40,6 +41,39 @@ class StateFormatTest {
                 .contains("backend MySQL active-server Secondary set 2026-11-22T01:02:03Z \"disable server\"\n")
                 .endsWith("end\n");
         assertThat(StateFormat.parse(text)).isEqualTo(state);
+    }
+
+    @Test
+    void settingsAreLinesOfTheirOwnAndReadBack() throws Exception {
+        AdminState state = new AdminState(
+                Map.of(
+                        "MySQL/Primary",
+                        new ServerAdmin(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of(new AdminState.Address(
+                                        IpLiteral.parseHostPort("127.0.0.2:3307")
+                                                .orElseThrow(),
+                                        DISABLE)),
+                                Optional.of(new AdminState.Count(10, DISABLE)),
+                                Optional.of(new AdminState.Count(9200, Note.UNRECORDED)))),
+                Map.of());
+        String text = StateFormat.format(state);
+        assertThat(text)
+                .contains("server MySQL/Primary addr 127.0.0.2:3307 set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("server MySQL/Primary maxconn 10 set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("server MySQL/Primary check-port 9200\n");
+        assertThat(StateFormat.parse(text)).isEqualTo(state);
+        // IPv6, bracketed as in the config.
+        AdminState v6 = StateFormat.parse("understudy-state 1\nserver MySQL/P addr [::1]:3306\nend\n");
+        assertThat(v6.server("MySQL/P")
+                        .orElseThrow()
+                        .address()
+                        .orElseThrow()
+                        .value()
+                        .resolved())
+                .isEqualTo(new java.net.InetSocketAddress("::1", 3306));
     }
 
     @Test
@@ -108,6 +142,14 @@ class StateFormatTest {
         assertProblem("understudy-state 1\nserver MySQL/P maint \"x\nend\n", "line 2: unterminated quote");
         assertProblem("understudy-state 1\nend\nserver MySQL/P maint\n", "line 3: 'server' after the 'end' line");
         assertProblem("understudy-state 1\nbackend MySQL pinned Secondary\nend\n", "line 2: expected backend");
+        // A name would need DNS at start: only addresses.
+        assertProblem(
+                "understudy-state 1\nserver MySQL/P addr db1:3306\nend\n",
+                "line 2: addr 'db1:3306' is not <ip>:<port>");
+        assertProblem("understudy-state 1\nserver MySQL/P addr 127.0.0.1:0\nend\n", "line 2: addr '127.0.0.1:0'");
+        assertProblem("understudy-state 1\nserver MySQL/P maxconn -1\nend\n", "line 2: maxconn '-1' is not an integer");
+        assertProblem("understudy-state 1\nserver MySQL/P check-port 70000\nend\n", "line 2: check-port '70000'");
+        assertProblem("understudy-state 1\nserver MySQL/P speed 3\nend\n", "unknown server setting 'speed'");
     }
 
     private static void assertProblem(String text, String problem) {

@@ -236,7 +236,7 @@ class HaproxyParityTest {
             String backend, ServerConfig cfg, ServerState state, Optional<CheckSnapshot> check, int proxyId) {
         Server server =
                 new Backend(backend(backend, Balance.FIRST, cfg), NOW).servers().get(0);
-        return ServerRows.of(server, state, check, proxyId, NOW);
+        return ServerRows.of(server, TestStates.at(state, server.config()), check, proxyId, NOW);
     }
 
     private static ServerState running(int secondsSinceChange) {

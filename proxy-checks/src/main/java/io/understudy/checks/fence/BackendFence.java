@@ -684,8 +684,8 @@ final class BackendFence {
         }
         CheckConfig check = s.config().check();
         try {
-            LockSession opened = LockSession.open(
-                    new JdbcLogin(s.config().address().resolved(), check.user(), check.password()), timeoutMillis);
+            LockSession opened =
+                    LockSession.open(new JdbcLogin(s.address(), check.user(), check.password()), timeoutMillis);
             sessions.put(s, opened);
             retryAt.remove(s);
             backoff.remove(s);

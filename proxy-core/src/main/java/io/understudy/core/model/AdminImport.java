@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class AdminImport {
     /** One server's admin values after the import. */
-    record ServerTarget(Set<AdminFlag> admin, int weight, Reason reason) {}
+    record ServerTarget(Set<AdminFlag> admin, int weight, ServerSettings settings, Reason reason) {}
 
     final Map<Server, ServerTarget> servers = new LinkedHashMap<>();
     /** The pins the imported state asks for, checked against the config; whether each holds is decided on commit. */
@@ -47,6 +47,15 @@ final class AdminImport {
                 a.weight()
                         .ifPresent(w -> ignored.add(id + " weight " + w.value() + " ("
                                 + w.note().describe() + "): no such server in the config"));
+                a.address()
+                        .ifPresent(x -> ignored.add(id + " addr " + x.value() + " ("
+                                + x.note().describe() + "): no such server in the config"));
+                a.maxconn()
+                        .ifPresent(x -> ignored.add(id + " maxconn " + x.value() + " ("
+                                + x.note().describe() + "): no such server in the config"));
+                a.checkPort()
+                        .ifPresent(x -> ignored.add(id + " check-port " + x.value() + " ("
+                                + x.note().describe() + "): no such server in the config"));
             }
         });
         for (Server s : byId.values()) {
@@ -85,6 +94,7 @@ final class AdminImport {
         admin.remove(AdminFlag.FMAINT);
         admin.remove(AdminFlag.FDRAIN);
         int weight = server.config().weight();
+        ServerSettings settings = ServerSettings.of(server.config());
         Optional<Note> why = Optional.empty();
         if (decision.isPresent()) {
             ServerAdmin a = decision.get();
@@ -104,13 +114,35 @@ final class AdminImport {
                         + server.config().weight() + "; "
                         + a.weight().get().note().describe() + still + ")");
             }
-            why = a.maintenance().or(a::drain).or(() -> a.weight().map(AdminState.Weight::note));
+            if (a.address().isPresent()) {
+                settings = settings.withAddress(a.address().get().value());
+                restored.add(id + " addr " + a.address().get().value() + " (config: "
+                        + server.config().address() + "; "
+                        + a.address().get().note().describe() + ")");
+            }
+            if (a.maxconn().isPresent()) {
+                settings = settings.withMaxconn(a.maxconn().get().value());
+                restored.add(id + " maxconn " + a.maxconn().get().value() + " (config: "
+                        + server.config().maxconn() + "; "
+                        + a.maxconn().get().note().describe() + ")");
+            }
+            if (a.checkPort().isPresent()) {
+                if (server.config().check().enabled()) {
+                    settings = settings.withCheckPort(a.checkPort().get().value());
+                    restored.add(id + " check-port " + a.checkPort().get().value() + " ("
+                            + a.checkPort().get().note().describe() + ")");
+                } else {
+                    ignored.add(id + " check-port " + a.checkPort().get().value() + " ("
+                            + a.checkPort().get().note().describe() + "): the server has no health check");
+                }
+            }
+            why = a.anyNote();
         }
         String text = why.map(Note::reason)
                 .filter(r -> !r.isEmpty())
                 .map(r -> r + " (restored)")
                 .orElse("restored admin state");
-        return new ServerTarget(admin, weight, Reason.of(Reason.Cause.IMPORT, text));
+        return new ServerTarget(admin, weight, settings, Reason.of(Reason.Cause.IMPORT, text));
     }
 
     /** Line for a pin that held, or was dropped because its server is not usable once the servers are applied. */

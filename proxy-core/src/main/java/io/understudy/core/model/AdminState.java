@@ -1,6 +1,7 @@
 package io.understudy.core.model;
 
 import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.HostPort;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -118,10 +119,70 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
      * @param maintenance present when an operator put it in maintenance ({@code FMAINT})
      * @param drain present when an operator set it draining ({@code FDRAIN})
      * @param weight present when its weight differs from the config's
+     * @param address present when its address differs from the config's ({@code set server addr})
+     * @param maxconn present when its maxconn differs from the config's ({@code set maxconn server})
+     * @param checkPort present when its checks use another port ({@code set server check-port})
      */
-    public record ServerAdmin(Optional<Note> maintenance, Optional<Note> drain, Optional<Weight> weight) {
+    public record ServerAdmin(
+            Optional<Note> maintenance,
+            Optional<Note> drain,
+            Optional<Weight> weight,
+            Optional<Address> address,
+            Optional<Count> maxconn,
+            Optional<Count> checkPort) {
+        /** Decisions without settings. */
+        public ServerAdmin(Optional<Note> maintenance, Optional<Note> drain, Optional<Weight> weight) {
+            this(maintenance, drain, weight, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
         public boolean isEmpty() {
-            return maintenance.isEmpty() && drain.isEmpty() && weight.isEmpty();
+            return maintenance.isEmpty()
+                    && drain.isEmpty()
+                    && weight.isEmpty()
+                    && address.isEmpty()
+                    && maxconn.isEmpty()
+                    && checkPort.isEmpty();
+        }
+
+        /** The note of the first decision present, for the restore log. */
+        Optional<Note> anyNote() {
+            return maintenance
+                    .or(() -> drain)
+                    .or(() -> weight.map(Weight::note))
+                    .or(() -> address.map(Address::note))
+                    .or(() -> maxconn.map(Count::note))
+                    .or(() -> checkPort.map(Count::note));
+        }
+
+        ServerAdmin withoutNotes() {
+            return new ServerAdmin(
+                    maintenance.map(n -> Note.UNRECORDED),
+                    drain.map(n -> Note.UNRECORDED),
+                    weight.map(w -> new Weight(w.value(), Note.UNRECORDED)),
+                    address.map(a -> new Address(a.value(), Note.UNRECORDED)),
+                    maxconn.map(c -> new Count(c.value(), Note.UNRECORDED)),
+                    checkPort.map(c -> new Count(c.value(), Note.UNRECORDED)));
+        }
+    }
+
+    /** An address set by an operator. */
+    public record Address(HostPort value, Note note) {
+        public Address {
+            Objects.requireNonNull(value, "value");
+        }
+
+        /** Two addresses are the same decision when they print the same ({@code ip:port}). */
+        boolean same(HostPort other) {
+            return value.toString().equals(other.toString());
+        }
+    }
+
+    /** A number set by an operator (a maxconn, a port), >= 0. */
+    public record Count(int value, Note note) {
+        public Count {
+            if (value < 0) {
+                throw new IllegalArgumentException("must be >= 0: " + value);
+            }
         }
     }
 
@@ -164,12 +225,7 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
     /** The same decisions with every note and the epoch dropped: two states that differ only there hold the same. */
     public AdminState withoutNotes() {
         Map<String, ServerAdmin> s = new LinkedHashMap<>();
-        servers.forEach((id, a) -> s.put(
-                id,
-                new ServerAdmin(
-                        a.maintenance().map(n -> Note.UNRECORDED),
-                        a.drain().map(n -> Note.UNRECORDED),
-                        a.weight().map(w -> new Weight(w.value(), Note.UNRECORDED)))));
+        servers.forEach((id, a) -> s.put(id, a.withoutNotes()));
         Map<String, BackendAdmin> b = new LinkedHashMap<>();
         backends.forEach((name, p) -> b.put(name, new BackendAdmin(p.activeServer(), Note.UNRECORDED)));
         return new AdminState(s, b, Epoch.NONE);
@@ -205,7 +261,19 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                             .filter(w -> w.value() == st.weight())
                             .orElse(new Weight(st.weight(), fresh)));
                 }
-                ServerAdmin admin = new ServerAdmin(maint, drain, weight);
+                ServerSettings set = st.settings();
+                ServerSettings config = ServerSettings.of(s.config());
+                Optional<Address> address = Optional.empty();
+                if (!set.address().toString().equals(config.address().toString())) {
+                    address = Optional.of(before.flatMap(ServerAdmin::address)
+                            .filter(a -> a.same(set.address()))
+                            .orElse(new Address(set.address(), fresh)));
+                }
+                Optional<Count> maxconn =
+                        count(set.maxconn(), config.maxconn(), before.flatMap(ServerAdmin::maxconn), fresh);
+                Optional<Count> checkPort =
+                        count(set.checkPort(), config.checkPort(), before.flatMap(ServerAdmin::checkPort), fresh);
+                ServerAdmin admin = new ServerAdmin(maint, drain, weight, address, maxconn, checkPort);
                 if (!admin.isEmpty()) {
                     servers.put(s.id(), admin);
                 }
@@ -218,6 +286,13 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                                     .orElse(new BackendAdmin(pinned.name(), fresh))));
         }
         return new AdminState(servers, pins, previous.epoch());
+    }
+
+    private static Optional<Count> count(int now, int config, Optional<Count> before, Note fresh) {
+        if (now == config) {
+            return Optional.empty();
+        }
+        return Optional.of(before.filter(c -> c.value() == now).orElse(new Count(now, fresh)));
     }
 
     /**

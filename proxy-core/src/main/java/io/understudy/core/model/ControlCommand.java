@@ -1,6 +1,7 @@
 package io.understudy.core.model;
 
 import io.understudy.core.backend.ConnectFailure;
+import io.understudy.core.config.HostPort;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +27,42 @@ public sealed interface ControlCommand {
             if (weight < 0 || weight > 256) {
                 throw new IllegalArgumentException("weight must be 0..256: " + weight);
             }
+        }
+    }
+
+    /** {@code set server addr}: new sessions and checks go to {@code address}; sessions already open stay. */
+    record SetAddress(Server server, HostPort address, Origin origin) implements ControlCommand {
+        public SetAddress {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** {@code set maxconn server}: at most {@code maxconn} sessions at once, 0 for no limit. */
+    record SetMaxconn(Server server, int maxconn, Origin origin) implements ControlCommand {
+        public SetMaxconn {
+            if (maxconn < 0) {
+                throw new IllegalArgumentException("maxconn must be >= 0: " + maxconn);
+            }
+        }
+    }
+
+    /** {@code set server check-port}: health checks connect to this port (0: the server's own). */
+    record SetCheckPort(Server server, int port, Origin origin) implements ControlCommand {
+        public SetCheckPort {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535: " + port);
+            }
+        }
+    }
+
+    /**
+     * {@code set server health up|stopping|down}: forces the operational state and the health counter, as HAProxy
+     * does; a checked server's next checks move it again. Not an operator's lasting decision: neither the state file
+     * nor the peer carries it.
+     */
+    record ForceHealth(Server server, OpState op, Origin origin) implements ControlCommand {
+        public ForceHealth {
+            Objects.requireNonNull(op, "op");
         }
     }
 

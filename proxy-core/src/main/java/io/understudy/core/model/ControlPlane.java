@@ -5,14 +5,18 @@ import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
+import io.understudy.core.model.ControlCommand.ForceHealth;
 import io.understudy.core.model.ControlCommand.HoldTraffic;
 import io.understudy.core.model.ControlCommand.ImportAdminState;
 import io.understudy.core.model.ControlCommand.MoveTraffic;
 import io.understudy.core.model.ControlCommand.Outrank;
 import io.understudy.core.model.ControlCommand.PassiveFailure;
 import io.understudy.core.model.ControlCommand.Reconsider;
+import io.understudy.core.model.ControlCommand.SetAddress;
 import io.understudy.core.model.ControlCommand.SetAdminMode;
+import io.understudy.core.model.ControlCommand.SetCheckPort;
 import io.understudy.core.model.ControlCommand.SetChecksEnabled;
+import io.understudy.core.model.ControlCommand.SetMaxconn;
 import io.understudy.core.model.ControlCommand.SetPairRole;
 import io.understudy.core.model.ControlCommand.SetWeight;
 import io.understudy.core.model.ModelEvent.ServerChanged;
@@ -21,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -179,6 +184,18 @@ public final class ControlPlane implements AutoCloseable {
                 String why = "weight changed from " + st.weight() + " to " + w.weight();
                 tx.put(w.server(), st.withWeight(w.weight()), Reason.of(Reason.Cause.WEIGHT, why));
             }
+        } else if (c instanceof SetAddress a) {
+            settings(tx, a.server(), tx.current(a.server()).settings().withAddress(a.address()));
+        } else if (c instanceof SetMaxconn m) {
+            settings(tx, m.server(), tx.current(m.server()).settings().withMaxconn(m.maxconn()));
+        } else if (c instanceof SetCheckPort p) {
+            ServerState st = tx.current(p.server());
+            if (!st.check().configured()) {
+                return Commit.refused(generation, p.server().id() + " has no health check configured");
+            }
+            settings(tx, p.server(), st.settings().withCheckPort(p.port()));
+        } else if (c instanceof ForceHealth f) {
+            forceHealth(tx, f);
         } else if (c instanceof SetChecksEnabled e) {
             ServerState st = tx.current(e.server());
             if (!st.check().configured()) {
@@ -277,6 +294,28 @@ public final class ControlPlane implements AutoCloseable {
         return commit(tx);
     }
 
+    private static void settings(Transaction tx, Server s, ServerSettings next) {
+        ServerState st = tx.current(s);
+        if (!st.settings().equals(next)) {
+            tx.put(s, st.withSettings(next), Reason.of(Reason.Cause.SETTINGS, next.changesFrom(st.settings())));
+        }
+    }
+
+    /** HAProxy's {@code set server health}: up and stopping fill the counter, down empties it. */
+    private static void forceHealth(Transaction tx, ForceHealth f) {
+        ServerState st = tx.current(f.server());
+        boolean up = f.op() != OpState.STOPPED;
+        ServerState next = st.withCheck(st.check().forced(up));
+        Reason why = Reason.of(
+                Reason.Cause.FORCED_HEALTH, "changed from " + f.origin().label().toUpperCase(Locale.ROOT));
+        if (next.op() != f.op()) {
+            next = next.withOp(f.op(), tx.nowMillis, why);
+        }
+        if (!next.equals(st)) {
+            tx.put(f.server(), next, why);
+        }
+    }
+
     private static Reason liveTraffic(PassiveFailure p) {
         return Reason.of(
                 Reason.Cause.LIVE_TRAFFIC,
@@ -324,6 +363,10 @@ public final class ControlPlane implements AutoCloseable {
             ServerState st = tx.current(s);
             if (st.weight() != target.weight()) {
                 tx.put(s, st.withWeight(target.weight()), target.reason());
+            }
+            st = tx.current(s);
+            if (!st.settings().equals(target.settings())) {
+                tx.put(s, st.withSettings(target.settings()), target.reason());
             }
         });
         // Pins after the servers: whether a pinned backup is usable depends on its restored admin state.

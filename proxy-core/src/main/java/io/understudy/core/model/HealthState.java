@@ -68,6 +68,14 @@ public record HealthState(
         return new HealthState(configured, enabled, h, Optional.empty(), 0, false, failedChecks, passiveFailures);
     }
 
+    /**
+     * {@code set server health}: the counter forced fully up or fully down, as HAProxy does; the next checks move it
+     * again.
+     */
+    HealthState forced(boolean up) {
+        return settledAt(new Health(up ? health.max() : 0, health.rise(), health.fall()));
+    }
+
     /** An active check completed: moves the counter, counts HAProxy's {@code chkfail}, re-arms the passive signal. */
     HealthState afterCheck(CheckVerdict verdict) {
         Health h =

@@ -85,6 +85,10 @@ public sealed interface ModelEvent {
             if (before.weight() != after.weight()) {
                 parts.add("weight " + before.weight() + " -> " + after.weight());
             }
+            String settings = after.settings().changesFrom(before.settings());
+            if (!settings.isEmpty()) {
+                parts.add(settings);
+            }
             if (before.check().enabled() != after.check().enabled()) {
                 parts.add("checks " + (after.check().enabled() ? "off -> on" : "on -> off"));
             }
@@ -106,9 +110,16 @@ public sealed interface ModelEvent {
             return before.inMaintenance() && !after.inMaintenance();
         }
 
-        /** The operator's decisions about this server changed: maintenance, drain or weight. */
+        /** The operator's decisions about this server changed: maintenance, drain, weight, address, maxconn, port. */
         public boolean adminChanged() {
-            return !before.admin().equals(after.admin()) || before.weight() != after.weight();
+            return !before.admin().equals(after.admin())
+                    || before.weight() != after.weight()
+                    || !before.settings().equals(after.settings());
+        }
+
+        /** Where checks go changed: address or check port. */
+        public boolean checkTargetChanged() {
+            return !before.settings().checkAddress().equals(after.settings().checkAddress());
         }
 
         private static String status(ServerState s) {

@@ -28,7 +28,11 @@ public record Reason(Cause cause, String detail) {
         /** An operator pinned a backend's traffic to a server, or unpinned it. */
         TRAFFIC_MOVE,
         /** Admin state imported as a whole (the state file, a peer). */
-        IMPORT
+        IMPORT,
+        /** An operator changed a server's address, maxconn or check port. */
+        SETTINGS,
+        /** An operator forced a server's health ({@code set server health}). */
+        FORCED_HEALTH
     }
 
     public Reason {

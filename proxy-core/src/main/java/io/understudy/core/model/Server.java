@@ -61,8 +61,19 @@ public final class Server {
         return config.backup();
     }
 
+    /** Where sessions go now: the config's address, or the one an operator set ({@code set server addr}). */
     public InetSocketAddress address() {
-        return config.address().resolved();
+        return state.settings().address().resolved();
+    }
+
+    /** Where health checks connect now: {@link #address()}, on the check port when one is set. */
+    public InetSocketAddress checkAddress() {
+        return state.settings().checkAddress();
+    }
+
+    /** At most this many sessions at once now, 0 for no limit ({@code set maxconn server} changes it). */
+    public int maxconn() {
+        return state.settings().maxconn();
     }
 
     public TrafficCounters counters() {
@@ -100,13 +111,13 @@ public final class Server {
 
     /** Whether this server has a free slot under its {@code maxconn} (always, when unlimited). */
     public boolean hasFreeSlot() {
-        int max = config.maxconn();
+        int max = maxconn();
         return max == 0 || served.get() < max;
     }
 
     /** Takes a slot if one is free; never more than {@code maxconn}, whatever the number of threads racing. */
     boolean tryTakeSlot() {
-        int max = config.maxconn();
+        int max = maxconn();
         if (max == 0) {
             served.incrementAndGet();
             return true;

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param downtime how often and how long the server was down ({@code chkdown}, {@code downtime})
  * @param lastFailureMillis wall-clock time of the last failed check or counted live-traffic error, 0 if none: a
  *     server that comes back must pass every check for {@code failback-delay} before it takes the writes back
+ * @param settings its address, maxconn and check port as they are now (the config's, or an operator's)
  */
 public record ServerState(
         OpState op,
@@ -26,7 +27,8 @@ public record ServerState(
         Reason reason,
         HealthState check,
         Downtime downtime,
-        long lastFailureMillis) {
+        long lastFailureMillis,
+        ServerSettings settings) {
     public ServerState {
         admin = admin.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(admin));
     }
@@ -45,7 +47,15 @@ public record ServerState(
                         ? "initial state down: waiting for " + config.check().rise() + " checks"
                         : "";
         ServerState s = new ServerState(
-                op, flags, config.weight(), nowMillis, Reason.of(Reason.Cause.INITIAL, why), check, null, 0);
+                op,
+                flags,
+                config.weight(),
+                nowMillis,
+                Reason.of(Reason.Cause.INITIAL, why),
+                check,
+                null,
+                0,
+                ServerSettings.of(config));
         return s.withDowntime(Downtime.initial(s.down(), nowMillis));
     }
 
@@ -83,33 +93,43 @@ public record ServerState(
 
     /** Whether an operator would see a difference: anything but the bookkeeping. */
     boolean sameVisible(ServerState o) {
-        return op == o.op && admin.equals(o.admin) && weight == o.weight && check.sameVisible(o.check);
+        return op == o.op
+                && admin.equals(o.admin)
+                && weight == o.weight
+                && check.sameVisible(o.check)
+                && settings.equals(o.settings);
+    }
+
+    /** An operator's change of address, maxconn or check port: not a state change, so {@code lastchg} is kept. */
+    ServerState withSettings(ServerSettings next) {
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, downtime, lastFailureMillis, next);
     }
 
     ServerState withOp(OpState newOp, long nowMillis, Reason why) {
-        return new ServerState(newOp, admin, weight, nowMillis, why, check, downtime, lastFailureMillis);
+        return new ServerState(newOp, admin, weight, nowMillis, why, check, downtime, lastFailureMillis, settings);
     }
 
     ServerState withAdmin(Set<AdminFlag> newAdmin, long nowMillis, Reason why) {
-        return new ServerState(op, newAdmin, weight, nowMillis, why, check, downtime, lastFailureMillis);
+        return new ServerState(op, newAdmin, weight, nowMillis, why, check, downtime, lastFailureMillis, settings);
     }
 
     /** A weight change is not a state change in HAProxy's sense, so {@code lastchg} is kept. */
     ServerState withWeight(int newWeight) {
-        return new ServerState(op, admin, newWeight, lastChangeMillis, reason, check, downtime, lastFailureMillis);
+        return new ServerState(
+                op, admin, newWeight, lastChangeMillis, reason, check, downtime, lastFailureMillis, settings);
     }
 
     ServerState withCheck(HealthState h) {
-        return new ServerState(op, admin, weight, lastChangeMillis, reason, h, downtime, lastFailureMillis);
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, h, downtime, lastFailureMillis, settings);
     }
 
     ServerState withDowntime(Downtime d) {
-        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, d, lastFailureMillis);
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, d, lastFailureMillis, settings);
     }
 
     /** The same state with a failed check or a counted live error at {@code nowMillis}. */
     ServerState withFailureAt(long nowMillis) {
-        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, downtime, nowMillis);
+        return new ServerState(op, admin, weight, lastChangeMillis, reason, check, downtime, nowMillis, settings);
     }
 
     /** Since when the server has been as it is without a failure: its last change or its last failure, the later. */

@@ -72,6 +72,13 @@ final class TransitionLog {
         } else if (a.weight() != b.weight()) {
             LOG.info("{} weight changed from {} to {}.", who, a.weight(), b.weight());
         }
+        if (!a.settings().equals(b.settings())) {
+            LOG.warn(
+                    "{} {} by {}.",
+                    who,
+                    b.settings().changesFrom(a.settings()),
+                    t.origin().label());
+        }
     }
 
     private static void traffic(TrafficMoved t) {

@@ -136,6 +136,16 @@ public final class ProxySession {
         return Optional.ofNullable(serverChannel);
     }
 
+    /**
+     * Whether this session's server connection goes to {@code address}; a session still connecting (no server channel
+     * yet) connects to its server's current address, so it counts as going there.
+     */
+    public boolean connectedTo(java.net.InetSocketAddress address) {
+        Channel c = serverChannel;
+        // Only a socket's address can tell (an in-memory channel's says nothing about where it goes).
+        return c == null || !(c.remoteAddress() instanceof java.net.InetSocketAddress at) || address.equals(at);
+    }
+
     public long startMillis() {
         return startMillis;
     }

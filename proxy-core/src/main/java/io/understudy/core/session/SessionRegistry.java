@@ -131,6 +131,21 @@ public final class SessionRegistry {
     }
 
     /**
+     * Closes every session of {@code server} whose server connection goes elsewhere than {@code address}: after {@code
+     * set server addr}, those still on the old address. Returns how many were asked to close.
+     */
+    public int closeByServerNotAt(Server server, java.net.InetSocketAddress address, TerminationCause why) {
+        List<ProxySession> victims = new ArrayList<>();
+        for (ProxySession s : live.values()) {
+            if (s.server().filter(server::equals).isPresent() && !s.connectedTo(address)) {
+                victims.add(s);
+            }
+        }
+        victims.forEach(s -> s.terminate(why, false));
+        return victims.size();
+    }
+
+    /**
      * Drains every session connected to {@code server}: each ends at its next rest, and at {@code deadlineNanos} at
      * the latest when {@code closeAtDeadline} ({@link ProxySession#drain}); returns how many were told.
      */

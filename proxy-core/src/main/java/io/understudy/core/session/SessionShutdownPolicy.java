@@ -38,6 +38,22 @@ public final class SessionShutdownPolicy implements ControlObserver {
         if (event instanceof TrafficMoved t && t.after().writer()) {
             writerMoved(t);
         } else if (event instanceof ServerChanged s
+                && s.backendAfter().writer()
+                && !s.before()
+                        .settings()
+                        .address()
+                        .toString()
+                        .equals(s.after().settings().address().toString())) {
+            // set server addr on a writer-role backend: the old address is another MySQL server, so its sessions
+            // must not go on writing there while new sessions write to the new one.
+            int n = sessions.closeByServerNotAt(s.server(), s.server().address(), TerminationCause.KILLED_BY_ADMIN);
+            if (n > 0) {
+                LOG.warn(
+                        "{}: closed {} sessions still on its old address (writer role: one server at a time)",
+                        s.server(),
+                        n);
+            }
+        } else if (event instanceof ServerChanged s
                 && s.markedDown()
                 && policy(s.server()).shutdownSessionsOnDown()
                 && !wasWriter(s)) {
@@ -148,6 +164,11 @@ public final class SessionShutdownPolicy implements ControlObserver {
      */
     public static void drainIfMovedAway(ProxySession session, Backend backend, Server server) {
         BackendSnapshot now = backend.snapshot();
+        if (now.writer() && !session.connectedTo(server.address())) {
+            // Connected to the address the server had before a set server addr whose sweep came too early for it.
+            session.terminate(TerminationCause.KILLED_BY_ADMIN, false);
+            return;
+        }
         if (!now.writer() || now.first().isEmpty() || now.first().get() == server) {
             return;
         }
