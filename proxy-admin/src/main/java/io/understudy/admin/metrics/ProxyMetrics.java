@@ -20,6 +20,7 @@ import io.understudy.admin.peers.PeerSync;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -152,7 +153,7 @@ public final class ProxyMetrics implements AutoCloseable {
         try {
             scrape(out, MetricsQuery.ALL, formats.getPrometheusTextFormatWriter());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -92,7 +92,8 @@ class HaproxyExporterParityTest {
                         proxy.context)) {
             metrics.start();
             InetSocketAddress ours = metrics.address();
-            await().atMost(Duration.ofSeconds(20))
+            await("HAProxy's exporter on " + theirs + " (log: " + haproxy.dir().resolve("haproxy.log") + ")")
+                    .atMost(Duration.ofSeconds(20))
                     .ignoreExceptions()
                     .until(() -> Http.get(theirs, "/metrics").statusCode() == 200);
 
