@@ -10,8 +10,10 @@ final class Help {
     static final String MAX_SESSIONS = "Highest value of current sessions encountered since process started";
     static final String LIMIT_SESSIONS = "Frontend/listener/server's maxconn, backend's fullconn";
     static final String SESSIONS_TOTAL = "Total number of sessions since process started";
-    static final String MAX_SESSION_RATE = "Maximum observed number of sessions per second";
-    static final String CONNECTIONS_RATE_MAX = "Maximum observed number of connections per second";
+    static final String MAX_SESSION_RATE =
+            "Highest value of sessions per second observed since the worker process started";
+    static final String CONNECTIONS_RATE_MAX =
+            "Highest value of connections per second observed since the worker process started";
     static final String BYTES_IN = "Total number of request bytes since process started";
     static final String BYTES_OUT = "Total number of response bytes since process started";
     static final String CONNECTION_ERRORS =

@@ -3,6 +3,7 @@ package io.understudy.admin.metrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,26 +18,27 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.io.BufferedWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the metrics server's requests: {@code GET <path>} with the Prometheus exposition, {@code GET /health} with
- * the {@link HealthVerdict}, 405 for any other method on those paths, 404 for any other path. A request that arrives
- * while the previous answers are still waiting to be written (the connection is not writable) closes the connection,
- * so a client that pipelines scrapes without reading them cannot make the proxy buffer scrape after scrape.
+ * Answers the metrics server's requests: {@code GET <path>} with the Prometheus exposition (the part {@code ?scope=}
+ * and {@code ?no-maint} choose, {@link MetricsQuery}; OpenMetrics or the text format 0.0.4 by the {@code Accept}
+ * header, {@link ProxyMetrics#writerFor}), {@code GET /health} with the {@link HealthVerdict}, {@code HEAD} on either
+ * with the headers a GET would get and no body, 400 for a query HAProxy refuses, 405 for any other method on those
+ * paths, 404 for any other path. A request that arrives while the previous answers are still waiting to be written (the
+ * connection is not writable) closes the connection, so a client that pipelines scrapes without reading them cannot
+ * make the proxy buffer scrape after scrape.
  */
 @Sharable
 final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     static final String TEXT_CONTENT_TYPE = "text/plain; charset=utf-8";
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHttpHandler.class);
+    private static final String ALLOWED = HttpMethod.GET.name() + ", " + HttpMethod.HEAD.name();
 
     private final ProxyMetrics metrics;
     private final String metricsPath;
@@ -60,34 +62,41 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
-            respond(ctx, text(ctx, HttpResponseStatus.BAD_REQUEST, "bad request"), false);
+            respond(ctx, text(ctx, HttpResponseStatus.BAD_REQUEST, "bad request"), false, false);
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
         boolean isMetrics = path.equals(metricsPath);
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        FullHttpResponse r;
         if (!isMetrics && !path.equals(MetricsSettings.HEALTH_PATH)) {
-            respond(
-                    ctx,
-                    text(ctx, HttpResponseStatus.NOT_FOUND, "not found: " + metricsPath + " or /health"),
-                    keepAlive);
-        } else if (!req.method().equals(HttpMethod.GET)) {
-            FullHttpResponse r = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: GET only");
-            r.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
-            respond(ctx, r, keepAlive);
+            r = text(ctx, HttpResponseStatus.NOT_FOUND, "not found: " + metricsPath + " or /health");
+        } else if (!head && !req.method().equals(HttpMethod.GET)) {
+            r = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed: GET or HEAD only");
+            r.headers().set(HttpHeaderNames.ALLOW, ALLOWED);
         } else if (isMetrics) {
-            respond(ctx, exposition(ctx), keepAlive);
+            r = exposition(ctx, uri.rawQuery(), req.headers().get(HttpHeaderNames.ACCEPT));
         } else {
             HealthVerdict v = HealthVerdict.of(metrics.read(), metrics.pairNotReady());
             HttpResponseStatus status = v.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
-            respond(ctx, text(ctx, status, v.reason()), keepAlive);
+            r = text(ctx, status, v.reason());
         }
+        respond(ctx, r, keepAlive, head);
     }
 
-    private FullHttpResponse exposition(ChannelHandlerContext ctx) {
+    private FullHttpResponse exposition(ChannelHandlerContext ctx, String rawQuery, String accept) {
+        MetricsQuery query;
+        try {
+            query = MetricsQuery.parse(rawQuery);
+        } catch (IllegalArgumentException e) {
+            // HAProxy's exporter answers 400 too; the body says what was wrong instead of HAProxy's generic page.
+            return text(ctx, HttpResponseStatus.BAD_REQUEST, "bad request: " + e.getMessage());
+        }
+        ExpositionFormatWriter format = metrics.writerFor(accept);
         ByteBuf body = ctx.alloc().buffer(sizeHint);
-        try (Writer w = new BufferedWriter(
-                new OutputStreamWriter(new ByteBufOutputStream(body), StandardCharsets.UTF_8), 16 * 1024)) {
-            metrics.scrape(w);
+        try (OutputStream out = new ByteBufOutputStream(body)) {
+            metrics.scrape(out, query, format);
         } catch (IOException | RuntimeException e) {
             body.release();
             LOG.warn("metrics: rendering the exposition failed", e);
@@ -95,7 +104,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         sizeHint = Math.max(sizeHint, body.readableBytes() + body.readableBytes() / 8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, METRICS_CONTENT_TYPE);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, format.getContentType());
         return r;
     }
 
@@ -106,8 +115,14 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return r;
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    /** Sends {@code r}; for a HEAD, its headers (Content-Length included) without its body. */
+    private static void respond(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive, boolean head) {
         HttpUtil.setContentLength(r, r.content().readableBytes());
+        if (head) {
+            FullHttpResponse headers = r.replace(Unpooled.EMPTY_BUFFER);
+            r.release();
+            r = headers;
+        }
         HttpUtil.setKeepAlive(r, keepAlive);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         ctx.writeAndFlush(r).addListener((ChannelFutureListener) f -> {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's own HTTP server for Prometheus and health checkers: {@code GET <path>} (default {@code /metrics}) serves
- * {@link ProxyMetrics} in Prometheus text format, {@code GET /health} the {@link HealthVerdict}. It runs on its own
+ * {@link ProxyMetrics} (OpenMetrics or the Prometheus text format, by content negotiation; {@code ?scope=} and {@code
+ * ?no-maint} as HAProxy's exporter; HEAD too), {@code GET /health} the {@link HealthVerdict}. It runs on its own
  * one-thread event loop, so a scrape, however large, never runs on, waits for or locks anything of the relay's event
  * loops; the same thread samples the duration histograms every {@link ProxyMetrics#SAMPLE_INTERVAL}.
  *

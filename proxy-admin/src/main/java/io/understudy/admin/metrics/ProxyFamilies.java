@@ -46,7 +46,7 @@ final class ProxyFamilies {
         f.gauge("process", "current_connections", Help.CURRENT_CONNECTIONS).add(current);
         f.counter("process", "connections_total", Help.CONNECTIONS_TOTAL).add(total);
         f.gauge("process", "listeners", Help.LISTENERS).add(listening);
-        f.gauge("process", "build_info", Help.BUILD_INFO, "version").add(1, p.version());
+        f.info("process", "build_info", Help.BUILD_INFO, "version").add(1, p.version());
         for (InfoMetric m : InfoMetric.ALL) {
             String value = m.field() == null ? "0" : p.info().get(m.field());
             if (value == null) {
@@ -74,7 +74,7 @@ final class ProxyFamilies {
         Family aggCheck = f.gauge("backend", "agg_check_status", Help.AGG_CHECK_STATUS, PROXY, "state");
         Family count = f.counter("backend", "failovers_total", FAILOVERS_HELP, PROXY);
         Family last = f.gauge("backend", "last_failover_seconds", LAST_FAILOVER_HELP, PROXY);
-        Family active = f.gauge("backend", "active_server_info", ACTIVE_SERVER_HELP, PROXY, "server");
+        Family active = f.info("backend", "active_server_info", ACTIVE_SERVER_HELP, PROXY, "server");
         for (StatRow b : backends) {
             String px = b.proxyName();
             int[] perState = new int[ServiceState.values().length];

@@ -8,30 +8,41 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.understudy.admin.AdminContext;
 import io.understudy.admin.peers.PeerSync;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Every metric of one proxy process in one Micrometer Prometheus registry: the proxy's own series (HAProxy's names,
- * built per scrape from one {@link ProxyReading}, the rows {@code show stat} prints), the failover, check-duration and session-duration series Understudy
- * adds, and the JVM's and Netty's memory, GC and thread metrics. Knows nothing of HTTP; {@link MetricsServer} serves
- * it.
+ * Every metric of one proxy process in one Micrometer Prometheus registry (the Prometheus Java client 1.x beneath):
+ * the proxy's own series (HAProxy's names, built per scrape from one {@link ProxyReading}, the rows {@code show stat}
+ * prints, by a {@link ProxyCollector} registered in the client's registry), the failover, check-duration and
+ * session-duration series Understudy adds, and the JVM's and Netty's memory, GC and thread metrics. A scrape chooses
+ * its part and format ({@link MetricsQuery}, {@link #writerFor}); the client's writers render it. Knows nothing of
+ * HTTP; {@link MetricsServer} serves it.
  */
-// Micrometer deprecates the simpleclient registry in favour of the Prometheus 1.x client; it is the one chosen here
-// (issue 5) and the one whose Collector API the per-scrape proxy series are written against.
-@SuppressWarnings("deprecation")
 public final class ProxyMetrics implements AutoCloseable {
     /** How often the duration histograms look for finished checks and new sessions. */
     public static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The client's writers, configured as Micrometer's own (from prometheus.properties, if any). */
+    private final ExpositionFormats formats = ExpositionFormats.init();
+
+    private final String prefix;
     private final StatsReader reader;
     private final ProxyCollector collector;
     private final CheckDurations checkDurations;
@@ -46,6 +57,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     /** Metrics whose proxy series come from {@code reader}. */
     public ProxyMetrics(AdminContext context, String prefix, StatsReader reader) {
+        this.prefix = prefix;
         this.reader = reader;
         // Prometheus's linter rejects these two names (an abbreviated unit, a gauge ending in _count); process and
         // system CPU usage and the load average remain.
@@ -101,16 +113,49 @@ public final class ProxyMetrics implements AutoCloseable {
         sessionDurations.sample();
     }
 
-    /** Writes the Prometheus text exposition (format 0.0.4) of every metric. */
-    public void scrape(Writer out) throws IOException {
-        sample();
-        registry.scrape(out);
+    /**
+     * The writer for a request's {@code Accept} header: OpenMetrics 1.0 (ending with {@code # EOF}) when the header
+     * names {@code application/openmetrics-text}, as Prometheus's scraper does; the Prometheus text format 0.0.4,
+     * HAProxy's only format, otherwise (no header, {@code text/plain}, {@code *}{@code /*}, and the protobuf format,
+     * which is not offered).
+     */
+    public ExpositionFormatWriter writerFor(String accept) {
+        OpenMetricsTextFormatWriter openMetrics = formats.getOpenMetricsTextFormatWriter();
+        return openMetrics.accepts(accept) ? openMetrics : formats.getPrometheusTextFormatWriter();
     }
 
-    /** The exposition as a string (tests and tools; the HTTP server streams it with {@link #scrape(Writer)}). */
-    public String scrape() {
+    /** Writes the part of the exposition {@code query} chooses, in {@code format}, from one reading of the proxy. */
+    public void scrape(OutputStream out, MetricsQuery query, ExpositionFormatWriter format) throws IOException {
+        format.write(out, snapshots(query));
+    }
+
+    /** What a scrape with {@code query} exposes, before rendering. */
+    MetricSnapshots snapshots(MetricsQuery query) {
         sample();
-        return registry.scrape();
+        ProxyReading reading = reader.read();
+        MetricSnapshots all = registry.getPrometheusRegistry()
+                .scrape(name -> query.wants(prefix, name), new ProxyCollector.ReadingRequest(reading, ""));
+        return query.noMaint() ? NoMaintFilter.apply(all, prefix, reading) : all;
+    }
+
+    /**
+     * Writes the whole exposition in the Prometheus text format 0.0.4. Kept for callers written against the
+     * simpleclient registry (the bench); it renders into memory first, {@link #scrape(OutputStream, MetricsQuery,
+     * ExpositionFormatWriter)} does not.
+     */
+    public void scrape(Writer out) throws IOException {
+        out.write(scrape());
+    }
+
+    /** The whole exposition in the Prometheus text format 0.0.4, as a string (tests and tools). */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try {
+            scrape(out, MetricsQuery.ALL, formats.getPrometheusTextFormatWriter());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -21,10 +21,19 @@ final class Http {
 
     static HttpResponse<String> send(InetSocketAddress server, String path, String method)
             throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
+        return CLIENT.send(request(server, path, method).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with an {@code Accept} header. */
+    static HttpResponse<String> get(InetSocketAddress server, String path, String accept)
+            throws IOException, InterruptedException {
+        return CLIENT.send(
+                request(server, path, "GET").header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(InetSocketAddress server, String path, String method) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build();
-        return CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+                .method(method, HttpRequest.BodyPublishers.noBody());
     }
 }

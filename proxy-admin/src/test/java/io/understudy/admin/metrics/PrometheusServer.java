@@ -125,6 +125,12 @@ final class PrometheusServer implements AutoCloseable {
         return out;
     }
 
+    /** The metadata (type, help) the target's scrapes gave for {@code family}, from {@code /api/v1/targets/metadata}. */
+    String targetMetadata(String family) throws IOException, InterruptedException {
+        return get("/api/v1/targets/metadata?metric=" + URLEncoder.encode(family, StandardCharsets.UTF_8))
+                .body();
+    }
+
     /** The target's last scrape health and error, from {@code /api/v1/targets}. */
     String targets() throws IOException, InterruptedException {
         return get("/api/v1/targets").body();
