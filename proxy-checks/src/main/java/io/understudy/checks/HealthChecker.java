@@ -80,6 +80,20 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
     /** Control plane's thread: re-checks at once the servers whose health an event put in doubt. */
     @Override
     public void onEvent(ModelEvent event) {
+        if (event instanceof ModelEvent.ServerAdded a
+                && a.server().config().check().enabled()) {
+            ServerChecker fresh = new ServerChecker(a.server(), factory.create(a.server()), control, timer, listeners);
+            checkers.put(a.server(), fresh);
+            fresh.start();
+            return;
+        }
+        if (event instanceof ModelEvent.ServerRemoved r) {
+            ServerChecker gone = checkers.remove(r.server());
+            if (gone != null) {
+                gone.stop();
+            }
+            return;
+        }
         if (!(event instanceof ServerChanged s)) {
             return;
         }

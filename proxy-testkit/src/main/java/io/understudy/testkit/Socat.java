@@ -14,7 +14,10 @@ public final class Socat {
     /** Sends {@code input} (usually one command line and a newline) and returns everything the socket answered. */
     public static String send(Path socket, String input) {
         try {
-            Process p = new ProcessBuilder("socat", "stdio", "UNIX-CONNECT:" + socket)
+            // -t: how long socat waits for the answer once it has sent its input (0.5 s by default). A busy CI machine
+            // can take longer than that to answer, and socat would then print nothing and exit 0; the proxy closes
+            // the connection after its answer, so a longer wait costs nothing when all is well.
+            Process p = new ProcessBuilder("socat", "-t", "10", "stdio", "UNIX-CONNECT:" + socket)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try (OutputStream in = p.getOutputStream()) {

@@ -98,6 +98,18 @@ public final class CliMessages {
     /** HAProxy: {@code set maxconn server} with a value that is not a number (no newline of its own). */
     public static final String MAXCONN_GARBAGE = "maxconn string empty or preceded by garbage";
 
+    /** HAProxy's {@code add server} / {@code del server} refusals, which print no line end of their own. */
+    public static final String REQUIRE_BACKEND_SERVER_BARE = "Require 'backend/server'.";
+
+    public static final String NO_SUCH_BACKEND_BARE = "No such backend.";
+
+    /** HAProxy: {@code add server <b>/<s>} without an address. */
+    public static final String ADD_SERVER_EXPECTS = "'server' expects <name> and <addr>[:<port>] as arguments.\n";
+
+    public static final String NEW_SERVER_REGISTERED = "New server registered.\n";
+
+    public static final String SERVER_DELETED = "Server deleted.";
+
     /** HAProxy: a value outside what the setting accepts. */
     public static final String VALUE_OUT_OF_RANGE = "Value out of range.\n";
 

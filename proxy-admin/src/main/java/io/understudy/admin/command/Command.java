@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * Commands run on the socket's event loop and must not block it: anything that waits returns an incomplete future.
  */
 public sealed interface Command
-        permits ClearCountersCommand,
+        permits AddServerCommand,
+                ClearCountersCommand,
+                DelServerCommand,
                 DisableServerCommand,
                 EnableServerCommand,
                 GetWeightCommand,

@@ -63,6 +63,8 @@ public final class CommandRegistry {
         list.add(new SetServerCommand(context));
         list.add(new SetWeightCommand(context));
         list.add(new SetMaxconnServerCommand(context));
+        list.add(new AddServerCommand(context));
+        list.add(new DelServerCommand(context));
         list.add(new SetBackendCommand(context));
         list.add(new SetVrrpCommand(context));
         list.add(HealthCommand.disable(context));

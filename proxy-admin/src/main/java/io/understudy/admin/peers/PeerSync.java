@@ -334,7 +334,8 @@ public final class PeerSync implements ControlObserver, AutoCloseable {
         StringBuilder t = new StringBuilder();
         control.backends().forEach(b -> {
             t.append(b.name()).append('\0');
-            b.servers().forEach(s -> t.append(s.name()).append('\0'));
+            // The config's servers: those added or deleted at runtime travel in the state, not in the topology.
+            b.config().servers().forEach(s -> t.append(s.name()).append('\0'));
             t.append('\n');
         });
         try {

@@ -10,6 +10,7 @@ import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
 import io.understudy.core.model.AdminState.Weight;
 import io.understudy.core.model.ServerRef;
+import io.understudy.core.model.ServerSpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -77,6 +78,8 @@ public final class StateFormat {
             }
             out.append('\n');
         }
+        state.added().forEach((id, a) -> line(out, a.note(), addedWords(id, a.spec())));
+        state.deleted().forEach((id, n) -> line(out, n, "deleted-server", id));
         state.servers().forEach((id, a) -> {
             a.maintenance().ifPresent(n -> line(out, n, "server", id, "maint"));
             a.drain().ifPresent(n -> line(out, n, "server", id, "drain"));
@@ -101,6 +104,8 @@ public final class StateFormat {
         Map<String, Partial> servers = new LinkedHashMap<>();
         Map<String, BackendAdmin> backends = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, AdminState.Added> added = new LinkedHashMap<>();
+        Map<String, Note> deleted = new LinkedHashMap<>();
         Epoch epoch = Epoch.NONE;
         boolean header = false;
         boolean end = false;
@@ -131,9 +136,15 @@ public final class StateFormat {
                     epoch = epoch(w, lineNo);
                 }
                 case "server" -> server(w, lineNo, servers, seen);
+                case "added-server" -> added(w, lineNo, added, seen);
+                case "deleted-server" -> {
+                    String id = serverId(w, lineNo, "deleted-server <backend>/<server>");
+                    once(seen, "deleted-server " + id, lineNo);
+                    deleted.put(id, note(w, 2, lineNo));
+                }
                 case "backend" -> backend(w, lineNo, backends, seen);
                 default -> throw new StateFileException("line " + lineNo + ": unknown word '" + w.get(0)
-                        + "' (expected epoch, server, backend or end)");
+                        + "' (expected epoch, server, added-server, deleted-server, backend or end)");
             }
         }
         if (!header) {
@@ -145,7 +156,7 @@ public final class StateFormat {
         Map<String, ServerAdmin> done = new LinkedHashMap<>();
         servers.forEach((id, p) ->
                 done.put(id, new ServerAdmin(p.maint, p.drain, p.weight, p.address, p.maxconn, p.checkPort)));
-        return new AdminState(done, backends, epoch);
+        return new AdminState(done, backends, epoch, added, deleted);
     }
 
     /** {@code epoch <n> [by <name>]}. */
@@ -216,6 +227,73 @@ public final class StateFormat {
         }
     }
 
+    private static String[] addedWords(String id, ServerSpec spec) {
+        List<String> w =
+                new ArrayList<>(List.of("added-server", id, spec.address().toString()));
+        if (spec.backup()) {
+            w.add("backup");
+        }
+        if (spec.check()) {
+            w.add("check");
+        }
+        w.add("weight");
+        w.add(Integer.toString(spec.weight()));
+        if (spec.maxconn() > 0) {
+            w.add("maxconn");
+            w.add(Integer.toString(spec.maxconn()));
+        }
+        return w.toArray(String[]::new);
+    }
+
+    private static String serverId(List<String> w, int lineNo, String form) throws StateFileException {
+        if (w.size() < 2) {
+            throw new StateFileException("line " + lineNo + ": expected " + form);
+        }
+        if (ServerRef.parse(w.get(1)).isEmpty()) {
+            throw new StateFileException("line " + lineNo + ": '" + w.get(1) + "' is not <backend>/<server>");
+        }
+        return w.get(1);
+    }
+
+    /** {@code added-server <b>/<s> <ip:port> [backup] [check] [weight <n>] [maxconn <n>] [set ...]}. */
+    private static void added(
+            List<String> w, int lineNo, Map<String, AdminState.Added> added, Map<String, Integer> seen)
+            throws StateFileException {
+        String form = "added-server <backend>/<server> <ip>:<port> [backup] [check] [weight <n>] [maxconn <n>]";
+        String id = serverId(w, lineNo, form);
+        once(seen, "added-server " + id, lineNo);
+        if (w.size() < 3) {
+            throw new StateFileException("line " + lineNo + ": expected " + form);
+        }
+        HostPort address = IpLiteral.parseHostPort(w.get(2))
+                .orElseThrow(() -> new StateFileException("line " + lineNo + ": address '" + w.get(2)
+                        + "' is not <ip>:<port> (an IP address, not a name; port 1..65535)"));
+        boolean backup = false;
+        boolean check = false;
+        int weight = 1;
+        int maxconn = 0;
+        int i = 3;
+        while (i < w.size() && !w.get(i).equals("set")) {
+            switch (w.get(i)) {
+                case "backup" -> backup = true;
+                case "check" -> check = true;
+                case "weight" -> {
+                    weight = weight(i + 1 < w.size() ? w.get(i + 1) : "", lineNo);
+                    i++;
+                }
+                case "maxconn" -> {
+                    maxconn = number(i + 1 < w.size() ? w.get(i + 1) : "", "maxconn", 0, Integer.MAX_VALUE, lineNo);
+                    i++;
+                }
+                default -> throw new StateFileException(
+                        "line " + lineNo + ": unknown word '" + w.get(i) + "' (expected " + form + ")");
+            }
+            i++;
+        }
+        added.put(
+                id, new AdminState.Added(new ServerSpec(address, backup, check, weight, maxconn), note(w, i, lineNo)));
+    }
+
     private static void backend(
             List<String> w, int lineNo, Map<String, BackendAdmin> backends, Map<String, Integer> seen)
             throws StateFileException {
@@ -238,8 +316,12 @@ public final class StateFormat {
         if (w.size() < 4) {
             throw new StateFileException("line " + lineNo + ": " + what + " needs a value " + min + ".." + max);
         }
+        return number(w.get(3), what, min, max, lineNo);
+    }
+
+    private static int number(String word, String what, int min, int max, int lineNo) throws StateFileException {
         try {
-            int v = Integer.parseInt(w.get(3));
+            int v = Integer.parseInt(word);
             if (v >= min && v <= max) {
                 return v;
             }
@@ -247,7 +329,7 @@ public final class StateFormat {
             // reported below, with the accepted range
         }
         throw new StateFileException(
-                "line " + lineNo + ": " + what + " '" + w.get(3) + "' is not an integer " + min + ".." + max);
+                "line " + lineNo + ": " + what + " '" + word + "' is not an integer " + min + ".." + max);
     }
 
     private static int weight(String word, int lineNo) throws StateFileException {

@@ -9,6 +9,7 @@ import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
 import io.understudy.core.model.AdminState.Weight;
+import io.understudy.core.model.ServerSpec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,35 @@ class StateFormatTest {
                         .value()
                         .resolved())
                 .isEqualTo(new java.net.InetSocketAddress("::1", 3306));
+    }
+
+    @Test
+    void addedAndDeletedServersAreLinesOfTheirOwn() throws Exception {
+        AdminState state = new AdminState(
+                Map.of("MySQL/C", new ServerAdmin(Optional.of(DISABLE), Optional.empty(), Optional.empty())),
+                Map.of(),
+                AdminState.Epoch.NONE,
+                Map.of(
+                        "MySQL/C",
+                        new AdminState.Added(
+                                new ServerSpec(
+                                        IpLiteral.parseHostPort("[::1]:3307").orElseThrow(), true, true, 5, 20),
+                                DISABLE)),
+                Map.of("MySQL/Primary", DISABLE));
+        String text = StateFormat.format(state);
+        assertThat(text)
+                .contains("added-server MySQL/C [::1]:3307 backup check weight 5 maxconn 20 set 2026-11-22T01:02:03Z"
+                        + " \"disable server\"\n")
+                .contains("deleted-server MySQL/Primary set 2026-11-22T01:02:03Z \"disable server\"\n");
+        // The server is defined before its decisions.
+        assertThat(text.indexOf("added-server MySQL/C")).isLessThan(text.indexOf("server MySQL/C maint"));
+        assertThat(StateFormat.parse(text)).isEqualTo(state);
+        assertThat(StateFormat.parse("understudy-state 1\nadded-server MySQL/D 10.0.0.1:3306\nend\n")
+                        .added()
+                        .get("MySQL/D")
+                        .spec())
+                .isEqualTo(
+                        new ServerSpec(IpLiteral.parseHostPort("10.0.0.1:3306").orElseThrow(), false, false, 1, 0));
     }
 
     @Test
@@ -150,6 +180,12 @@ class StateFormatTest {
         assertProblem("understudy-state 1\nserver MySQL/P maxconn -1\nend\n", "line 2: maxconn '-1' is not an integer");
         assertProblem("understudy-state 1\nserver MySQL/P check-port 70000\nend\n", "line 2: check-port '70000'");
         assertProblem("understudy-state 1\nserver MySQL/P speed 3\nend\n", "unknown server setting 'speed'");
+        assertProblem("understudy-state 1\nadded-server MySQL/C db1:3306\nend\n", "line 2: address 'db1:3306'");
+        assertProblem("understudy-state 1\nadded-server MySQL/C 10.0.0.1:3306 fast\nend\n", "unknown word 'fast'");
+        assertProblem("understudy-state 1\nadded-server MySQL/C 10.0.0.1:3306 weight 999\nend\n", "weight '999'");
+        assertProblem(
+                "understudy-state 1\ndeleted-server MySQL/C\ndeleted-server MySQL/C\nend\n",
+                "line 3: 'deleted-server MySQL/C' repeats line 2");
     }
 
     private static void assertProblem(String text, String problem) {

@@ -1,5 +1,6 @@
 package io.understudy.core.config;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 
 /**
@@ -10,7 +11,8 @@ public record HostPort(String host, int port, InetSocketAddress resolved) {
     /** The text form used in logs and in {@code show stat}'s {@code addr} column. */
     @Override
     public String toString() {
-        String h = resolved.getAddress() != null ? resolved.getAddress().getHostAddress() : host;
+        // RFC 5952's short form for IPv6 ("::1"), as HAProxy prints it.
+        String h = resolved.getAddress() != null ? NetUtil.toAddressString(resolved.getAddress()) : host;
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
     }
 }

@@ -25,9 +25,32 @@ import java.util.Optional;
  * @param backends pins keyed by backend name, in configuration order
  * @param epoch the version of these decisions
  */
-public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends, Epoch epoch) {
+public record AdminState(
+        Map<String, ServerAdmin> servers,
+        Map<String, BackendAdmin> backends,
+        Epoch epoch,
+        Map<String, Added> added,
+        Map<String, Note> deleted) {
     /** No decision at all: what a first start, or a config-only start, looks like. */
     public static final AdminState EMPTY = new AdminState(Map.of(), Map.of(), Epoch.NONE);
+
+    /** Decisions about the config's servers only. */
+    public AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends, Epoch epoch) {
+        this(servers, backends, epoch, Map.of(), Map.of());
+    }
+
+    /**
+     * A server an operator added ({@code add server}), keyed {@code backend/server}.
+     *
+     * @param spec what it was added with
+     * @param note when and why
+     */
+    public record Added(ServerSpec spec, Note note) {
+        public Added {
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(note, "note");
+        }
+    }
 
     /** Decisions that no epoch numbers yet (a file written before epochs, a test). */
     public AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends) {
@@ -80,6 +103,10 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
         // LinkedHashMap keeps configuration order for the file (readable diffs) while equals() ignores order.
         servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+        added = Collections.unmodifiableMap(new LinkedHashMap<>(added));
+        deleted = Collections.unmodifiableMap(new LinkedHashMap<>(deleted));
+        added.values().forEach(Objects::requireNonNull);
+        deleted.values().forEach(Objects::requireNonNull);
         servers.values().forEach(Objects::requireNonNull);
         backends.values().forEach(Objects::requireNonNull);
     }
@@ -214,12 +241,12 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
     }
 
     public boolean isEmpty() {
-        return servers.isEmpty() && backends.isEmpty();
+        return servers.isEmpty() && backends.isEmpty() && added.isEmpty() && deleted.isEmpty();
     }
 
     /** The same decisions numbered {@code e}. */
     public AdminState withEpoch(Epoch e) {
-        return new AdminState(servers, backends, e);
+        return new AdminState(servers, backends, e, added, deleted);
     }
 
     /** The same decisions with every note and the epoch dropped: two states that differ only there hold the same. */
@@ -228,7 +255,11 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
         servers.forEach((id, a) -> s.put(id, a.withoutNotes()));
         Map<String, BackendAdmin> b = new LinkedHashMap<>();
         backends.forEach((name, p) -> b.put(name, new BackendAdmin(p.activeServer(), Note.UNRECORDED)));
-        return new AdminState(s, b, Epoch.NONE);
+        Map<String, Added> a = new LinkedHashMap<>();
+        added.forEach((id, x) -> a.put(id, new Added(x.spec(), Note.UNRECORDED)));
+        Map<String, Note> d = new LinkedHashMap<>();
+        deleted.keySet().forEach(id -> d.put(id, Note.UNRECORDED));
+        return new AdminState(s, b, Epoch.NONE, a, d);
     }
 
     /** Whether both hold the same decisions, whatever their notes. */
@@ -245,7 +276,27 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
     static AdminState capture(List<Backend> backends, AdminState previous, Note fresh) {
         Map<String, ServerAdmin> servers = new LinkedHashMap<>();
         Map<String, BackendAdmin> pins = new LinkedHashMap<>();
+        Map<String, Added> added = new LinkedHashMap<>();
+        Map<String, Note> deleted = new LinkedHashMap<>();
         for (Backend b : backends) {
+            // Membership against the config: servers it lacks were added, servers it has that are gone were deleted.
+            for (Server s : b.servers()) {
+                if (b.config().server(s.name()).isEmpty()) {
+                    ServerSpec spec = ServerSpec.of(s.config());
+                    added.put(
+                            s.id(),
+                            Optional.ofNullable(previous.added().get(s.id()))
+                                    .filter(x -> x.spec().equals(spec))
+                                    .orElse(new Added(spec, fresh)));
+                }
+            }
+            for (io.understudy.core.config.ServerConfig c : b.config().servers()) {
+                String id = b.name() + "/" + c.name();
+                if (b.server(c.name()).isEmpty()) {
+                    deleted.put(
+                            id, Optional.ofNullable(previous.deleted().get(id)).orElse(fresh));
+                }
+            }
             for (Server s : b.servers()) {
                 ServerState st = s.state();
                 Optional<ServerAdmin> before = previous.server(s.id());
@@ -285,7 +336,7 @@ public record AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAd
                                     .filter(p -> p.activeServer().equals(pinned.name()))
                                     .orElse(new BackendAdmin(pinned.name(), fresh))));
         }
-        return new AdminState(servers, pins, previous.epoch());
+        return new AdminState(servers, pins, previous.epoch(), added, deleted);
     }
 
     private static Optional<Count> count(int now, int config, Optional<Count> before, Note fresh) {

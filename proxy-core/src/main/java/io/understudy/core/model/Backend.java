@@ -2,6 +2,7 @@ package io.understudy.core.model;
 
 import io.understudy.core.config.BackendConfig;
 import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.ServerConfig;
 import io.understudy.core.counter.TrafficCounters;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,9 @@ import java.util.Set;
  */
 public final class Backend {
     private final BackendConfig config;
-    private final List<Server> servers;
+    /** Replaced as a whole by the control plane ({@code add server}, {@code del server}); read from anywhere. */
+    private volatile List<Server> servers;
+
     private final BalanceStrategy strategy;
     private final TrafficCounters counters = new TrafficCounters();
     private final PendingQueue queue = new PendingQueue(this::snapshot);
@@ -27,8 +30,7 @@ public final class Backend {
     public Backend(BackendConfig config, long nowMillis) {
         this.config = config;
         List<Server> list = new ArrayList<>();
-        config.servers()
-                .forEach(sc -> list.add(new Server(config.name(), sc, nowMillis, queue, config.greetingTimeout())));
+        config.servers().forEach(sc -> list.add(newServer(sc, nowMillis)));
         this.servers = Collections.unmodifiableList(list);
         this.strategy = BalanceStrategy.of(config.balance());
         BackendSnapshot first = routing(0, Optional.empty(), nowMillis, Set.of());
@@ -49,9 +51,42 @@ public final class Backend {
         return config;
     }
 
-    /** All servers in declaration order. */
+    /** All servers: the config's in declaration order, then those added at runtime. */
     public List<Server> servers() {
         return servers;
+    }
+
+    /**
+     * A new server of this backend, not yet one of its {@link #servers()}: the control plane sets its first state, then
+     * {@link #add}s it.
+     */
+    Server newServer(ServerConfig config, long nowMillis) {
+        return new Server(this.config.name(), config, nowMillis, queue, this.config.greetingTimeout());
+    }
+
+    /** The lowest server id no server of this backend has (HAProxy numbers a dynamic server so). */
+    int freeServerId() {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        servers.forEach(s -> used.add(s.config().id()));
+        int id = 1;
+        while (used.contains(id)) {
+            id++;
+        }
+        return id;
+    }
+
+    /** Control plane's thread: {@code s} joins the servers; the next republish may route to it. */
+    void add(Server s) {
+        List<Server> next = new ArrayList<>(servers);
+        next.add(s);
+        servers = Collections.unmodifiableList(next);
+    }
+
+    /** Control plane's thread: {@code s} leaves the servers; the next republish stops routing to it. */
+    void remove(Server s) {
+        List<Server> next = new ArrayList<>(servers);
+        next.remove(s);
+        servers = Collections.unmodifiableList(next);
     }
 
     public Optional<Server> server(String name) {

@@ -66,6 +66,24 @@ public sealed interface ControlCommand {
         }
     }
 
+    /**
+     * {@code add server}: a new server {@code name} in {@code backend}, in maintenance and with its checks off until an
+     * operator enables them (HAProxy's rules). Refused when the backend has a server of that name.
+     */
+    record AddServer(Backend backend, String name, ServerSpec spec, Origin origin) implements ControlCommand {
+        public AddServer {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(spec, "spec");
+        }
+    }
+
+    /**
+     * {@code del server}: removes a server, refused unless it is in maintenance and has no session (HAProxy's rules), so
+     * that deleting never cuts a client off.
+     */
+    record DeleteServer(Server server, Origin origin) implements ControlCommand {}
+
     /** {@code enable health} / {@code disable health}: turns a checked server's health checks on or off. */
     record SetChecksEnabled(Server server, boolean enabled, Origin origin) implements ControlCommand {}
 

@@ -1,10 +1,13 @@
 package io.understudy.core.model;
 
 import io.understudy.core.config.LiveErrors;
+import io.understudy.core.config.ServerConfig;
 import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
+import io.understudy.core.model.ControlCommand.AddServer;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
+import io.understudy.core.model.ControlCommand.DeleteServer;
 import io.understudy.core.model.ControlCommand.ForceHealth;
 import io.understudy.core.model.ControlCommand.HoldTraffic;
 import io.understudy.core.model.ControlCommand.ImportAdminState;
@@ -19,10 +22,13 @@ import io.understudy.core.model.ControlCommand.SetChecksEnabled;
 import io.understudy.core.model.ControlCommand.SetMaxconn;
 import io.understudy.core.model.ControlCommand.SetPairRole;
 import io.understudy.core.model.ControlCommand.SetWeight;
+import io.understudy.core.model.ModelEvent.ServerAdded;
 import io.understudy.core.model.ModelEvent.ServerChanged;
+import io.understudy.core.model.ModelEvent.ServerRemoved;
 import io.understudy.core.model.ModelEvent.TrafficMoved;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +60,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ScheduledExecutorService writer;
     private final List<ControlObserver> observers = new CopyOnWriteArrayList<>();
     private final TransitionLog transitionLog;
+    private final SessionCount sessionCount;
     private final EventLog eventLog = new EventLog(EventLog.DEFAULT_CAPACITY);
 
     /** Written on the writer thread only. */
@@ -101,6 +108,7 @@ public final class ControlPlane implements AutoCloseable {
         this.role = Objects.requireNonNull(role, "role");
         this.backends = List.copyOf(backends);
         this.transitionLog = new TransitionLog(sessionCount);
+        this.sessionCount = sessionCount;
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "understudy-control");
             t.setDaemon(true);
@@ -184,6 +192,29 @@ public final class ControlPlane implements AutoCloseable {
                 String why = "weight changed from " + st.weight() + " to " + w.weight();
                 tx.put(w.server(), st.withWeight(w.weight()), Reason.of(Reason.Cause.WEIGHT, why));
             }
+        } else if (c instanceof AddServer a) {
+            Backend b = a.backend();
+            if (b.server(a.name()).isPresent()) {
+                return Commit.refused(generation, ADD_EXISTS);
+            }
+            Optional<ServerConfig> cfg = a.spec().toConfig(a.name(), b.freeServerId(), b);
+            if (cfg.isEmpty()) {
+                return Commit.refused(generation, noCheckToCopy(b));
+            }
+            addServer(tx, b, cfg.get(), Reason.of(Reason.Cause.MEMBERSHIP, "add server"));
+        } else if (c instanceof DeleteServer d) {
+            Server s = d.server();
+            Backend b = backendOf(s);
+            if (!b.servers().contains(s)) {
+                return Commit.refused(generation, NO_SUCH_SERVER);
+            }
+            if (!tx.current(s).inMaintenance()) {
+                return Commit.refused(generation, DELETE_NOT_IN_MAINTENANCE);
+            }
+            if (s.served() > 0 || sessionCount.of(s) > 0) {
+                return Commit.refused(generation, DELETE_HAS_SESSIONS);
+            }
+            removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "del server"));
         } else if (c instanceof SetAddress a) {
             settings(tx, a.server(), tx.current(a.server()).settings().withAddress(a.address()));
         } else if (c instanceof SetMaxconn m) {
@@ -294,6 +325,47 @@ public final class ControlPlane implements AutoCloseable {
         return commit(tx);
     }
 
+    /** HAProxy's refusals of {@code add server} and {@code del server}, word for word. */
+    public static final String ADD_EXISTS = "Already exists a server with the same name in backend.";
+
+    public static final String NO_SUCH_SERVER = "No such server.";
+    public static final String DELETE_NOT_IN_MAINTENANCE = "Only servers in maintenance mode can be deleted.";
+    public static final String DELETE_HAS_SESSIONS = "Server still has connections attached to it, cannot remove it.";
+
+    static String noCheckToCopy(Backend b) {
+        return "backend " + b.name() + " checks none of its servers: there is no check for a new server to use"
+                + " (add it without 'check', or configure check in the listen section)";
+    }
+
+    /**
+     * A new server joins {@code b} in maintenance, as HAProxy adds one: nothing routes to it until an operator enables
+     * it. Its first state is published before it joins, so nobody ever sees it otherwise.
+     */
+    private static Server addServer(Transaction tx, Backend b, ServerConfig cfg, Reason why) {
+        Server s = b.newServer(cfg, tx.nowMillis);
+        ServerState st = s.state();
+        EnumSet<AdminFlag> maint = EnumSet.of(AdminFlag.FMAINT);
+        // Unlike HAProxy, its checks are on from the start (they run once it leaves maintenance): a server nobody
+        // remembered to 'enable health' on would never be marked down.
+        ServerState first = st.withAdmin(maint, tx.nowMillis, why).withDowntime(Downtime.initial(true, tx.nowMillis));
+        s.publish(first);
+        b.add(s);
+        tx.touched.add(b);
+        tx.membership.add(new Membership(b, s, true, why));
+        return s;
+    }
+
+    private static void removeServer(Transaction tx, Backend b, Server s, Reason why) {
+        b.remove(s);
+        tx.next.remove(s);
+        tx.reasons.remove(s);
+        tx.touched.add(b);
+        tx.membership.add(new Membership(b, s, false, why));
+    }
+
+    /** A server that joined or left a backend in this transaction. */
+    private record Membership(Backend backend, Server server, boolean added, Reason why) {}
+
     private static void settings(Transaction tx, Server s, ServerSettings next) {
         ServerState st = tx.current(s);
         if (!st.settings().equals(next)) {
@@ -356,6 +428,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void importAdmin(Transaction tx, AdminState state) {
+        importMembership(tx, state);
         AdminImport plan = new AdminImport(state, backends);
         tx.imported = Optional.of(state);
         plan.servers.forEach((s, target) -> {
@@ -392,6 +465,67 @@ public final class ControlPlane implements AutoCloseable {
         tx.ignored.addAll(plan.ignored);
     }
 
+    /**
+     * Makes the servers of every backend those of {@code state}: the config's, less those it deleted, plus those it
+     * added (in maintenance until the decisions that follow say otherwise). Exact, as the rest of an import: a server
+     * added here that the state lacks goes, and a config server deleted here that the state keeps comes back from the
+     * config. The config wins a name: an added server named like one of the config's is ignored.
+     */
+    private void importMembership(Transaction tx, AdminState state) {
+        Reason why = Reason.of(Reason.Cause.IMPORT, "restored admin state");
+        Set<String> known = new java.util.HashSet<>();
+        for (Backend b : backends) {
+            for (ServerConfig c : b.config().servers()) {
+                String id = b.name() + "/" + c.name();
+                known.add(id);
+                Optional<Server> now = b.server(c.name());
+                Note gone = state.deleted().get(id);
+                if (gone != null && now.isPresent()) {
+                    removeServer(tx, b, now.get(), why);
+                    tx.restored.add(id + " deleted (" + gone.describe() + "; the config still declares it)");
+                } else if (gone == null && now.isEmpty()) {
+                    Server back = b.newServer(c, tx.nowMillis);
+                    b.add(back);
+                    tx.touched.add(b);
+                    tx.membership.add(new Membership(b, back, true, why));
+                    tx.restored.add(id + " back from the config (the imported state does not delete it)");
+                }
+            }
+            for (Server s : List.copyOf(b.servers())) {
+                AdminState.Added wanted = state.added().get(s.id());
+                if (b.config().server(s.name()).isEmpty()
+                        && (wanted == null || !wanted.spec().equals(ServerSpec.of(s.config())))) {
+                    removeServer(tx, b, s, why);
+                }
+            }
+        }
+        state.added().forEach((id, a) -> {
+            Optional<ServerRef> ref = ServerRef.parse(id);
+            Optional<Backend> b = ref.flatMap(r -> backend(r.backend()));
+            String what =
+                    id + " added at " + a.spec().address() + " (" + a.note().describe() + ")";
+            if (b.isEmpty()) {
+                tx.ignored.add(what + ": no such backend in the config");
+            } else if (b.get().config().server(ref.get().server()).isPresent()) {
+                tx.ignored.add(what + ": the config declares a server of that name, which wins");
+            } else if (b.get().server(ref.get().server()).isEmpty()) {
+                Optional<ServerConfig> cfg =
+                        a.spec().toConfig(ref.get().server(), b.get().freeServerId(), b.get());
+                if (cfg.isEmpty()) {
+                    tx.ignored.add(what + ": " + noCheckToCopy(b.get()));
+                } else {
+                    addServer(tx, b.get(), cfg.get(), why);
+                    tx.restored.add(what);
+                }
+            }
+        });
+        state.deleted().forEach((id, n) -> {
+            if (!known.contains(id)) {
+                tx.ignored.add(id + " deleted (" + n.describe() + "): no such server in the config");
+            }
+        });
+    }
+
     /** Publishes what the transaction changed, as one generation, and tells everyone. Writer thread. */
     private Commit commit(Transaction tx) {
         Map<Server, ServerState> before = new LinkedHashMap<>();
@@ -401,7 +535,11 @@ public final class ControlPlane implements AutoCloseable {
                 before.put(e.getKey(), was);
             }
         }
-        if (before.isEmpty() && tx.pins.isEmpty() && tx.touched.isEmpty() && tx.holds.isEmpty()) {
+        if (before.isEmpty()
+                && tx.pins.isEmpty()
+                && tx.touched.isEmpty()
+                && tx.holds.isEmpty()
+                && tx.membership.isEmpty()) {
             return new Commit(generation, List.of(), Optional.empty(), tx.restored, tx.ignored);
         }
         long gen = generation + 1;
@@ -422,6 +560,12 @@ public final class ControlPlane implements AutoCloseable {
             snapAfter.put(b, b.republish(gen, pin, hold, tx.nowMillis, tx.nowNanos));
         }
         List<ModelEvent> events = new ArrayList<>();
+        for (Membership m : tx.membership) {
+            events.add(
+                    m.added()
+                            ? new ServerAdded(gen, tx.origin, tx.nowMillis, m.why(), m.backend(), m.server())
+                            : new ServerRemoved(gen, tx.origin, tx.nowMillis, m.why(), m.backend(), m.server()));
+        }
         // Every change is an event, bookkeeping included, so that each event's before is the previous one's after.
         for (Map.Entry<Server, ServerState> e : before.entrySet()) {
             Server s = e.getKey();
@@ -598,6 +742,7 @@ public final class ControlPlane implements AutoCloseable {
         final Map<Backend, Long> holds = new LinkedHashMap<>();
         final List<String> restored = new ArrayList<>();
         final List<String> ignored = new ArrayList<>();
+        final List<Membership> membership = new ArrayList<>();
         Optional<AdminState> imported = Optional.empty();
 
         Transaction(Origin origin) {

@@ -38,7 +38,9 @@ public sealed interface ModelEvent {
     /** Whether this change altered an operator's decisions (maintenance, drain, weight, a pin): the admin state. */
     default boolean changesDecisions() {
         return (this instanceof ServerChanged s && s.adminChanged())
-                || (this instanceof TrafficMoved t && t.pinChanged());
+                || (this instanceof TrafficMoved t && t.pinChanged())
+                || this instanceof ServerAdded
+                || this instanceof ServerRemoved;
     }
 
     /** One line for {@code show events} and the log: time, generation, origin, object, change, reason. */
@@ -181,6 +183,44 @@ public sealed interface ModelEvent {
             return servers.isEmpty()
                     ? "none"
                     : servers.stream().map(Server::name).collect(Collectors.joining("+"));
+        }
+    }
+
+    /** {@code add server}: a server joined its backend (in maintenance, as HAProxy adds one). */
+    record ServerAdded(long generation, Origin origin, long atMillis, Reason reason, Backend backend, Server server)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return server.id();
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        @Override
+        public String change() {
+            return "added at " + server.state().settings().address() + (server.isBackup() ? " (backup)" : "");
+        }
+    }
+
+    /** {@code del server}: a server left its backend; nothing routes to it any more. */
+    record ServerRemoved(long generation, Origin origin, long atMillis, Reason reason, Backend backend, Server server)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return server.id();
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        @Override
+        public String change() {
+            return "deleted";
         }
     }
 }

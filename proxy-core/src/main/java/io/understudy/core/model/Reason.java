@@ -32,7 +32,9 @@ public record Reason(Cause cause, String detail) {
         /** An operator changed a server's address, maxconn or check port. */
         SETTINGS,
         /** An operator forced a server's health ({@code set server health}). */
-        FORCED_HEALTH
+        FORCED_HEALTH,
+        /** A server was added to or deleted from a backend. */
+        MEMBERSHIP
     }
 
     public Reason {

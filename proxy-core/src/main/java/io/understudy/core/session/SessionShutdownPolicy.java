@@ -37,6 +37,12 @@ public final class SessionShutdownPolicy implements ControlObserver {
     public void onEvent(ModelEvent event) {
         if (event instanceof TrafficMoved t && t.after().writer()) {
             writerMoved(t);
+        } else if (event instanceof ModelEvent.ServerRemoved r) {
+            // del server refuses a server with sessions; an import (the peer deleted it) does not ask.
+            int n = sessions.closeByServer(r.server(), TerminationCause.KILLED_BY_ADMIN);
+            if (n > 0) {
+                LOG.warn("{}: closed {} sessions of a deleted server", r.server(), n);
+            }
         } else if (event instanceof ServerChanged s
                 && s.backendAfter().writer()
                 && !s.before()

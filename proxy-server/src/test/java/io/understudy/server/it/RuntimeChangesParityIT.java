@@ -143,6 +143,39 @@ class RuntimeChangesParityIT {
                 .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat"), statFields));
     }
 
+    @Test
+    void addAndDelServerAnswerAsHaproxyDoes() throws Exception {
+        int p3 = FreePorts.find();
+        int p4 = FreePorts.find();
+        int p5 = FreePorts.find();
+        List<String> d = differences(List.of(
+                "add server MySQL/Third 127.0.0.1:" + p3,
+                "add server MySQL/Third 127.0.0.1:" + p3,
+                "add server MySQL/Fourth 127.0.0.1:" + p4 + " backup check",
+                "add server MySQL/Five 127.0.0.1:" + p5 + " weight 5",
+                "add server MySQL/Six 127.0.0.1:" + p5 + " bogus",
+                "add server MySQL/Seven",
+                "add server MySQL",
+                "add server",
+                "add server Nope/X 127.0.0.1:" + p5,
+                "add server MySQL/Eight 127.0.0.1:70000",
+                "add server MySQL/Nine 127.0.0.1:" + p5 + " weight 300",
+                "del server MySQL/Third",
+                "disable server MySQL/Third",
+                "del server MySQL/Third",
+                "del server MySQL/Nope",
+                "del server Nope/Primary",
+                "del server MySQL",
+                "del server",
+                "del server MySQL/Secondary",
+                "enable server MySQL/Five",
+                "del server MySQL/Five"));
+        assertThat(d).as(String.join("\n", d)).isEmpty();
+        List<String> statFields = List.of("svname", "status", "weight", "act", "bck", "sid", "addr");
+        assertThat(AdminParityIT.rows(Socat.command(uAdmin, "show stat"), statFields))
+                .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat"), statFields));
+    }
+
     /** The chosen columns of {@code show servers state}, one map per server line. */
     static List<Map<String, String>> serversState(String text, List<String> fields) {
         List<String> lines = text.lines().filter(l -> !l.isEmpty()).toList();

@@ -1,0 +1,58 @@
+package io.understudy.core.model;
+
+import io.understudy.core.config.CheckConfig;
+import io.understudy.core.config.HostPort;
+import io.understudy.core.config.ServerConfig;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A server added at runtime ({@code add server}), as the operator described it: what the state file and the pair's peer
+ * carry to recreate it. Its health check, when asked for, is the backend's: that of the first server the config checks
+ * (the listen section's {@code check}, unless that server overrides it).
+ *
+ * @param address where it is (an IP address: nothing is resolved at runtime)
+ * @param backup whether it is a backup
+ * @param check whether it is health-checked
+ * @param weight its weight, 0..256
+ * @param maxconn at most this many sessions at once, 0 for no limit
+ */
+public record ServerSpec(HostPort address, boolean backup, boolean check, int weight, int maxconn) {
+    public ServerSpec {
+        Objects.requireNonNull(address, "address");
+        if (weight < 0 || weight > 256) {
+            throw new IllegalArgumentException("weight must be 0..256: " + weight);
+        }
+        if (maxconn < 0) {
+            throw new IllegalArgumentException("maxconn must be >= 0: " + maxconn);
+        }
+    }
+
+    /** The check a {@code check} server of {@code backend} gets, or empty when the config checks none of its servers. */
+    public static Optional<CheckConfig> backendCheck(Backend backend) {
+        return backend.config().servers().stream()
+                .map(ServerConfig::check)
+                .filter(CheckConfig::enabled)
+                .findFirst();
+    }
+
+    /** What a server of the config with these settings would say. */
+    static ServerSpec of(ServerConfig c) {
+        return new ServerSpec(c.address(), c.backup(), c.check().enabled(), c.weight(), c.maxconn());
+    }
+
+    /** The server's config, numbered {@code id}; empty when it asks for a check the backend cannot give. */
+    Optional<ServerConfig> toConfig(String name, int id, Backend backend) {
+        CheckConfig c;
+        if (check) {
+            Optional<CheckConfig> from = backendCheck(backend);
+            if (from.isEmpty()) {
+                return Optional.empty();
+            }
+            c = from.get();
+        } else {
+            c = CheckConfig.disabled();
+        }
+        return Optional.of(new ServerConfig(name, id, address, backup, weight, maxconn, false, c));
+    }
+}

@@ -1,0 +1,154 @@
+package io.understudy.core.model;
+
+import static io.understudy.core.Commands.mode;
+import static io.understudy.core.Commands.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.understudy.core.TestConfigs;
+import io.understudy.core.config.FailoverPolicy;
+import io.understudy.core.config.IpLiteral;
+import io.understudy.core.model.ModelEvent.ServerAdded;
+import io.understudy.core.model.ModelEvent.ServerRemoved;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code add server} and {@code del server} as model commands: HAProxy's rules, and what the state keeps. */
+class MembershipTest {
+    private Backend backend;
+    private ControlPlane control;
+    private final AtomicInteger sessions = new AtomicInteger();
+
+    private void setUp(TestConfigs cfg) {
+        backend = new Backend(
+                cfg.failover(FailoverPolicy.defaults()).build().listens().get(0).backend(), 0);
+        control = new ControlPlane(List.of(backend), s -> sessions.get());
+    }
+
+    @AfterEach
+    void tearDown() {
+        control.close();
+    }
+
+    private Server s(String name) {
+        return backend.server(name).orElseThrow();
+    }
+
+    private static ServerSpec spec(String address, boolean backup, boolean check) {
+        return new ServerSpec(IpLiteral.parseHostPort(address).orElseThrow(), backup, check, 1, 0);
+    }
+
+    @Test
+    void anAddedServerJoinsInMaintenanceAndTakesTrafficOnlyOnceEnabled() {
+        setUp(TestConfigs.listen("MySQL").checked().server("P", 1).backup("B", 2));
+        Commit c = submit(
+                control, new ControlCommand.AddServer(backend, "C", spec("127.0.0.5:3306", false, true), Origin.CLI));
+        assertThat(c.refused()).isFalse();
+        assertThat(c.events()).first().isInstanceOf(ServerAdded.class);
+        Server added = s("C");
+        assertThat(added.config().id()).isEqualTo(3);
+        assertThat(added.state().inMaintenance()).isTrue();
+        assertThat(added.config().check()).isEqualTo(s("P").config().check());
+        assertThat(backend.servers()).containsExactly(s("P"), s("B"), added);
+        assertThat(control.adminState().added()).containsKey("MySQL/C");
+        assertThat(control.adminState().server("MySQL/C").orElseThrow().maintenance())
+                .isPresent();
+
+        assertThat(submit(
+                                control,
+                                new ControlCommand.AddServer(
+                                        backend, "C", spec("127.0.0.6:3306", false, false), Origin.CLI))
+                        .refusal())
+                .hasValue(ControlPlane.ADD_EXISTS);
+
+        // P in maintenance, C enabled: C is the only usable active server, so it takes the traffic.
+        mode(control, s("P"), AdminMode.MAINT);
+        mode(control, added, AdminMode.READY);
+        assertThat(backend.snapshot().targets()).containsExactly(added);
+        assertThat(control.adminState().server("MySQL/C")).isEmpty();
+    }
+
+    @Test
+    void aCheckNeedsACheckedServerToCopy() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1));
+        Commit c = submit(
+                control, new ControlCommand.AddServer(backend, "C", spec("127.0.0.5:3306", false, true), Origin.CLI));
+        assertThat(c.refusal()).get().asString().contains("checks none of its servers");
+        assertThat(backend.server("C")).isEmpty();
+    }
+
+    @Test
+    void deletingNeedsMaintenanceAndNoSession() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
+        assertThat(submit(control, new ControlCommand.DeleteServer(s("B"), Origin.CLI))
+                        .refusal())
+                .hasValue(ControlPlane.DELETE_NOT_IN_MAINTENANCE);
+        mode(control, s("B"), AdminMode.MAINT);
+        sessions.set(1);
+        assertThat(submit(control, new ControlCommand.DeleteServer(s("B"), Origin.CLI))
+                        .refusal())
+                .hasValue(ControlPlane.DELETE_HAS_SESSIONS);
+        sessions.set(0);
+        Server b = s("B");
+        Commit c = submit(control, new ControlCommand.DeleteServer(b, Origin.CLI));
+        assertThat(c.events()).first().isInstanceOf(ServerRemoved.class);
+        assertThat(backend.servers()).containsExactly(s("P"));
+        assertThat(backend.snapshot().servers()).doesNotContain(b);
+        // A config server deleted at runtime is a decision: a restart must not bring it back on its own.
+        assertThat(control.adminState().deleted()).containsOnlyKeys("MySQL/B");
+        assertThat(control.adminState().server("MySQL/B")).isEmpty();
+        assertThat(submit(control, new ControlCommand.DeleteServer(b, Origin.CLI))
+                        .refusal())
+                .hasValue(ControlPlane.NO_SUCH_SERVER);
+    }
+
+    @Test
+    void anImportRecreatesAddedServersWithTheirDecisionsAndIsExact() {
+        setUp(TestConfigs.listen("MySQL").checked().server("P", 1).backup("B", 2));
+        submit(control, new ControlCommand.AddServer(backend, "C", spec("127.0.0.5:3306", true, false), Origin.CLI));
+        mode(control, s("C"), AdminMode.READY);
+        mode(control, s("B"), AdminMode.MAINT);
+        submit(control, new ControlCommand.DeleteServer(s("B"), Origin.CLI));
+        AdminState saved = control.adminState();
+        assertThat(saved.added()).containsOnlyKeys("MySQL/C");
+        assertThat(saved.deleted()).containsOnlyKeys("MySQL/B");
+
+        // An import without them: C goes, B comes back from the config.
+        submit(control, new ControlCommand.ImportAdminState(AdminState.EMPTY, Origin.PEER, "peer"));
+        assertThat(backend.servers()).extracting(Server::name).containsExactly("P", "B");
+        assertThat(s("B").state().usable()).isTrue();
+
+        // The saved state again: B deleted, C back, ready (its maintenance was lifted before the save).
+        Commit restored = submit(control, new ControlCommand.ImportAdminState(saved, Origin.STATE_FILE, "state file"));
+        assertThat(backend.servers()).extracting(Server::name).containsExactly("P", "C");
+        assertThat(s("C").state().usable()).isTrue();
+        assertThat(s("C").isBackup()).isTrue();
+        assertThat(restored.restored())
+                .anyMatch(l -> l.startsWith("MySQL/B deleted ("))
+                .anyMatch(l -> l.startsWith("MySQL/C added at 127.0.0.5:3306 ("));
+        assertThat(control.adminState().sameDecisions(saved)).isTrue();
+    }
+
+    @Test
+    void theConfigWinsANameAndUnknownBackendsAreIgnored() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
+        AdminState state = new AdminState(
+                Map.of(),
+                Map.of(),
+                AdminState.Epoch.NONE,
+                Map.of(
+                        "MySQL/B",
+                                new AdminState.Added(spec("127.0.0.9:3306", false, false), AdminState.Note.UNRECORDED),
+                        "Nope/X",
+                                new AdminState.Added(spec("127.0.0.9:3306", false, false), AdminState.Note.UNRECORDED)),
+                Map.of("MySQL/Z", AdminState.Note.UNRECORDED));
+        Commit c = submit(control, new ControlCommand.ImportAdminState(state, Origin.STATE_FILE, "file"));
+        assertThat(c.ignored())
+                .anyMatch(l -> l.startsWith("MySQL/B added at 127.0.0.9:3306") && l.contains("the config declares"))
+                .anyMatch(l -> l.startsWith("Nope/X added") && l.endsWith("no such backend in the config"))
+                .anyMatch(l -> l.startsWith("MySQL/Z deleted") && l.endsWith("no such server in the config"));
+        assertThat(s("B").address().getPort()).isNotEqualTo(3306);
+    }
+}
