@@ -7,6 +7,7 @@ import io.understudy.core.config.ListenConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.frontend.Frontend;
+import io.understudy.core.frontend.FrontendControl;
 import io.understudy.core.frontend.FrontendListener;
 import io.understudy.core.frontend.SessionBudget;
 import io.understudy.core.model.Backend;
@@ -20,7 +21,9 @@ import io.understudy.core.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,13 +69,19 @@ public final class ProxyEngine implements AutoCloseable {
                 .orElseGet(() -> new ControlPlane(backends, count));
         // Close sessions of a server that lost its role (on-marked-down / on-marked-up), as the policy says.
         control.addObserver(new SessionShutdownPolicy(backends, sessions));
+        Map<String, Integer> maxconn = new LinkedHashMap<>();
+        config.listens()
+                .forEach(l -> maxconn.put(l.frontend().name(), l.frontend().maxconn()));
+        control.declareFrontends(maxconn);
         for (int i = 0; i < config.listens().size(); i++) {
             ListenConfig l = config.listens().get(i);
             Backend backend = backends.get(i);
-            Frontend frontend = new Frontend(l.frontend(), backend);
+            Frontend frontend = new Frontend(l.frontend(), backend, control);
             BackendConnector connector = new BackendConnector(backend, control, transport);
             listeners.add(new FrontendListener(frontend, connector, sessions, transport, budget));
         }
+        // The listeners follow what operators decide about frontends and the process's limits.
+        control.addObserver(new FrontendControl(listeners, budget));
     }
 
     /** Starts the event loops and binds every frontend; on any bind failure nothing stays bound. */

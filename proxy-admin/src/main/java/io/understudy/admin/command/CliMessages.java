@@ -110,6 +110,21 @@ public final class CliMessages {
 
     public static final String SERVER_DELETED = "Server deleted.";
 
+    /** HAProxy's frontend commands without a name, or with an unknown one. */
+    public static final String FRONTEND_EXPECTED = "A frontend name is expected.\n";
+
+    public static final String NO_SUCH_FRONTEND = "No such frontend.\n";
+
+    /** HAProxy: {@code set maxconn frontend <f>} without a value. */
+    public static final String INTEGER_EXPECTED = "Integer value expected.\n";
+
+    /** HAProxy: {@code set maxconn global} and {@code set rate-limit ... global} without a value. */
+    public static final String EXPECTS_INTEGER = "Expects an integer value.\n";
+
+    /** HAProxy's answer to another {@code set rate-limit}, listing only the setting Understudy has. */
+    public static final String SET_RATE_LIMIT_USAGE = "'set rate-limit' only supports :\n"
+            + "   - 'connections global' to set the per-process maximum connection rate\n";
+
     /** HAProxy: a value outside what the setting accepts. */
     public static final String VALUE_OUT_OF_RANGE = "Value out of range.\n";
 

@@ -55,6 +55,7 @@ public final class CommandRegistry {
         list.add(new ShowPeersCommand(context));
         list.add(new ShowCliLevelCommand());
         list.add(new ShowVersionCommand(context));
+        list.add(new ShowActivityCommand(context));
         list.add(new ShowErrorsCommand(context));
         list.add(new ClearCountersCommand(context));
         list.add(new GetWeightCommand(context));
@@ -65,6 +66,12 @@ public final class CommandRegistry {
         list.add(new SetMaxconnServerCommand(context));
         list.add(new AddServerCommand(context));
         list.add(new DelServerCommand(context));
+        list.add(FrontendCommand.disable(context));
+        list.add(FrontendCommand.enable(context));
+        list.add(FrontendCommand.shutdown(context));
+        list.add(SetLimitCommand.frontendMaxconn(context));
+        list.add(SetLimitCommand.globalMaxconn(context));
+        list.add(SetLimitCommand.connRate(context));
         list.add(new SetBackendCommand(context));
         list.add(new SetVrrpCommand(context));
         list.add(HealthCommand.disable(context));

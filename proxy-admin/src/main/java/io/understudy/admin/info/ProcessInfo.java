@@ -39,9 +39,11 @@ public final class ProcessInfo {
         List<Frontend> frontends = engine.frontends();
         long uptime = Math.max(0, (nowMillis - context.startMillis()) / 1000);
         // HAProxy's global maxconn: the frontends' own, capped by what the file-descriptor limit allows.
-        long maxconn = Math.min(
-                frontends.stream().mapToLong(f -> f.config().maxconn()).sum(),
-                engine.sessionBudget().max());
+        long frontendsMax = frontends.stream().mapToLong(Frontend::maxconn).sum();
+        long hardMaxconn = Math.min(frontendsMax, engine.sessionBudget().hardMax());
+        // set maxconn global replaces it, as in HAProxy.
+        int limit = engine.sessionBudget().limit();
+        long maxconn = limit > 0 ? limit : hardMaxconn;
         long cumConns =
                 frontends.stream().mapToLong(f -> f.counters().totalSessions()).sum();
         long totalBytesOut =
@@ -81,7 +83,8 @@ public final class ProcessInfo {
         fds.ifPresent(n -> put(v, InfoField.ULIMIT_N, n));
         fds.ifPresent(n -> put(v, InfoField.MAXSOCK, n));
         put(v, InfoField.MAXCONN, maxconn);
-        put(v, InfoField.HARD_MAXCONN, maxconn);
+        put(v, InfoField.HARD_MAXCONN, hardMaxconn);
+        put(v, InfoField.CONN_RATE_LIMIT, engine.sessionBudget().rateLimit());
         put(v, InfoField.CURR_CONNS, sessions);
         put(v, InfoField.CUM_CONNS, cumConns);
         // In TCP mode every HAProxy stream is one request.

@@ -91,6 +91,14 @@ public final class StateFormat {
             a.checkPort().ifPresent(x -> line(out, x.note(), "server", id, "check-port", Integer.toString(x.value())));
         });
         state.backends().forEach((name, p) -> line(out, p.note(), "backend", name, "active-server", p.activeServer()));
+        state.frontends().forEach((name, f) -> {
+            f.disabled().ifPresent(n -> line(out, n, "frontend", name, "disabled"));
+            f.maxconn().ifPresent(c -> line(out, c.note(), "frontend", name, "maxconn", Integer.toString(c.value())));
+        });
+        state.process().maxconn().ifPresent(c -> line(out, c.note(), "global", "maxconn", Integer.toString(c.value())));
+        state.process()
+                .connRate()
+                .ifPresent(c -> line(out, c.note(), "global", "maxconnrate", Integer.toString(c.value())));
         out.append("end\n");
         return out.toString();
     }
@@ -105,6 +113,9 @@ public final class StateFormat {
         Map<String, BackendAdmin> backends = new LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
         Map<String, AdminState.Added> added = new LinkedHashMap<>();
+        Map<String, FrontendPartial> frontends = new LinkedHashMap<>();
+        Optional<Count> globalMaxconn = Optional.empty();
+        Optional<Count> globalRate = Optional.empty();
         Map<String, Note> deleted = new LinkedHashMap<>();
         Epoch epoch = Epoch.NONE;
         boolean header = false;
@@ -143,8 +154,21 @@ public final class StateFormat {
                     deleted.put(id, note(w, 2, lineNo));
                 }
                 case "backend" -> backend(w, lineNo, backends, seen);
+                case "frontend" -> frontend(w, lineNo, frontends, seen);
+                case "global" -> {
+                    if (w.size() < 3 || !(w.get(1).equals("maxconn") || w.get(1).equals("maxconnrate"))) {
+                        throw new StateFileException("line " + lineNo + ": expected global maxconn|maxconnrate <n>");
+                    }
+                    once(seen, "global " + w.get(1), lineNo);
+                    Count c = new Count(number(w.get(2), w.get(1), 1, Integer.MAX_VALUE, lineNo), note(w, 3, lineNo));
+                    if (w.get(1).equals("maxconn")) {
+                        globalMaxconn = Optional.of(c);
+                    } else {
+                        globalRate = Optional.of(c);
+                    }
+                }
                 default -> throw new StateFileException("line " + lineNo + ": unknown word '" + w.get(0)
-                        + "' (expected epoch, server, added-server, deleted-server, backend or end)");
+                        + "' (expected epoch, server, added-server, deleted-server, backend, frontend, global or end)");
             }
         }
         if (!header) {
@@ -156,7 +180,10 @@ public final class StateFormat {
         Map<String, ServerAdmin> done = new LinkedHashMap<>();
         servers.forEach((id, p) ->
                 done.put(id, new ServerAdmin(p.maint, p.drain, p.weight, p.address, p.maxconn, p.checkPort)));
-        return new AdminState(done, backends, epoch, added, deleted);
+        Map<String, AdminState.FrontendAdmin> fronts = new LinkedHashMap<>();
+        frontends.forEach((name, f) -> fronts.put(name, new AdminState.FrontendAdmin(f.disabled, f.maxconn)));
+        return new AdminState(
+                done, backends, epoch, added, deleted, fronts, new AdminState.ProcessAdmin(globalMaxconn, globalRate));
     }
 
     /** {@code epoch <n> [by <name>]}. */
@@ -389,6 +416,30 @@ public final class StateFormat {
     private static String stripCr(String line) {
         // Tolerate a file saved by an editor with CRLF line ends.
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    /** {@code frontend <name> disabled|maxconn <n>}. */
+    private static void frontend(
+            List<String> w, int lineNo, Map<String, FrontendPartial> frontends, Map<String, Integer> seen)
+            throws StateFileException {
+        if (w.size() < 3) {
+            throw new StateFileException("line " + lineNo + ": expected frontend <name> disabled|maxconn <n>");
+        }
+        once(seen, "frontend " + w.get(1) + " " + w.get(2), lineNo);
+        FrontendPartial f = frontends.computeIfAbsent(w.get(1), k -> new FrontendPartial());
+        switch (w.get(2)) {
+            case "disabled" -> f.disabled = Optional.of(note(w, 3, lineNo));
+            case "maxconn" -> f.maxconn =
+                    Optional.of(new Count(number(w, "maxconn", 1, Integer.MAX_VALUE, lineNo), note(w, 4, lineNo)));
+            default -> throw new StateFileException(
+                    "line " + lineNo + ": unknown frontend setting '" + w.get(2) + "' (expected disabled or maxconn)");
+        }
+    }
+
+    /** A frontend's settings while its lines are read. */
+    private static final class FrontendPartial {
+        Optional<Note> disabled = Optional.empty();
+        Optional<Count> maxconn = Optional.empty();
     }
 
     /** A server's settings while its lines are read. */

@@ -27,9 +27,7 @@ final class ProxyRows {
         b.zero(DREQ, DRESP, RATE_LIM, REQ_RATE, REQ_RATE_MAX, REQ_TOT, COMP_IN, COMP_OUT, COMP_BYP, COMP_RSP);
         b.zero(DCON, DSES, WREW, EREQ);
         b.put(EINT, c.internalErrors());
-        b.put(SCUR, c.currentSessions())
-                .put(SMAX, c.maxSessions())
-                .put(SLIM, fe.config().maxconn());
+        b.put(SCUR, c.currentSessions()).put(SMAX, c.maxSessions()).put(SLIM, fe.maxconn());
         b.put(STOT, c.totalSessions()).put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());
         // Every accepted connection becomes a session (no tcp-request connection rules), so conn_tot equals stot and
         // the connection rate is the session rate.

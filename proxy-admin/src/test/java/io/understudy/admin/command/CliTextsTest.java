@@ -54,13 +54,16 @@ class CliTextsTest {
                 .contains("  show info [desc|json|typed|float]*      : report information about the running process\n")
                 .contains("  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(28);
+        assertThat(listed).isSorted().hasSize(35);
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))
                 .isEqualTo("The following commands are valid at this level:\n"
                         + "  set backend <bk> active-server <srv>|auto: pin a backend's traffic, or unpin it\n"
+                        + "  set maxconn frontend <frontend> <value> : change a frontend's maxconn setting\n"
+                        + "  set maxconn global <value>              : change the per-process maxconn setting\n"
                         + "  set maxconn server <bk>/<srv>           : change a server's maxconn setting\n"
+                        + "  set rate-limit <setting> <value>        : change a rate limiting value\n"
                         + "  set server <bk>/<srv> [opts]            : change a server's state, weight, address or"
                         + " health\n"
                         + "  set vrrp state <state>                  : keepalived's notify: MASTER decides, others"
@@ -68,6 +71,14 @@ class CliTextsTest {
                         + "  set weight <bk>/<srv>  (DEPRECATED)     : change a server's weight (use 'set server'"
                         + " instead)\n"
                         + ALWAYS);
+    }
+
+    @Test
+    void showActivityPrintsOnlyTheLinesThatHaveAMeaningHere() throws Exception {
+        String out = proxy.run(Level.USER, "show activity");
+        assertThat(out).matches("date_now: [0-9]+\\.[0-9]{6}\naccepted: [0-9]+\n");
+        double now = Double.parseDouble(out.lines().findFirst().orElseThrow().substring("date_now: ".length()));
+        assertThat(now).isCloseTo(System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(60.0));
     }
 
     @Test

@@ -107,6 +107,28 @@ class StateFormatTest {
     }
 
     @Test
+    void frontendAndProcessDecisionsReadBack() throws Exception {
+        AdminState state = AdminState.EMPTY.withRuntime(
+                Map.of(
+                        "MySQL",
+                        new AdminState.FrontendAdmin(
+                                Optional.of(DISABLE), Optional.of(new AdminState.Count(100, DISABLE)))),
+                new AdminState.ProcessAdmin(
+                        Optional.of(new AdminState.Count(500, DISABLE)),
+                        Optional.of(new AdminState.Count(50, Note.UNRECORDED))));
+        String text = StateFormat.format(state);
+        assertThat(text)
+                .contains("frontend MySQL disabled set 2026-11-22T01:02:03Z \"disable server\"\n")
+                .contains("frontend MySQL maxconn 100 set ")
+                .contains("global maxconn 500 set ")
+                .contains("global maxconnrate 50\n");
+        assertThat(StateFormat.parse(text)).isEqualTo(state);
+        assertProblem("understudy-state 1\nglobal maxconn 0\nend\n", "line 2: maxconn '0' is not an integer 1..");
+        assertProblem("understudy-state 1\nglobal speed 3\nend\n", "line 2: expected global maxconn|maxconnrate");
+        assertProblem("understudy-state 1\nfrontend MySQL paused\nend\n", "unknown frontend setting 'paused'");
+    }
+
+    @Test
     void oddNamesAndReasonsSurviveQuoting() throws Exception {
         Note odd = Note.of(Instant.parse("2026-01-01T00:00:00Z"), "say \"hi\"\nback\\slash # not a comment");
         AdminState state = new AdminState(

@@ -34,6 +34,15 @@ public final class FrontendListener {
     private final AtomicInteger open = new AtomicInteger();
     private final SessionBudget budget;
     private volatile Channel serverChannel;
+    /** What {@link #bind} used, to listen again after a pause. */
+    private ServerBootstrap bootstrap;
+
+    private InetSocketAddress address;
+    /** Set by an operator through the control plane's events; guarded by this. */
+    private boolean paused;
+
+    private boolean stopped;
+    private ChannelFuture closing;
     /** Accept errors: logged once per interval, on the listener's loop only. */
     private static final long ACCEPT_ERROR_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -99,8 +108,102 @@ public final class FrontendListener {
                     f.cause());
         }
         serverChannel = f.channel();
+        this.bootstrap = b;
+        // The port actually bound: a config that says 0 must get the same port back after a pause.
+        this.address = (InetSocketAddress) serverChannel.localAddress();
         frontend.status(Frontend.Status.OPEN);
         LOG.info("frontend '{}' listening on {} ({})", frontend.name(), localAddress(), transport.name());
+    }
+
+    /**
+     * {@code disable frontend}: stops listening, so that new connections are refused at once (HAProxy pauses its
+     * listener the same way); established sessions are not touched. Never blocks.
+     */
+    public synchronized void pause() {
+        Channel ch = serverChannel;
+        if (ch == null || stopped) {
+            return;
+        }
+        paused = true;
+        frontend.status(Frontend.Status.PAUSED);
+        closing = ch.close();
+        LOG.warn("frontend '{}' disabled: new connections are refused", frontend.name());
+    }
+
+    /**
+     * {@code enable frontend}: listens again on the same address, once the pause's close is done; a bind that fails
+     * (another process took the port meanwhile) is logged and tried again every second while the frontend is enabled.
+     * Never blocks.
+     */
+    public synchronized void resume() {
+        if (!paused || stopped || bootstrap == null) {
+            return;
+        }
+        paused = false;
+        ChannelFuture before = closing;
+        if (before == null) {
+            rebind();
+        } else {
+            before.addListener(f -> rebind());
+        }
+    }
+
+    /** {@code shutdown frontend}: stops listening until the process restarts. Never blocks. */
+    public synchronized void shutdown() {
+        stopped = true;
+        frontend.status(Frontend.Status.STOP);
+        Channel ch = serverChannel;
+        if (ch != null && ch.isOpen()) {
+            ch.close();
+        }
+        LOG.warn("frontend '{}' shut down: it listens again only after a restart", frontend.name());
+    }
+
+    /** Accepts again if a new maxconn, or a new process limit, leaves room; pauses if it does not. Never blocks. */
+    public void recheck() {
+        Channel ch = serverChannel;
+        if (ch != null && ch.isOpen() && !ch.eventLoop().isShuttingDown()) {
+            ch.eventLoop().execute(() -> {
+                if (room()) {
+                    resumeOnLoop(ch);
+                } else {
+                    pauseOnLoopIfNoRoom(ch);
+                }
+            });
+        }
+    }
+
+    private synchronized void rebind() {
+        if (paused || stopped) {
+            return;
+        }
+        bootstrap.bind(address).addListener((ChannelFuture f) -> {
+            synchronized (FrontendListener.this) {
+                if (f.isSuccess()) {
+                    if (paused || stopped) {
+                        f.channel().close();
+                        return;
+                    }
+                    serverChannel = f.channel();
+                    closing = null;
+                    frontend.status(Frontend.Status.OPEN);
+                    LOG.warn("frontend '{}' enabled: listening on {} again", frontend.name(), localAddress());
+                } else {
+                    LOG.error(
+                            "frontend '{}': cannot listen on {} again ({}); trying again in 1s",
+                            frontend.name(),
+                            address,
+                            f.cause().getMessage());
+                    f.channel().eventLoop().schedule(this::rebind, 1, TimeUnit.SECONDS);
+                }
+            }
+        });
+    }
+
+    /** Whether the frontend listens now (not disabled, not shut down, bound). */
+    public boolean listening() {
+        Channel ch = serverChannel;
+        return !paused && !stopped && ch != null && ch.isActive();
     }
 
     /** The address actually bound (the port is known even when the config said 0). */
@@ -111,6 +214,10 @@ public final class FrontendListener {
 
     /** Stops accepting; established sessions are not touched. Blocks until the socket is closed. */
     public void unbind() {
+        synchronized (this) {
+            // No rebind after this (an enable racing the engine's stop).
+            stopped = true;
+        }
         Channel ch = serverChannel;
         if (ch != null) {
             ch.close().awaitUninterruptibly();
@@ -127,6 +234,15 @@ public final class FrontendListener {
         }
     }
 
+    /** The connection rate limit was reached: accept again when the current second is over. */
+    void pauseForRate(long nanos) {
+        Channel ch = serverChannel;
+        if (ch != null && !ch.eventLoop().isShuttingDown()) {
+            ch.eventLoop().execute(() -> pauseOnLoopIfNoRoom(ch));
+            ch.eventLoop().schedule(() -> resumeOnLoop(ch), nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** A session ended somewhere: accept again if this frontend's maxconn and the process's budget both have room. */
     void resumeIfRoom() {
         Channel ch = serverChannel;
@@ -136,12 +252,12 @@ public final class FrontendListener {
     }
 
     private boolean full() {
-        int max = frontend.config().maxconn();
+        int max = frontend.maxconn();
         return max > 0 && open.get() >= max;
     }
 
     private boolean room() {
-        return !full() && !budget.spent();
+        return !full() && !budget.spent() && budget.rateAllows();
     }
 
     /**
@@ -176,7 +292,7 @@ public final class FrontendListener {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             Channel child = (Channel) msg;
             Channel listener = ctx.channel();
-            int max = frontend.config().maxconn();
+            int max = frontend.maxconn();
             if (open.incrementAndGet() >= max && max > 0) {
                 frontend.status(Frontend.Status.FULL);
                 LOG.warn("frontend '{}' reached maxconn {}: accepting paused", frontend.name(), max);

@@ -25,6 +25,28 @@ public final class SessionBudget {
     private final AtomicInteger open = new AtomicInteger();
     private final List<FrontendListener> listeners = new CopyOnWriteArrayList<>();
     private volatile int max = Integer.MAX_VALUE;
+    /** What the file descriptors allow ({@link #measure}); {@link #max} is it, or less after {@code set maxconn global}. */
+    private volatile int measured = Integer.MAX_VALUE;
+
+    private volatile int limit;
+    /** {@code set rate-limit connections global}: new connections per second, 0 for no limit. */
+    private volatile int rateLimit;
+
+    private final java.util.concurrent.atomic.AtomicLong rateWindowStart = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger rateCount = new AtomicInteger();
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    /** The rate limit's clock: {@link System#nanoTime()}, or a test's. */
+    private final java.util.function.LongSupplier clock;
+
+    public SessionBudget() {
+        this(System::nanoTime);
+    }
+
+    SessionBudget(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+        rateWindowStart.set(clock.getAsLong() - SECOND_NANOS);
+    }
+
     private final AtomicBoolean full = new AtomicBoolean();
     /** Log lines about the budget come at most this often. */
     private static final long LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -73,7 +95,8 @@ public final class SessionBudget {
             throw new IllegalStateException("the file-descriptor limit leaves no room for a session (" + how
                     + "); raise it (ulimit -n, " + "LimitNOFILE= in the systemd unit)");
         }
-        max = (int) Math.min(Integer.MAX_VALUE, fit);
+        measured = (int) Math.min(Integer.MAX_VALUE, fit);
+        max = limit > 0 ? Math.min(limit, measured) : measured;
         if (fit < wanted) {
             LOG.warn(
                     "the file-descriptor limit allows {} sessions at once, fewer than the frontends' maxconn ({}): "
@@ -83,6 +106,62 @@ public final class SessionBudget {
                     how);
         } else {
             LOG.info("file descriptors: room for {} sessions ({})", fit, how);
+        }
+    }
+
+    /**
+     * {@code set maxconn global} and {@code set rate-limit connections global}, from the control plane's events: the
+     * budget becomes the smaller of {@code maxconn} (0: no limit of its own) and what the descriptors allow, and at
+     * most {@code connRate} connections are accepted per second (0: any). Frontends re-check at once.
+     */
+    public void limits(int maxconn, int connRate) {
+        limit = maxconn;
+        max = maxconn > 0 ? Math.min(maxconn, measured) : measured;
+        rateLimit = connRate;
+        full.set(open.get() >= max);
+        listeners.forEach(FrontendListener::recheck);
+    }
+
+    /** What the file descriptors allow, whatever {@code set maxconn global} says ({@link Integer#MAX_VALUE} before). */
+    public int hardMax() {
+        return measured;
+    }
+
+    /** {@code set maxconn global}, 0 for none. */
+    public int limit() {
+        return limit;
+    }
+
+    /** {@code set rate-limit connections global}, 0 for none. */
+    public int rateLimit() {
+        return rateLimit;
+    }
+
+    /** Whether the connection rate limit lets one more connection in during the current second. */
+    boolean rateAllows() {
+        int lim = rateLimit;
+        if (lim <= 0) {
+            return true;
+        }
+        long now = clock.getAsLong();
+        return now - rateWindowStart.get() >= SECOND_NANOS || rateCount.get() < lim;
+    }
+
+    /** Counts an accepted connection against the rate limit; at the limit, every frontend pauses till the second ends. */
+    private void countRate() {
+        int lim = rateLimit;
+        if (lim <= 0) {
+            return;
+        }
+        long now = clock.getAsLong();
+        long start = rateWindowStart.get();
+        if (now - start >= SECOND_NANOS && rateWindowStart.compareAndSet(start, now)) {
+            rateCount.set(0);
+            start = now;
+        }
+        if (rateCount.incrementAndGet() >= lim) {
+            long left = Math.max(1, SECOND_NANOS - (now - rateWindowStart.get()));
+            listeners.forEach(l -> l.pauseForRate(left));
         }
     }
 
@@ -102,6 +181,7 @@ public final class SessionBudget {
 
     /** One more accepted connection; at the budget, every frontend is asked to pause its accepting. */
     void take() {
+        countRate();
         int n = open.incrementAndGet();
         if (n >= max) {
             pausedSinceResumed.set(true);

@@ -30,13 +30,56 @@ public record AdminState(
         Map<String, BackendAdmin> backends,
         Epoch epoch,
         Map<String, Added> added,
-        Map<String, Note> deleted) {
+        Map<String, Note> deleted,
+        Map<String, FrontendAdmin> frontends,
+        ProcessAdmin process) {
     /** No decision at all: what a first start, or a config-only start, looks like. */
     public static final AdminState EMPTY = new AdminState(Map.of(), Map.of(), Epoch.NONE);
 
     /** Decisions about the config's servers only. */
     public AdminState(Map<String, ServerAdmin> servers, Map<String, BackendAdmin> backends, Epoch epoch) {
         this(servers, backends, epoch, Map.of(), Map.of());
+    }
+
+    /** Decisions about servers and backends, none about frontends or the process. */
+    public AdminState(
+            Map<String, ServerAdmin> servers,
+            Map<String, BackendAdmin> backends,
+            Epoch epoch,
+            Map<String, Added> added,
+            Map<String, Note> deleted) {
+        this(servers, backends, epoch, added, deleted, Map.of(), ProcessAdmin.NONE);
+    }
+
+    /**
+     * The decisions about one frontend; at least one is present.
+     *
+     * @param disabled present when an operator disabled it ({@code disable frontend})
+     * @param maxconn present when its maxconn differs from the config's ({@code set maxconn frontend})
+     */
+    public record FrontendAdmin(Optional<Note> disabled, Optional<Count> maxconn) {
+        public boolean isEmpty() {
+            return disabled.isEmpty() && maxconn.isEmpty();
+        }
+    }
+
+    /**
+     * The process-wide limits an operator set.
+     *
+     * @param maxconn present after {@code set maxconn global} (other than 0)
+     * @param connRate present after {@code set rate-limit connections global} (other than 0)
+     */
+    public record ProcessAdmin(Optional<Count> maxconn, Optional<Count> connRate) {
+        public static final ProcessAdmin NONE = new ProcessAdmin(Optional.empty(), Optional.empty());
+
+        public boolean isEmpty() {
+            return maxconn.isEmpty() && connRate.isEmpty();
+        }
+    }
+
+    /** The same decisions about servers and backends, with these about frontends and the process. */
+    public AdminState withRuntime(Map<String, FrontendAdmin> f, ProcessAdmin p) {
+        return new AdminState(servers, backends, epoch, added, deleted, f, p);
     }
 
     /**
@@ -103,6 +146,9 @@ public record AdminState(
         // LinkedHashMap keeps configuration order for the file (readable diffs) while equals() ignores order.
         servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+        frontends = Collections.unmodifiableMap(new LinkedHashMap<>(frontends));
+        frontends.values().forEach(Objects::requireNonNull);
+        Objects.requireNonNull(process, "process");
         added = Collections.unmodifiableMap(new LinkedHashMap<>(added));
         deleted = Collections.unmodifiableMap(new LinkedHashMap<>(deleted));
         added.values().forEach(Objects::requireNonNull);
@@ -241,12 +287,17 @@ public record AdminState(
     }
 
     public boolean isEmpty() {
-        return servers.isEmpty() && backends.isEmpty() && added.isEmpty() && deleted.isEmpty();
+        return servers.isEmpty()
+                && backends.isEmpty()
+                && added.isEmpty()
+                && deleted.isEmpty()
+                && frontends.isEmpty()
+                && process.isEmpty();
     }
 
     /** The same decisions numbered {@code e}. */
     public AdminState withEpoch(Epoch e) {
-        return new AdminState(servers, backends, e, added, deleted);
+        return new AdminState(servers, backends, e, added, deleted, frontends, process);
     }
 
     /** The same decisions with every note and the epoch dropped: two states that differ only there hold the same. */
@@ -259,7 +310,16 @@ public record AdminState(
         added.forEach((id, x) -> a.put(id, new Added(x.spec(), Note.UNRECORDED)));
         Map<String, Note> d = new LinkedHashMap<>();
         deleted.keySet().forEach(id -> d.put(id, Note.UNRECORDED));
-        return new AdminState(s, b, Epoch.NONE, a, d);
+        Map<String, FrontendAdmin> f = new LinkedHashMap<>();
+        frontends.forEach((name, x) -> f.put(
+                name,
+                new FrontendAdmin(
+                        x.disabled().map(n -> Note.UNRECORDED),
+                        x.maxconn().map(c -> new Count(c.value(), Note.UNRECORDED)))));
+        ProcessAdmin p = new ProcessAdmin(
+                process.maxconn().map(c -> new Count(c.value(), Note.UNRECORDED)),
+                process.connRate().map(c -> new Count(c.value(), Note.UNRECORDED)));
+        return new AdminState(s, b, Epoch.NONE, a, d, f, p);
     }
 
     /** Whether both hold the same decisions, whatever their notes. */
@@ -336,7 +396,42 @@ public record AdminState(
                                     .filter(p -> p.activeServer().equals(pinned.name()))
                                     .orElse(new BackendAdmin(pinned.name(), fresh))));
         }
-        return new AdminState(servers, pins, previous.epoch(), added, deleted);
+        return new AdminState(
+                servers, pins, previous.epoch(), added, deleted, previous.frontends(), previous.process());
+    }
+
+    /**
+     * The decisions about frontends and the process, read off what the control plane published: a frontend disabled,
+     * or with a maxconn other than {@code baseline}'s; limits other than none. Notes kept as in {@link #capture}.
+     */
+    static AdminState captureRuntime(
+            AdminState state,
+            Map<String, FrontendState> frontends,
+            Map<String, Integer> baseline,
+            ProcessLimits limits,
+            AdminState previous,
+            Note fresh) {
+        Map<String, FrontendAdmin> f = new LinkedHashMap<>();
+        frontends.forEach((name, st) -> {
+            Optional<FrontendAdmin> before =
+                    Optional.ofNullable(previous.frontends().get(name));
+            Optional<Note> disabled = st.disabled()
+                    ? Optional.of(before.flatMap(FrontendAdmin::disabled).orElse(fresh))
+                    : Optional.empty();
+            Optional<Count> maxconn = count(
+                    st.maxconn(),
+                    baseline.getOrDefault(name, st.maxconn()),
+                    before.flatMap(FrontendAdmin::maxconn),
+                    fresh);
+            FrontendAdmin a = new FrontendAdmin(disabled, maxconn);
+            if (!a.isEmpty()) {
+                f.put(name, a);
+            }
+        });
+        ProcessAdmin p = new ProcessAdmin(
+                count(limits.maxconn(), 0, previous.process().maxconn(), fresh),
+                count(limits.connRate(), 0, previous.process().connRate(), fresh));
+        return state.withRuntime(f, p);
     }
 
     private static Optional<Count> count(int now, int config, Optional<Count> before, Note fresh) {

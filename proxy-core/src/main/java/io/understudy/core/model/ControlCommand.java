@@ -84,6 +84,51 @@ public sealed interface ControlCommand {
      */
     record DeleteServer(Server server, Origin origin) implements ControlCommand {}
 
+    /** What an operator does to a frontend. */
+    enum FrontendAction {
+        /** {@code disable frontend}: refuse new connections until enabled again. */
+        DISABLE,
+        /** {@code enable frontend}. */
+        ENABLE,
+        /** {@code shutdown frontend}: stop listening until the process restarts. */
+        SHUTDOWN
+    }
+
+    /** {@code disable|enable|shutdown frontend}; refused with HAProxy's words when there is nothing to do. */
+    record ChangeFrontend(String frontend, FrontendAction action, Origin origin) implements ControlCommand {
+        public ChangeFrontend {
+            Objects.requireNonNull(frontend, "frontend");
+            Objects.requireNonNull(action, "action");
+        }
+    }
+
+    /** {@code set maxconn frontend}: at most {@code maxconn} sessions at once on that frontend, at least 1. */
+    record SetFrontendMaxconn(String frontend, int maxconn, Origin origin) implements ControlCommand {
+        public SetFrontendMaxconn {
+            if (maxconn < 1) {
+                throw new IllegalArgumentException("maxconn must be >= 1: " + maxconn);
+            }
+        }
+    }
+
+    /** {@code set maxconn global}: at most {@code maxconn} sessions in the process, 0 for what the descriptors allow. */
+    record SetGlobalMaxconn(int maxconn, Origin origin) implements ControlCommand {
+        public SetGlobalMaxconn {
+            if (maxconn < 0) {
+                throw new IllegalArgumentException("maxconn must be >= 0: " + maxconn);
+            }
+        }
+    }
+
+    /** {@code set rate-limit connections global}: at most {@code perSecond} new connections a second, 0 for any. */
+    record SetConnRateLimit(int perSecond, Origin origin) implements ControlCommand {
+        public SetConnRateLimit {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("rate must be >= 0: " + perSecond);
+            }
+        }
+    }
+
     /** {@code enable health} / {@code disable health}: turns a checked server's health checks on or off. */
     record SetChecksEnabled(Server server, boolean enabled, Origin origin) implements ControlCommand {}
 

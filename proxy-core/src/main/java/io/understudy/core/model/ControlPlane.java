@@ -6,6 +6,7 @@ import io.understudy.core.model.AdminState.BackendAdmin;
 import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.ControlCommand.AddServer;
+import io.understudy.core.model.ControlCommand.ChangeFrontend;
 import io.understudy.core.model.ControlCommand.CheckOutcome;
 import io.understudy.core.model.ControlCommand.DeleteServer;
 import io.understudy.core.model.ControlCommand.ForceHealth;
@@ -19,9 +20,14 @@ import io.understudy.core.model.ControlCommand.SetAddress;
 import io.understudy.core.model.ControlCommand.SetAdminMode;
 import io.understudy.core.model.ControlCommand.SetCheckPort;
 import io.understudy.core.model.ControlCommand.SetChecksEnabled;
+import io.understudy.core.model.ControlCommand.SetConnRateLimit;
+import io.understudy.core.model.ControlCommand.SetFrontendMaxconn;
+import io.understudy.core.model.ControlCommand.SetGlobalMaxconn;
 import io.understudy.core.model.ControlCommand.SetMaxconn;
 import io.understudy.core.model.ControlCommand.SetPairRole;
 import io.understudy.core.model.ControlCommand.SetWeight;
+import io.understudy.core.model.ModelEvent.FrontendChanged;
+import io.understudy.core.model.ModelEvent.LimitsChanged;
 import io.understudy.core.model.ModelEvent.ServerAdded;
 import io.understudy.core.model.ModelEvent.ServerChanged;
 import io.understudy.core.model.ModelEvent.ServerRemoved;
@@ -68,6 +74,15 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The operators' decisions as of the last commit; written on the writer thread only. */
     private volatile AdminState admin = AdminState.EMPTY;
+
+    /** Each frontend's runtime state, by name; replaced as a whole on the writer thread. */
+    private volatile Map<String, FrontendState> frontends = Map.of();
+
+    /** Each frontend's maxconn from the config: what its state returns to when no decision says otherwise. */
+    private Map<String, Integer> frontendBaseline = Map.of();
+
+    /** The process-wide limits; written on the writer thread only. */
+    private volatile ProcessLimits limits = ProcessLimits.NONE;
 
     /** This proxy's name in its pair: the {@code by} of the epochs it gives. */
     private final String localName;
@@ -122,6 +137,27 @@ public final class ControlPlane implements AutoCloseable {
 
     public List<Backend> backends() {
         return backends;
+    }
+
+    /**
+     * Names the frontends and their configured maxconn, in config order. Call once, before the first command (the
+     * engine does, as it builds the model).
+     */
+    public void declareFrontends(Map<String, Integer> maxconnByName) {
+        Map<String, FrontendState> f = new LinkedHashMap<>();
+        maxconnByName.forEach((name, max) -> f.put(name, FrontendState.of(max)));
+        frontendBaseline = Map.copyOf(maxconnByName);
+        frontends = java.util.Collections.unmodifiableMap(f);
+    }
+
+    /** A frontend's runtime state, if there is a frontend of that name. */
+    public Optional<FrontendState> frontend(String name) {
+        return Optional.ofNullable(frontends.get(name));
+    }
+
+    /** The process-wide limits as of the last commit. */
+    public ProcessLimits limits() {
+        return limits;
     }
 
     public Optional<Backend> backend(String name) {
@@ -191,6 +227,38 @@ public final class ControlPlane implements AutoCloseable {
             if (st.weight() != w.weight()) {
                 String why = "weight changed from " + st.weight() + " to " + w.weight();
                 tx.put(w.server(), st.withWeight(w.weight()), Reason.of(Reason.Cause.WEIGHT, why));
+            }
+        } else if (c instanceof ChangeFrontend f) {
+            FrontendState st = frontends.get(f.frontend());
+            if (st == null) {
+                return Commit.refused(generation, NO_SUCH_FRONTEND);
+            }
+            Optional<String> refusal = frontendRefusal(st, f.action());
+            if (refusal.isPresent()) {
+                return Commit.refused(generation, refusal.get());
+            }
+            tx.frontends.put(
+                    f.frontend(),
+                    switch (f.action()) {
+                        case DISABLE -> st.withDisabled(true);
+                        case ENABLE -> st.withDisabled(false);
+                        case SHUTDOWN -> st.stop();
+                    });
+        } else if (c instanceof SetFrontendMaxconn m) {
+            FrontendState st = frontends.get(m.frontend());
+            if (st == null) {
+                return Commit.refused(generation, NO_SUCH_FRONTEND);
+            }
+            if (st.maxconn() != m.maxconn()) {
+                tx.frontends.put(m.frontend(), st.withMaxconn(m.maxconn()));
+            }
+        } else if (c instanceof SetGlobalMaxconn m) {
+            if (m.maxconn() != limits.maxconn()) {
+                tx.limits = new ProcessLimits(m.maxconn(), limits.connRate());
+            }
+        } else if (c instanceof SetConnRateLimit r) {
+            if (r.perSecond() != limits.connRate()) {
+                tx.limits = new ProcessLimits(limits.maxconn(), r.perSecond());
             }
         } else if (c instanceof AddServer a) {
             Backend b = a.backend();
@@ -325,6 +393,21 @@ public final class ControlPlane implements AutoCloseable {
         return commit(tx);
     }
 
+    /** HAProxy's refusals of the frontend commands, word for word. */
+    public static final String NO_SUCH_FRONTEND = "No such frontend.";
+
+    private static Optional<String> frontendRefusal(FrontendState st, ControlCommand.FrontendAction action) {
+        return switch (action) {
+            case DISABLE -> st.stopped()
+                    ? Optional.of("Frontend was previously shut down, cannot disable.")
+                    : st.disabled() ? Optional.of("All sockets are already disabled.") : Optional.empty();
+            case ENABLE -> st.stopped()
+                    ? Optional.of("Frontend was previously shut down, cannot enable.")
+                    : !st.disabled() ? Optional.of("All sockets are already enabled.") : Optional.empty();
+            case SHUTDOWN -> st.stopped() ? Optional.of("Frontend was already shut down.") : Optional.empty();
+        };
+    }
+
     /** HAProxy's refusals of {@code add server} and {@code del server}, word for word. */
     public static final String ADD_EXISTS = "Already exists a server with the same name in backend.";
 
@@ -429,6 +512,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private void importAdmin(Transaction tx, AdminState state) {
         importMembership(tx, state);
+        importRuntime(tx, state);
         AdminImport plan = new AdminImport(state, backends);
         tx.imported = Optional.of(state);
         plan.servers.forEach((s, target) -> {
@@ -463,6 +547,44 @@ public final class ControlPlane implements AutoCloseable {
         }
         tx.restored.addAll(plan.restored);
         tx.ignored.addAll(plan.ignored);
+    }
+
+    /**
+     * Makes every frontend's disabled flag and maxconn, and the process limits, those of {@code state} (the config's
+     * where it says nothing). A frontend shut down here stays so: a shutdown lasts until the process restarts.
+     */
+    private void importRuntime(Transaction tx, AdminState state) {
+        frontends.forEach((name, st) -> {
+            AdminState.FrontendAdmin a = state.frontends()
+                    .getOrDefault(name, new AdminState.FrontendAdmin(Optional.empty(), Optional.empty()));
+            int max =
+                    a.maxconn().map(AdminState.Count::value).filter(v -> v >= 1).orElse(frontendBaseline.get(name));
+            FrontendState next = st.withDisabled(a.disabled().isPresent()).withMaxconn(max);
+            if (!next.equals(st)) {
+                tx.frontends.put(name, next);
+            }
+            a.disabled().ifPresent(n -> tx.restored.add("frontend " + name + " disabled (" + n.describe() + ")"));
+            a.maxconn()
+                    .ifPresent(c -> tx.restored.add("frontend " + name + " maxconn " + c.value() + " (config: "
+                            + frontendBaseline.get(name) + "; " + c.note().describe() + ")"));
+        });
+        state.frontends().keySet().stream()
+                .filter(name -> !frontends.containsKey(name))
+                .forEach(name -> tx.ignored.add("frontend " + name + ": no such frontend in the config"));
+        ProcessLimits next = new ProcessLimits(
+                state.process().maxconn().map(AdminState.Count::value).orElse(0),
+                state.process().connRate().map(AdminState.Count::value).orElse(0));
+        if (!next.equals(limits)) {
+            tx.limits = next;
+        }
+        state.process()
+                .maxconn()
+                .ifPresent(c -> tx.restored.add(
+                        "global maxconn " + c.value() + " (" + c.note().describe() + ")"));
+        state.process()
+                .connRate()
+                .ifPresent(c -> tx.restored.add("global rate-limit connections " + c.value() + " ("
+                        + c.note().describe() + ")"));
     }
 
     /**
@@ -539,7 +661,9 @@ public final class ControlPlane implements AutoCloseable {
                 && tx.pins.isEmpty()
                 && tx.touched.isEmpty()
                 && tx.holds.isEmpty()
-                && tx.membership.isEmpty()) {
+                && tx.membership.isEmpty()
+                && tx.frontends.isEmpty()
+                && tx.limits == null) {
             return new Commit(generation, List.of(), Optional.empty(), tx.restored, tx.ignored);
         }
         long gen = generation + 1;
@@ -560,6 +684,28 @@ public final class ControlPlane implements AutoCloseable {
             snapAfter.put(b, b.republish(gen, pin, hold, tx.nowMillis, tx.nowNanos));
         }
         List<ModelEvent> events = new ArrayList<>();
+        if (!tx.frontends.isEmpty()) {
+            Map<String, FrontendState> next = new LinkedHashMap<>(frontends);
+            tx.frontends.forEach((name, st) -> {
+                FrontendState was = next.put(name, st);
+                if (!st.equals(was)) {
+                    Reason why = Reason.of(Reason.Cause.FRONTEND, "frontend " + name + " " + st.changesFrom(was));
+                    events.add(new FrontendChanged(gen, tx.origin, tx.nowMillis, why, name, was, st));
+                }
+            });
+            frontends = java.util.Collections.unmodifiableMap(next);
+        }
+        if (tx.limits != null) {
+            ProcessLimits was = limits;
+            limits = tx.limits;
+            events.add(new LimitsChanged(
+                    gen,
+                    tx.origin,
+                    tx.nowMillis,
+                    Reason.of(Reason.Cause.FRONTEND, limits.changesFrom(was)),
+                    was,
+                    limits));
+        }
         for (Membership m : tx.membership) {
             events.add(
                     m.added()
@@ -595,7 +741,9 @@ public final class ControlPlane implements AutoCloseable {
         if (events.stream().anyMatch(ModelEvent::changesDecisions)) {
             Note note = Note.of(Instant.ofEpochMilli(tx.nowMillis), decisionNote(tx, events));
             // An import brings its own notes and epoch: a restored decision still says when the operator took it.
-            AdminState next = AdminState.capture(backends, tx.imported.orElse(admin), note);
+            AdminState previous = tx.imported.orElse(admin);
+            AdminState next = AdminState.captureRuntime(
+                    AdminState.capture(backends, previous, note), frontends, frontendBaseline, limits, previous, note);
             if (tx.imported.isEmpty() && sharedDecision(tx.origin)) {
                 parent = admin.epoch();
                 next = next.withEpoch(admin.epoch().next(localName));
@@ -743,6 +891,8 @@ public final class ControlPlane implements AutoCloseable {
         final List<String> restored = new ArrayList<>();
         final List<String> ignored = new ArrayList<>();
         final List<Membership> membership = new ArrayList<>();
+        final Map<String, FrontendState> frontends = new LinkedHashMap<>();
+        ProcessLimits limits;
         Optional<AdminState> imported = Optional.empty();
 
         Transaction(Origin origin) {

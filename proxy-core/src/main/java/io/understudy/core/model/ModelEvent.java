@@ -40,7 +40,9 @@ public sealed interface ModelEvent {
         return (this instanceof ServerChanged s && s.adminChanged())
                 || (this instanceof TrafficMoved t && t.pinChanged())
                 || this instanceof ServerAdded
-                || this instanceof ServerRemoved;
+                || this instanceof ServerRemoved
+                || (this instanceof FrontendChanged f && f.decisionChanged())
+                || this instanceof LimitsChanged;
     }
 
     /** One line for {@code show events} and the log: time, generation, origin, object, change, reason. */
@@ -221,6 +223,57 @@ public sealed interface ModelEvent {
         @Override
         public String change() {
             return "deleted";
+        }
+    }
+
+    /** A frontend was disabled, enabled, shut down or given another maxconn. */
+    record FrontendChanged(
+            long generation,
+            Origin origin,
+            long atMillis,
+            Reason reason,
+            String frontend,
+            FrontendState before,
+            FrontendState after)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return frontend;
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        @Override
+        public String change() {
+            return after.changesFrom(before);
+        }
+
+        /** Disabled or maxconn: kept and shared. A shutdown is not (it lasts until the process restarts). */
+        public boolean decisionChanged() {
+            return before.disabled() != after.disabled() || before.maxconn() != after.maxconn();
+        }
+    }
+
+    /** {@code set maxconn global} or {@code set rate-limit connections global}. */
+    record LimitsChanged(
+            long generation, Origin origin, long atMillis, Reason reason, ProcessLimits before, ProcessLimits after)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return "global";
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        @Override
+        public String change() {
+            return after.changesFrom(before);
         }
     }
 }

@@ -34,7 +34,9 @@ public record Reason(Cause cause, String detail) {
         /** An operator forced a server's health ({@code set server health}). */
         FORCED_HEALTH,
         /** A server was added to or deleted from a backend. */
-        MEMBERSHIP
+        MEMBERSHIP,
+        /** An operator changed a frontend or a process-wide limit. */
+        FRONTEND
     }
 
     public Reason {

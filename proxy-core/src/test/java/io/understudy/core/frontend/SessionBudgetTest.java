@@ -20,6 +20,41 @@ class SessionBudgetTest {
     }
 
     @Test
+    void setMaxconnGlobalLowersTheBudgetAndZeroGivesBackTheDescriptorsOwn() {
+        SessionBudget b = new SessionBudget();
+        b.measure(new Descriptors(1024, 100), 150, 2000);
+        b.limits(10, 0);
+        assertThat(b.max()).isEqualTo(10);
+        assertThat(b.hardMax()).isEqualTo(371);
+        b.limits(0, 0);
+        assertThat(b.max()).isEqualTo(371);
+        // A limit above what the descriptors allow cannot raise the budget.
+        b.limits(100_000, 0);
+        assertThat(b.max()).isEqualTo(371);
+    }
+
+    @Test
+    void theConnectionRateLimitStopsAcceptingForTheRestOfTheSecond() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(5_000_000_000L);
+        SessionBudget b = new SessionBudget(now::get);
+        b.limits(0, 3);
+        assertThat(b.rateAllows()).isTrue();
+        b.take();
+        b.take();
+        assertThat(b.rateAllows()).isTrue();
+        b.take();
+        assertThat(b.rateAllows()).isFalse();
+        now.addAndGet(999_000_000L);
+        assertThat(b.rateAllows()).isFalse();
+        now.addAndGet(1_000_000L);
+        assertThat(b.rateAllows()).isTrue();
+        b.take();
+        assertThat(b.rateAllows()).isTrue();
+        b.limits(0, 0);
+        assertThat(b.rateAllows()).isTrue();
+    }
+
+    @Test
     void aLimitThatLeavesNoRoomIsRefusedWithWhatToRaise() {
         SessionBudget b = new SessionBudget();
         assertThatThrownBy(() -> b.measure(new Descriptors(64, 40), 10, 2000))

@@ -61,6 +61,9 @@ class RuntimeChangesParityIT {
                         "  balance first",
                         "  server Primary 127.0.0.1:" + primary + " check inter 60s",
                         "  server Secondary 127.0.0.1:" + secondary + " backup",
+                        "listen Other",
+                        "  bind 127.0.0.1:" + FreePorts.find(),
+                        "  server Only 127.0.0.1:" + other,
                         ""),
                 List.of(hAdmin));
         understudy = InProcessProxy.of(String.join(
@@ -73,6 +76,10 @@ class RuntimeChangesParityIT {
                 "    { name = Primary, address = \"127.0.0.1:" + primary + "\", check { type = tcp, inter = 60s } }",
                 "    { name = Secondary, address = \"127.0.0.1:" + secondary + "\", backup = true }",
                 "  ]",
+                "}",
+                "listen.Other {",
+                "  bind = \"127.0.0.1:0\"",
+                "  servers = [ { name = Only, address = \"127.0.0.1:" + other + "\" } ]",
                 "}",
                 "admin.sockets = [ { path = \"" + uAdmin + "\", level = admin } ]",
                 ""));
@@ -174,6 +181,90 @@ class RuntimeChangesParityIT {
         List<String> statFields = List.of("svname", "status", "weight", "act", "bck", "sid", "addr");
         assertThat(AdminParityIT.rows(Socat.command(uAdmin, "show stat"), statFields))
                 .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat"), statFields));
+    }
+
+    @Test
+    void frontendAndProcessLimitsAnswerAsHaproxyDoes() throws Exception {
+        int port = understudy.port();
+        List<String> d = differences(List.of(
+                "disable frontend MySQL",
+                "disable frontend MySQL",
+                "enable frontend MySQL",
+                "enable frontend MySQL",
+                "disable frontend Nope",
+                "disable frontend",
+                "enable frontend Nope",
+                "set maxconn frontend MySQL 100",
+                "set maxconn frontend MySQL",
+                "set maxconn frontend MySQL -1",
+                "set maxconn frontend Nope 5",
+                "set maxconn global 500",
+                "set maxconn global",
+                "set maxconn global 99999999",
+                "set rate-limit connections global 100",
+                "set rate-limit connections global",
+                "set rate-limit connections global -3"));
+        assertThat(d).as(String.join("\n", d)).isEmpty();
+        List<String> statFields = List.of("svname", "status", "slim");
+        assertThat(AdminParityIT.rows(Socat.command(uAdmin, "show stat -1 1 -1"), statFields))
+                .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat -1 1 -1"), statFields));
+        for (String key : List.of("Maxconn: ", "ConnRateLimit: ")) {
+            assertThat(line(Socat.command(uAdmin, "show info"), key))
+                    .isEqualTo(line(Socat.command(hAdmin, "show info"), key))
+                    .isNotEmpty();
+        }
+        // Paused: refused at once, as HAProxy's paused listener refuses; enabled again, it accepts.
+        d = differences(List.of("disable frontend MySQL"));
+        assertThat(d).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        assertThat(differences(List.of("enable frontend MySQL"))).isEmpty();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(() -> new java.net.Socket("127.0.0.1", port).close());
+        assertThat(differences(List.of("disable frontend MySQL"))).isEmpty();
+        assertThat(AdminParityIT.rows(Socat.command(uAdmin, "show stat -1 1 -1"), statFields))
+                .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat -1 1 -1"), statFields));
+        // A shutdown is final until a restart (on another listen section: HAProxy then refuses every command on the
+        // shut section's servers with "Proxy is disabled.", which the other tests here would meet).
+        d = differences(List.of(
+                "shutdown frontend Other",
+                "shutdown frontend Other",
+                "enable frontend Other",
+                "disable frontend Other",
+                "shutdown frontend Nope",
+                "shutdown frontend"));
+        assertThat(d).as(String.join("\n", d)).isEmpty();
+        assertThat(AdminParityIT.rows(Socat.command(uAdmin, "show stat -1 1 -1"), statFields))
+                .isEqualTo(AdminParityIT.rows(Socat.command(hAdmin, "show stat -1 1 -1"), statFields));
+        // The unknown-command answer lists the same three set maxconn commands (the prompt line is ours).
+        for (String c : List.of("set maxconn", "set maxconn foo")) {
+            assertThat(withoutPrompt(Socat.command(uAdmin, c))).isEqualTo(withoutPrompt(Socat.command(hAdmin, c)));
+        }
+    }
+
+    @Test
+    void showActivityPrintsASubsetOfHaproxysLinesInItsOrder() {
+        List<String> ours = names(Socat.command(uAdmin, "show activity"));
+        List<String> theirs = names(Socat.command(hAdmin, "show activity"));
+        assertThat(ours).isNotEmpty().isSubsetOf(theirs);
+        assertThat(theirs.stream().filter(ours::contains).toList()).isEqualTo(ours);
+    }
+
+    private static List<String> names(String text) {
+        return text.lines()
+                .filter(l -> l.contains(":"))
+                .map(l -> l.substring(0, l.indexOf(':')))
+                .toList();
+    }
+
+    private static String line(String text, String key) {
+        return text.lines().filter(l -> l.startsWith(key)).findFirst().orElse("");
+    }
+
+    private static String withoutPrompt(String text) {
+        return text.lines().filter(l -> !l.startsWith("  prompt")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The chosen columns of {@code show servers state}, one map per server line. */
