@@ -33,6 +33,10 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
     private final Map<Server, ServerChecker> checkers = new ConcurrentHashMap<>();
 
     private final CheckFactory factory;
+
+    /** Whether {@link #start()} ran: checkers made before it wait for it. Guarded by this. */
+    private boolean started;
+
     private final List<CheckListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "understudy-check-timer");
@@ -50,11 +54,16 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
                 }
             }
         }
+        // From now on, not from start(): a state file restored before start() changes servers and addresses.
+        control.addObserver(this);
     }
 
-    /** Schedules the first checks. Servers start in the state the configuration gives them (up, or down). */
-    public void start() {
-        control.addObserver(this);
+    /**
+     * Schedules the first checks, of the servers as they are now: what the state file restored since construction
+     * (addresses, check ports, servers added or deleted at runtime) was followed through the model's events.
+     */
+    public synchronized void start() {
+        started = true;
         checkers.values().forEach(ServerChecker::start);
         if (!checkers.isEmpty()) {
             LOG.info("health checks started for {} servers", checkers.size());
@@ -79,12 +88,14 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
 
     /** Control plane's thread: re-checks at once the servers whose health an event put in doubt. */
     @Override
-    public void onEvent(ModelEvent event) {
+    public synchronized void onEvent(ModelEvent event) {
         if (event instanceof ModelEvent.ServerAdded a
                 && a.server().config().check().enabled()) {
             ServerChecker fresh = new ServerChecker(a.server(), factory.create(a.server()), control, timer, listeners);
             checkers.put(a.server(), fresh);
-            fresh.start();
+            if (started) {
+                fresh.start();
+            }
             return;
         }
         if (event instanceof ModelEvent.ServerRemoved r) {
@@ -107,7 +118,9 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
             ServerChecker fresh = new ServerChecker(s.server(), factory.create(s.server()), control, timer, listeners);
             checkers.put(s.server(), fresh);
             c.stop();
-            fresh.start();
+            if (started) {
+                fresh.start();
+            }
             LOG.info("{}: checks now go to {}", s.server(), s.server().checkAddress());
             return;
         }
@@ -117,7 +130,7 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
         boolean liveErrorActed = s.origin() == Origin.TRAFFIC
                 && !s.before().check().passiveCounted()
                 && s.after().check().passiveCounted();
-        if (liveErrorActed || s.leftMaintenance() || checksBackOn) {
+        if (started && (liveErrorActed || s.leftMaintenance() || checksBackOn)) {
             c.checkNow();
         }
     }

@@ -9,6 +9,7 @@ import io.understudy.core.model.Server;
 import io.understudy.core.model.ServerState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,7 @@ final class ServerChecker {
     private final Server server;
     private final CheckConfig cfg;
     private final Check check;
+    private final java.net.InetSocketAddress probed;
     private final ControlPlane control;
     private final ScheduledExecutorService timer;
     private final List<CheckListener> listeners;
@@ -53,6 +55,8 @@ final class ServerChecker {
         this.server = server;
         this.listeners = listeners;
         this.cfg = server.config().check();
+        // A checker is made for one address: set server addr and check-port make a new one.
+        this.probed = server.checkAddress();
         this.check = check;
         this.control = control;
         this.timer = timer;
@@ -178,7 +182,7 @@ final class ServerChecker {
                     r.info());
         }
         lastWasLocal = r.local();
-        control.apply(new ControlCommand.CheckOutcome(server, verdict(r), r.describe()))
+        control.apply(new ControlCommand.CheckOutcome(server, verdict(r), r.describe(), Optional.of(probed)))
                 .whenComplete((commit, failure) -> {
                     if (failure != null) {
                         LOG.warn("{}: the control plane failed to apply a check result", server, failure);

@@ -8,6 +8,7 @@ import io.understudy.core.model.Backend;
 import io.understudy.core.model.ControlCommand;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.Origin;
+import io.understudy.core.model.ServerName;
 import io.understudy.core.model.ServerRef;
 import io.understudy.core.model.ServerSpec;
 import java.util.List;
@@ -49,6 +50,9 @@ final class AddServerCommand implements Command {
                 .orElseThrow(() -> new CliException(CliMessages.REQUIRE_BACKEND_SERVER_BARE));
         Backend backend = ServerLookup.backend(control, ref.backend())
                 .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND_BARE));
+        if (!ServerName.valid(ref.server())) {
+            throw new CliException(ServerName.invalid(ref.server()));
+        }
         String address = Command.arg(args, 3);
         if (address.isEmpty()) {
             throw new CliException(CliMessages.ADD_SERVER_EXPECTS);

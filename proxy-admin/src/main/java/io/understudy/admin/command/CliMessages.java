@@ -125,6 +125,9 @@ public final class CliMessages {
     public static final String SET_RATE_LIMIT_USAGE = "'set rate-limit' only supports :\n"
             + "   - 'connections global' to set the per-process maximum connection rate\n";
 
+    /** HAProxy: {@code set maxconn server} with letters after the number (no newline of its own). */
+    public static final String MAXCONN_TRAILING_GARBAGE = "Trailing garbage in maxconn string";
+
     /** HAProxy: a value outside what the setting accepts. */
     public static final String VALUE_OUT_OF_RANGE = "Value out of range.\n";
 

@@ -12,6 +12,10 @@ final class Counts {
         if (text.isEmpty() || !(Character.isDigit(text.charAt(0)) || text.charAt(0) == '-' || text.charAt(0) == '+')) {
             throw new CliException(notANumber);
         }
+        if (!text.substring(1).chars().allMatch(Character::isDigit)) {
+            // HAProxy's answer for "10abc" (strtol stops before the letters).
+            throw new CliException(CliMessages.MAXCONN_TRAILING_GARBAGE);
+        }
         try {
             int v = Integer.parseInt(text);
             if (v >= 0) {

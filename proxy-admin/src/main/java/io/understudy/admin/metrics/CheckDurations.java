@@ -6,7 +6,6 @@ import io.understudy.checks.HealthChecker;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.Server;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -42,7 +41,8 @@ final class CheckDurations {
     static final String HELP = "Duration of the health checks of the server, in seconds (the latest one is"
             + " server_check_duration_seconds)";
 
-    private final Map<Server, Timer> timers = new LinkedHashMap<>();
+    /** One per checked server, made at its first check (servers added or restored at runtime included). */
+    private final Map<Server, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Completed checks, queued by the control plane's thread and recorded by {@link #sample()}. */
     private final Queue<Completed> completed = new ConcurrentLinkedQueue<>();
 
@@ -65,10 +65,12 @@ final class CheckDurations {
             }
         }
         health.addListener((server, result) -> {
-            Timer t = timers.get(server);
-            if (t != null) {
-                completed.add(new Completed(t, result.durationMillis()));
-            }
+            Timer t = timers.computeIfAbsent(server, s -> Timer.builder(prefix + ".server.check.time")
+                    .description(HELP)
+                    .tags("proxy", s.backendName(), "server", s.name())
+                    .serviceLevelObjectives(slos)
+                    .register(registry));
+            completed.add(new Completed(t, result.durationMillis()));
         });
     }
 

@@ -9,6 +9,7 @@ import io.understudy.core.model.AdminState.Epoch;
 import io.understudy.core.model.AdminState.Note;
 import io.understudy.core.model.AdminState.ServerAdmin;
 import io.understudy.core.model.AdminState.Weight;
+import io.understudy.core.model.ServerName;
 import io.understudy.core.model.ServerRef;
 import io.understudy.core.model.ServerSpec;
 import java.time.Instant;
@@ -288,6 +289,11 @@ public final class StateFormat {
             throws StateFileException {
         String form = "added-server <backend>/<server> <ip>:<port> [backup] [check] [weight <n>] [maxconn <n>]";
         String id = serverId(w, lineNo, form);
+        String name = ServerRef.parse(id).orElseThrow().server();
+        if (!ServerName.valid(name)) {
+            throw new StateFileException(
+                    "line " + lineNo + ": " + ServerName.invalid(name).strip());
+        }
         once(seen, "added-server " + id, lineNo);
         if (w.size() < 3) {
             throw new StateFileException("line " + lineNo + ": expected " + form);

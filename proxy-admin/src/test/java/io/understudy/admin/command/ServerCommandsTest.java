@@ -140,6 +140,11 @@ class ServerCommandsTest {
         // HAProxy's atoi turns -3 and 99999999999 into limits nobody asked for.
         assertThat(admin("set maxconn server MySQL/Secondary -3")).isEqualTo("Value out of range.\n");
         assertThat(admin("set maxconn server MySQL/Secondary 99999999999")).isEqualTo("Value out of range.\n");
+        assertThat(admin("set maxconn server MySQL/Secondary 10abc")).isEqualTo("Trailing garbage in maxconn string");
+        assertThat(admin("add server MySQL/a#b 127.0.0.1:3306"))
+                .isEqualTo("invalid server name 'a#b': use letters, digits, '_', '.' and '-' only\n");
+        assertThat(admin("set server MySQL/Secondary addr 999.1.1.1"))
+                .isEqualTo("Invalid addr '999.1.1.1' by 'stats socket command'\n");
         assertThat(admin("set maxconn server MySQL/Secondary 12")).isEmpty();
         assertThat(s.maxconn()).isEqualTo(12);
         assertThat(admin("set maxconn server MySQL/Secondary 0")).isEmpty();

@@ -203,6 +203,9 @@ class StateFormatTest {
         assertProblem("understudy-state 1\nserver MySQL/P check-port 70000\nend\n", "line 2: check-port '70000'");
         assertProblem("understudy-state 1\nserver MySQL/P speed 3\nend\n", "unknown server setting 'speed'");
         assertProblem("understudy-state 1\nadded-server MySQL/C db1:3306\nend\n", "line 2: address 'db1:3306'");
+        assertProblem(
+                "understudy-state 1\nadded-server MySQL/C 999.1.1.1:3306\nend\n", "line 2: address '999.1.1.1:3306'");
+        assertProblem("understudy-state 1\nadded-server MySQL/C,x 10.0.0.1:3306\nend\n", "invalid server name 'C,x'");
         assertProblem("understudy-state 1\nadded-server MySQL/C 10.0.0.1:3306 fast\nend\n", "unknown word 'fast'");
         assertProblem("understudy-state 1\nadded-server MySQL/C 10.0.0.1:3306 weight 999\nend\n", "weight '999'");
         assertProblem(

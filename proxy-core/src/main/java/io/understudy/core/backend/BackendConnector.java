@@ -25,6 +25,7 @@ import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
 import io.understudy.core.transport.Transport;
+import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +81,13 @@ public final class BackendConnector implements ServerConnector {
                 ConnectFailure.Kind.NO_GREETING,
                 "no answer to the login within " + waitedMillis + "ms ("
                         + server.logins().describe() + ")");
-        control.apply(new ControlCommand.PassiveFailure(server, stall));
+        control.apply(new ControlCommand.PassiveFailure(
+                server,
+                stall,
+                session.serverChannel()
+                        .map(c -> c.remoteAddress())
+                        .filter(a -> a instanceof InetSocketAddress)
+                        .map(a -> (InetSocketAddress) a)));
     }
 
     /** The state of one session's connection attempts; event loop only. */
@@ -180,12 +187,13 @@ public final class BackendConnector implements ServerConnector {
             long started = System.nanoTime();
             server.counters().connectAttempt();
             server.counters().sessionAssigned(System.currentTimeMillis());
-            ChannelFuture cf = template.clone(session.eventLoop()).connect(server.address());
+            InetSocketAddress at = server.address();
+            ChannelFuture cf = template.clone(session.eventLoop()).connect(at);
             cf.addListener(f -> {
                 if (f.isSuccess()) {
                     awaitGreeting(slot, cf.channel(), started);
                 } else {
-                    failed(slot, f.cause());
+                    failed(slot, f.cause(), Optional.of(at));
                 }
             });
         }
@@ -250,7 +258,10 @@ public final class BackendConnector implements ServerConnector {
                     }
                     // After a missed deadline the wait keeps the channel until timeout connect, to learn how late
                     // the greeting is, then closes it; the slot goes back now.
-                    failed(slot, g.cause());
+                    failed(
+                            slot,
+                            g.cause(),
+                            channel.remoteAddress() instanceof InetSocketAddress a ? Optional.of(a) : Optional.empty());
                     return;
                 }
                 ByteBuf first = (ByteBuf) g.getNow();
@@ -280,6 +291,10 @@ public final class BackendConnector implements ServerConnector {
         }
 
         private void failed(Slot slot, Throwable cause) {
+            failed(slot, cause, Optional.empty());
+        }
+
+        private void failed(Slot slot, Throwable cause, Optional<InetSocketAddress> at) {
             Server server = slot.server();
             ConnectFailure failure = ConnectFailure.of(cause);
             if (failure.local()) {
@@ -292,7 +307,7 @@ public final class BackendConnector implements ServerConnector {
                 return;
             }
             // A passive health signal: the control plane decides what it means.
-            CompletableFuture<Commit> verdict = control.apply(new ControlCommand.PassiveFailure(server, failure));
+            CompletableFuture<Commit> verdict = control.apply(new ControlCommand.PassiveFailure(server, failure, at));
             BackendConfig cfg = backend.config();
             if (retry >= cfg.retries()) {
                 slot.release();

@@ -1,8 +1,8 @@
 package io.understudy.core.config;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -22,12 +22,8 @@ public final class IpLiteral {
         if (!V4.matcher(t).matches() && !V6.matcher(t).matches()) {
             return Optional.empty();
         }
-        try {
-            // A literal: getByName parses it and never looks it up.
-            return Optional.of(InetAddress.getByName(t));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        // Netty parses the text itself: never a lookup, even for 999.1.1.1 (which InetAddress would send to DNS).
+        return Optional.ofNullable(NetUtil.createInetAddressFromIpAddressString(t));
     }
 
     /** {@code ip} and {@code port} as the config would hold them. */

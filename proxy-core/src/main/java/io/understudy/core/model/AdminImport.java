@@ -33,7 +33,15 @@ final class AdminImport {
     final List<String> restored = new ArrayList<>();
     final List<String> ignored = new ArrayList<>();
 
+    /** Servers the import would have deleted but that still serve: they stay, in maintenance. */
+    private final Set<Server> keepInMaintenance;
+
     AdminImport(AdminState state, List<Backend> backends) {
+        this(state, backends, Set.of());
+    }
+
+    AdminImport(AdminState state, List<Backend> backends, Set<Server> keepInMaintenance) {
+        this.keepInMaintenance = keepInMaintenance;
         Map<String, Server> byId = new LinkedHashMap<>();
         backends.forEach(b -> b.servers().forEach(s -> byId.put(s.id(), s)));
         state.servers().forEach((id, a) -> {
@@ -93,6 +101,9 @@ final class AdminImport {
         Set<AdminFlag> admin = st.admin().isEmpty() ? EnumSet.noneOf(AdminFlag.class) : EnumSet.copyOf(st.admin());
         admin.remove(AdminFlag.FMAINT);
         admin.remove(AdminFlag.FDRAIN);
+        if (keepInMaintenance.contains(server)) {
+            admin.add(AdminFlag.FMAINT);
+        }
         int weight = server.config().weight();
         ServerSettings settings = ServerSettings.of(server.config());
         Optional<Note> why = Optional.empty();

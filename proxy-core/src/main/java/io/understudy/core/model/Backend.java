@@ -116,8 +116,9 @@ public final class Backend {
     BackendSnapshot republish(
             long generation, Optional<Optional<Server>> operatorPin, OptionalLong hold, long nowMillis, long nowNanos) {
         BackendSnapshot before = snapshot;
+        List<Server> members = servers;
         Optional<Server> pin =
-                operatorPin.orElse(before.pinned()).filter(s -> s.state().usable());
+                operatorPin.orElse(before.pinned()).filter(s -> s.state().usable() && members.contains(s));
         if (operatorPin.isEmpty() && pin.isEmpty() && config.failover().failback() == FailoverPolicy.Failback.MANUAL) {
             BackendSnapshot plain = routing(generation, Optional.empty(), nowMillis, before.lastTraffic());
             pin = plain.runningOnBackup() ? plain.first() : Optional.empty();

@@ -2,6 +2,7 @@ package io.understudy.core.model;
 
 import io.understudy.core.backend.ConnectFailure;
 import io.understudy.core.config.HostPort;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -136,16 +137,32 @@ public sealed interface ControlCommand {
      * An active health check completed.
      *
      * @param describe the result in HAProxy's words, for the log and {@code show events}
+     * @param probed the address the check went to: a result for an address the server no longer has (a check that
+     *     ran across {@code set server addr}) does not count
      */
-    record CheckOutcome(Server server, CheckVerdict verdict, String describe) implements ControlCommand {
+    record CheckOutcome(Server server, CheckVerdict verdict, String describe, Optional<InetSocketAddress> probed)
+            implements ControlCommand {
+        public CheckOutcome(Server server, CheckVerdict verdict, String describe) {
+            this(server, verdict, describe, Optional.empty());
+        }
+
         @Override
         public Origin origin() {
             return Origin.HEALTH;
         }
     }
 
-    /** Live traffic could not connect to a server: counts as one failed check between two active checks. */
-    record PassiveFailure(Server server, ConnectFailure failure) implements ControlCommand {
+    /**
+     * Live traffic could not connect to a server: counts as one failed check between two active checks.
+     *
+     * @param at the address the connect went to: a failure at an address the server no longer has does not count
+     */
+    record PassiveFailure(Server server, ConnectFailure failure, Optional<InetSocketAddress> at)
+            implements ControlCommand {
+        public PassiveFailure(Server server, ConnectFailure failure) {
+            this(server, failure, Optional.empty());
+        }
+
         @Override
         public Origin origin() {
             return Origin.TRAFFIC;

@@ -219,6 +219,11 @@ public final class ControlPlane implements AutoCloseable {
 
     private Commit run(ControlCommand c) {
         Transaction tx = new Transaction(c.origin());
+        Optional<Server> named = serverOf(c);
+        if (named.isPresent() && !backendOf(named.get()).servers().contains(named.get())) {
+            // A command that raced a del server (or a peer's import that deleted it): the server is gone.
+            return Commit.refused(generation, NO_SUCH_SERVER);
+        }
         if (c instanceof SetAdminMode m) {
             ServerState st = tx.current(m.server());
             setAdmin(tx, m.server(), m.mode().applyTo(st.admin()), Reason.of(Reason.Cause.ADMIN_MODE, m.why()));
@@ -265,6 +270,11 @@ public final class ControlPlane implements AutoCloseable {
             if (b.server(a.name()).isPresent()) {
                 return Commit.refused(generation, ADD_EXISTS);
             }
+            if (b.config().server(a.name()).isPresent()) {
+                // The config's server of that name was deleted: a new one under its name would read, after a restart
+                // or on the peer, as the config's server back at the config's address.
+                return Commit.refused(generation, configDeclares(b, a.name()));
+            }
             Optional<ServerConfig> cfg = a.spec().toConfig(a.name(), b.freeServerId(), b);
             if (cfg.isEmpty()) {
                 return Commit.refused(generation, noCheckToCopy(b));
@@ -284,6 +294,13 @@ public final class ControlPlane implements AutoCloseable {
             }
             removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "del server"));
         } else if (c instanceof SetAddress a) {
+            Backend b = backendOf(a.server());
+            boolean moves = !a.address()
+                    .toString()
+                    .equals(tx.current(a.server()).settings().address().toString());
+            if (moves && b.snapshot().writer() && a.server().served() > 0) {
+                return Commit.refused(generation, writerHasSessions(a.server()));
+            }
             settings(tx, a.server(), tx.current(a.server()).settings().withAddress(a.address()));
         } else if (c instanceof SetMaxconn m) {
             settings(tx, m.server(), tx.current(m.server()).settings().withMaxconn(m.maxconn()));
@@ -310,6 +327,9 @@ public final class ControlPlane implements AutoCloseable {
             }
         } else if (c instanceof CheckOutcome o) {
             ServerState st = tx.current(o.server());
+            if (o.probed().isPresent() && !o.probed().get().equals(st.settings().checkAddress())) {
+                return Commit.refused(generation, o.server().id() + ": check result for an address it no longer has");
+            }
             if (!st.check().configured()) {
                 return Commit.refused(generation, o.server().id() + " has no health check configured");
             }
@@ -324,6 +344,10 @@ public final class ControlPlane implements AutoCloseable {
             }
         } else if (c instanceof PassiveFailure p) {
             ServerState st = tx.current(p.server());
+            if (p.at().isPresent()
+                    && !p.at().get().equals(st.settings().address().resolved())) {
+                return Commit.refused(generation, p.server().id() + ": failure at an address it no longer has");
+            }
             LiveErrors live = p.server().config().check().liveErrors();
             // Live errors count only while checks run and the operator has not taken the server out; at most one acts
             // between two active checks, so a burst of clients cannot take a server down alone.
@@ -393,6 +417,44 @@ public final class ControlPlane implements AutoCloseable {
         return commit(tx);
     }
 
+    static String configDeclares(Backend b, String name) {
+        return "the config declares a server " + b.name() + "/" + name + " (deleted at runtime): give the new one"
+                + " another name, or edit the config";
+    }
+
+    static String writerHasSessions(Server s) {
+        return s.id() + " still has " + s.served() + " session(s) and its backend has the writer role: set it to"
+                + " maint or drain and wait for them to end, so that no write lands on the old address after one on"
+                + " the new";
+    }
+
+    /** The server a command is about, if it names one. */
+    private static Optional<Server> serverOf(ControlCommand c) {
+        Server s = null;
+        if (c instanceof SetAdminMode m) {
+            s = m.server();
+        } else if (c instanceof SetWeight w) {
+            s = w.server();
+        } else if (c instanceof SetAddress a) {
+            s = a.server();
+        } else if (c instanceof SetMaxconn m) {
+            s = m.server();
+        } else if (c instanceof SetCheckPort p) {
+            s = p.server();
+        } else if (c instanceof ForceHealth f) {
+            s = f.server();
+        } else if (c instanceof SetChecksEnabled e) {
+            s = e.server();
+        } else if (c instanceof CheckOutcome o) {
+            s = o.server();
+        } else if (c instanceof PassiveFailure p) {
+            s = p.server();
+        } else if (c instanceof MoveTraffic m) {
+            return m.target();
+        }
+        return Optional.ofNullable(s);
+    }
+
     /** HAProxy's refusals of the frontend commands, word for word. */
     public static final String NO_SUCH_FRONTEND = "No such frontend.";
 
@@ -438,7 +500,19 @@ public final class ControlPlane implements AutoCloseable {
         return s;
     }
 
+    /**
+     * What del server asks, for an import: no session, and in maintenance, so that no session can be choosing it while
+     * it goes. The state file is read before any frontend listens, so there maintenance is not needed.
+     */
+    private boolean deletable(Transaction tx, Server s) {
+        boolean idle = s.served() == 0 && sessionCount.of(s) == 0;
+        return idle && (tx.current(s).inMaintenance() || tx.origin == Origin.STATE_FILE);
+    }
+
     private static void removeServer(Transaction tx, Backend b, Server s, Reason why) {
+        if (b.snapshot().pinned().filter(s::equals).isPresent()) {
+            tx.pin(b, Optional.empty(), why);
+        }
         b.remove(s);
         tx.next.remove(s);
         tx.reasons.remove(s);
@@ -513,7 +587,7 @@ public final class ControlPlane implements AutoCloseable {
     private void importAdmin(Transaction tx, AdminState state) {
         importMembership(tx, state);
         importRuntime(tx, state);
-        AdminImport plan = new AdminImport(state, backends);
+        AdminImport plan = new AdminImport(state, backends, tx.keepInMaintenance);
         tx.imported = Optional.of(state);
         plan.servers.forEach((s, target) -> {
             setAdmin(tx, s, target.admin(), target.reason());
@@ -603,8 +677,15 @@ public final class ControlPlane implements AutoCloseable {
                 Optional<Server> now = b.server(c.name());
                 Note gone = state.deleted().get(id);
                 if (gone != null && now.isPresent()) {
-                    removeServer(tx, b, now.get(), why);
-                    tx.restored.add(id + " deleted (" + gone.describe() + "; the config still declares it)");
+                    if (deletable(tx, now.get())) {
+                        removeServer(tx, b, now.get(), why);
+                        tx.restored.add(id + " deleted (" + gone.describe() + "; the config still declares it)");
+                    } else {
+                        tx.keepInMaintenance.add(now.get());
+                        tx.ignored.add(id + " deleted (" + gone.describe() + "): it takes traffic or has sessions"
+                                + " here, so it is put in maintenance instead (its sessions drain as after any"
+                                + " move); delete it again once they have ended");
+                    }
                 } else if (gone == null && now.isEmpty()) {
                     Server back = b.newServer(c, tx.nowMillis);
                     b.add(back);
@@ -617,7 +698,13 @@ public final class ControlPlane implements AutoCloseable {
                 AdminState.Added wanted = state.added().get(s.id());
                 if (b.config().server(s.name()).isEmpty()
                         && (wanted == null || !wanted.spec().equals(ServerSpec.of(s.config())))) {
-                    removeServer(tx, b, s, why);
+                    if (deletable(tx, s)) {
+                        removeServer(tx, b, s, why);
+                    } else {
+                        tx.keepInMaintenance.add(s);
+                        tx.ignored.add(s.id() + " is not in the imported state, but it takes traffic or has sessions"
+                                + " here: put in maintenance instead; delete it once its sessions have ended");
+                    }
                 }
             }
         }
@@ -891,6 +978,9 @@ public final class ControlPlane implements AutoCloseable {
         final List<String> restored = new ArrayList<>();
         final List<String> ignored = new ArrayList<>();
         final List<Membership> membership = new ArrayList<>();
+        /** Servers an import would delete that still serve: kept, in maintenance. */
+        final Set<Server> keepInMaintenance = new java.util.HashSet<>();
+
         final Map<String, FrontendState> frontends = new LinkedHashMap<>();
         ProcessLimits limits;
         Optional<AdminState> imported = Optional.empty();

@@ -115,7 +115,11 @@ class MembershipTest {
         assertThat(saved.added()).containsOnlyKeys("MySQL/C");
         assertThat(saved.deleted()).containsOnlyKeys("MySQL/B");
 
-        // An import without them: C goes, B comes back from the config.
+        // An import without them: B comes back from the config; C, in service, is first put in maintenance (a server
+        // that may be taking sessions is never removed in one step), and goes with the next import.
+        submit(control, new ControlCommand.ImportAdminState(AdminState.EMPTY, Origin.PEER, "peer"));
+        assertThat(backend.servers()).extracting(Server::name).containsExactly("P", "C", "B");
+        assertThat(s("C").state().inMaintenance()).isTrue();
         submit(control, new ControlCommand.ImportAdminState(AdminState.EMPTY, Origin.PEER, "peer"));
         assertThat(backend.servers()).extracting(Server::name).containsExactly("P", "B");
         assertThat(s("B").state().usable()).isTrue();
@@ -129,6 +133,53 @@ class MembershipTest {
                 .anyMatch(l -> l.startsWith("MySQL/B deleted ("))
                 .anyMatch(l -> l.startsWith("MySQL/C added at 127.0.0.5:3306 ("));
         assertThat(control.adminState().sameDecisions(saved)).isTrue();
+    }
+
+    @Test
+    void aDeletedConfigServerCannotBeReplacedUnderItsName() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
+        mode(control, s("B"), AdminMode.MAINT);
+        submit(control, new ControlCommand.DeleteServer(s("B"), Origin.CLI));
+        Commit c = submit(
+                control, new ControlCommand.AddServer(backend, "B", spec("127.0.0.5:3306", true, false), Origin.CLI));
+        assertThat(c.refusal()).get().asString().startsWith("the config declares a server MySQL/B");
+        assertThat(backend.server("B")).isEmpty();
+    }
+
+    @Test
+    void anImportDoesNotDeleteAServerThatStillServesButPutsItInMaintenance() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
+        Server p = s("P");
+        AdminState peer = new AdminState(
+                Map.of(), Map.of(), AdminState.Epoch.NONE, Map.of(), Map.of("MySQL/P", AdminState.Note.UNRECORDED));
+        sessions.set(1);
+        Commit c = submit(control, new ControlCommand.ImportAdminState(peer, Origin.PEER, "peer"));
+        assertThat(backend.servers()).contains(p);
+        assertThat(p.state().admin()).contains(AdminFlag.FMAINT);
+        assertThat(backend.snapshot().targets()).containsExactly(s("B"));
+        assertThat(c.ignored()).anyMatch(l -> l.startsWith("MySQL/P deleted") && l.contains("put in maintenance"));
+        // Once it no longer serves, the same state deletes it.
+        sessions.set(0);
+        submit(control, new ControlCommand.ImportAdminState(peer, Origin.PEER, "peer"));
+        assertThat(backend.servers()).doesNotContain(p);
+    }
+
+    @Test
+    void aDeletedServerLosesItsPinAndCommandsAboutItAreRefused() {
+        setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
+        Server b = s("B");
+        submit(control, new ControlCommand.MoveTraffic(backend, java.util.Optional.of(b), Origin.CLI, "move"));
+        assertThat(backend.snapshot().pinned()).contains(b);
+        mode(control, b, AdminMode.MAINT);
+        submit(control, new ControlCommand.DeleteServer(b, Origin.CLI));
+        assertThat(backend.snapshot().pinned()).isEmpty();
+        assertThat(backend.snapshot().targets()).containsExactly(s("P"));
+        assertThat(submit(control, new ControlCommand.SetWeight(b, 5, Origin.CLI))
+                        .refusal())
+                .hasValue(ControlPlane.NO_SUCH_SERVER);
+        assertThat(submit(control, new ControlCommand.CheckOutcome(b, CheckVerdict.FAILED, "late"))
+                        .refusal())
+                .hasValue(ControlPlane.NO_SUCH_SERVER);
     }
 
     @Test

@@ -65,6 +65,62 @@ class ServerSettingsTest {
     }
 
     @Test
+    void resultsFromTheOldAddressDoNotCountAgainstTheNewOne() {
+        setUp(TestConfigs.listen("MySQL").checked().server("P", 1).backup("B", 2));
+        InetSocketAddress old = s("P").checkAddress();
+        submit(
+                control,
+                new ControlCommand.SetAddress(
+                        s("P"), IpLiteral.parseHostPort("127.0.0.2:4406").orElseThrow(), Origin.CLI));
+        for (int i = 0; i < 5; i++) {
+            Commit late = submit(
+                    control,
+                    new ControlCommand.CheckOutcome(s("P"), CheckVerdict.FAILED, "late", java.util.Optional.of(old)));
+            assertThat(late.refused()).isTrue();
+        }
+        Commit passive = submit(
+                control,
+                new ControlCommand.PassiveFailure(
+                        s("P"),
+                        new io.understudy.core.backend.ConnectFailure(
+                                io.understudy.core.backend.ConnectFailure.Kind.CONNECTION, "refused"),
+                        java.util.Optional.of(old)));
+        assertThat(passive.refused()).isTrue();
+        assertThat(s("P").state().op()).isEqualTo(OpState.RUNNING);
+        // A result for the new address counts.
+        assertThat(submit(
+                                control,
+                                new ControlCommand.CheckOutcome(
+                                        s("P"),
+                                        CheckVerdict.FAILED,
+                                        "now",
+                                        java.util.Optional.of(s("P").checkAddress())))
+                        .refused())
+                .isFalse();
+    }
+
+    @Test
+    void aWritersAddressDoesNotMoveWhileItHasSessions() {
+        setUp(TestConfigs.listen("MySQL").checked().server("P", 1).backup("B", 2));
+        assertThat(s("P").tryTakeSlot()).isTrue();
+        Commit refused = submit(
+                control,
+                new ControlCommand.SetAddress(
+                        s("P"), IpLiteral.parseHostPort("127.0.0.2:4406").orElseThrow(), Origin.CLI));
+        assertThat(refused.refusal()).get().asString().startsWith("MySQL/P still has 1 session(s)");
+        s("P").releaseSlot();
+        assertThat(submit(
+                                control,
+                                new ControlCommand.SetAddress(
+                                        s("P"),
+                                        IpLiteral.parseHostPort("127.0.0.2:4406")
+                                                .orElseThrow(),
+                                        Origin.CLI))
+                        .refused())
+                .isFalse();
+    }
+
+    @Test
     void maxconnAndCheckPortAreDecisionsAndCheckPortNeedsAChecks() {
         setUp(TestConfigs.listen("MySQL").server("P", 1).backup("B", 2));
         submit(control, new ControlCommand.SetMaxconn(s("P"), 10, Origin.CLI));

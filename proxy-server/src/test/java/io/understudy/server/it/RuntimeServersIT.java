@@ -45,28 +45,51 @@ class RuntimeServersIT {
     }
 
     @Test
-    void setServerAddrMovesNewSessionsAndEndsTheWritersOldOnes() throws Exception {
+    void setServerAddrMovesNewSessionsOnceTheWritersOldOnesHaveEnded() throws Exception {
         Path admin = dir.resolve("admin.sock");
         MariaDbServer one = db.primary();
         MariaDbServer two = db.servers().get(1);
         try (InProcessProxy proxy = start(admin, dir.resolve("state"))) {
             int port = proxy.port();
+            var primary = proxy.server("Primary");
             try (Connection before = Jdbc.connect(port)) {
                 assertThat(Jdbc.serverId(before)).isEqualTo(one.serverId());
+                // Writer role: while a session may still write on the old server, the address does not move.
                 assertThat(Socat.command(admin, "set server MySQL/Primary addr 127.0.0.1 port " + two.port()))
-                        .isEqualTo("no need to change the addr, port changed from '" + one.port() + "' to '"
-                                + two.port() + "' by 'stats socket command'\n\n");
-                assertThat(Jdbc.serverIdVia(port)).isEqualTo(two.serverId());
-                // Writer role: the session still on the old server must not go on writing there.
+                        .startsWith("MySQL/Primary still has 1 session(s) and its backend has the writer role");
+                assertThat(primary.address().getPort()).isEqualTo(one.port());
+                // Maintenance moves the writes to the backup and drains Primary's session (it is at rest).
+                assertThat(Socat.command(admin, "disable server MySQL/Primary")).isEqualTo("\n");
+                await().atMost(Duration.ofSeconds(10)).until(() -> primary.served() == 0);
                 assertThatThrownBy(() -> Jdbc.serverId(before)).isInstanceOf(SQLException.class);
             }
+            assertThat(Socat.command(admin, "set server MySQL/Primary addr 127.0.0.1 port " + two.port()))
+                    .isEqualTo("no need to change the addr, port changed from '" + one.port() + "' to '" + two.port()
+                            + "' by 'stats socket command'\n\n");
+            assertThat(Socat.command(admin, "enable server MySQL/Primary")).isEqualTo("\n");
+            assertThat(Jdbc.serverIdVia(port)).isEqualTo(two.serverId());
+            assertThat(primary.counters().totalSessions()).isEqualTo(2);
             // The state file is rewritten shortly after each change (coalesced), not within the command.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stateFile())
                     .contains("server MySQL/Primary addr 127.0.0.1:" + two.port() + " set "));
-            Socat.command(admin, "set server MySQL/Primary addr 127.0.0.1 port " + one.port());
-            assertThat(Jdbc.serverIdVia(port)).isEqualTo(one.serverId());
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(stateFile()).doesNotContain("server MySQL/Primary addr"));
+        }
+    }
+
+    @Test
+    void onAPoolTheOldSessionsStayAsInHaproxy() throws Exception {
+        Path admin = dir.resolve("admin.sock");
+        MariaDbServer one = db.primary();
+        MariaDbServer two = db.servers().get(1);
+        try (InProcessProxy proxy = start(admin, dir.resolve("state"))) {
+            int pool = proxy.engine().boundAddress("Pool").orElseThrow().getPort();
+            Socat.command(admin, "disable server Pool/B");
+            try (Connection before = Jdbc.connect(pool)) {
+                assertThat(Jdbc.serverId(before)).isEqualTo(one.serverId());
+                assertThat(Socat.command(admin, "set server Pool/A addr 127.0.0.1 port " + two.port()))
+                        .startsWith("no need to change the addr, port changed");
+                assertThat(Jdbc.serverIdVia(pool)).isEqualTo(two.serverId());
+                assertThat(Jdbc.serverId(before)).isEqualTo(one.serverId());
+            }
         }
     }
 
