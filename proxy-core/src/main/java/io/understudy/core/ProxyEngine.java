@@ -76,7 +76,7 @@ public final class ProxyEngine implements AutoCloseable {
         for (int i = 0; i < config.listens().size(); i++) {
             ListenConfig l = config.listens().get(i);
             Backend backend = backends.get(i);
-            Frontend frontend = new Frontend(l.frontend(), backend, control);
+            Frontend frontend = new Frontend(l.frontend(), backend);
             BackendConnector connector = new BackendConnector(backend, control, transport);
             listeners.add(new FrontendListener(frontend, connector, sessions, transport, budget));
         }

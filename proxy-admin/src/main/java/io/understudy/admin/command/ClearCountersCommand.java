@@ -50,6 +50,9 @@ final class ClearCountersCommand implements Command {
         for (Backend b : engine.backends()) {
             counters.add(b.counters());
             b.queue().clearMax();
+            if (all) {
+                b.clearRetired();
+            }
             for (Server s : b.servers()) {
                 counters.add(s.counters());
             }

@@ -65,9 +65,10 @@ final class ProxyRows {
         // Every attempt is made to a server: the backend's is their sum, as for lbtot below.
         b.put(
                 CONNECT,
-                be.servers().stream()
-                        .mapToLong(s -> s.counters().connectAttempts())
-                        .sum());
+                be.retiredConnectAttempts()
+                        + be.servers().stream()
+                                .mapToLong(s -> s.counters().connectAttempts())
+                                .sum());
         b.put(CLI_ABRT, c.clientAborts()).put(SRV_ABRT, c.serverAborts()).put(ERESP, c.responseErrors());
         b.put(EINT, c.internalErrors());
 
@@ -82,9 +83,10 @@ final class ProxyRows {
         // The backend's lbtot counts every time its balancer picked a server: the servers' lbtot summed.
         b.put(
                 LBTOT,
-                be.servers().stream()
-                        .mapToLong(s -> s.counters().selectedTotal())
-                        .sum());
+                be.retiredSelected()
+                        + be.servers().stream()
+                                .mapToLong(s -> s.counters().selectedTotal())
+                                .sum());
         long last = c.lastSessionMillis();
         b.put(LASTSESS, last < 0 ? -1 : ServerRows.seconds(nowMillis - last));
         b.put(QTIME, c.queueTime().average()).put(QTIME_MAX, c.queueTime().max());

@@ -75,6 +75,9 @@ final class BackendFence {
     private final String claim;
     private final int timeoutMillis;
     private final Map<Server, LockSession> sessions = new LinkedHashMap<>();
+    /** Where each session was opened: a server whose address changed gets a new one. */
+    private final Map<Server, java.net.InetSocketAddress> sessionAt = new LinkedHashMap<>();
+
     private final Map<Server, Long> retryAt = new LinkedHashMap<>();
     private final Map<Server, String> loginFailures = new LinkedHashMap<>();
     /**
@@ -208,6 +211,7 @@ final class BackendFence {
         if (wantHold) {
             renewHold();
         }
+        closeRemoved();
         Map<Server, Held> seen = look();
         Optional<Server> target = snap.first();
         // Every claim of another decider in sight is remembered, whatever this round does next: it starts the claim
@@ -675,8 +679,19 @@ final class BackendFence {
 
     private Optional<LockSession> session(Server s) {
         LockSession existing = sessions.get(s);
-        if (existing != null) {
+        if (existing != null && s.address().equals(sessionAt.get(s))) {
             return Optional.of(existing);
+        }
+        if (existing != null) {
+            // set server addr: the lock must be held where the server is now, not on the MySQL it was.
+            sessions.remove(s);
+            existing.close();
+            pastIds.remove(s);
+            LOG.info(
+                    "backend '{}': {} moved to {}: writer lock session reopened there",
+                    backend.name(),
+                    s.id(),
+                    s.address());
         }
         long now = System.currentTimeMillis();
         if (retryAt.getOrDefault(s, 0L) > now) {
@@ -687,6 +702,7 @@ final class BackendFence {
             LockSession opened =
                     LockSession.open(new JdbcLogin(s.address(), check.user(), check.password()), timeoutMillis);
             sessions.put(s, opened);
+            sessionAt.put(s, s.address());
             retryAt.remove(s);
             backoff.remove(s);
             loginFailures.remove(s);
@@ -707,6 +723,22 @@ final class BackendFence {
                 LOG.warn(line);
             }
             return Optional.empty();
+        }
+    }
+
+    /** Ends the lock sessions of servers deleted since the last round (del server, a peer's state). */
+    private void closeRemoved() {
+        List<Server> now = backend.servers();
+        for (Server s : List.copyOf(sessions.keySet())) {
+            if (!now.contains(s)) {
+                sessions.remove(s).close();
+                sessionAt.remove(s);
+                pastIds.remove(s);
+                retryAt.remove(s);
+                backoff.remove(s);
+                loginFailures.remove(s);
+                LOG.info("backend '{}': {} deleted: its writer lock session closed", backend.name(), s.id());
+            }
         }
     }
 

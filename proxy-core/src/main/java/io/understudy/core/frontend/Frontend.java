@@ -3,8 +3,6 @@ package io.understudy.core.frontend;
 import io.understudy.core.config.FrontendConfig;
 import io.understudy.core.counter.TrafficCounters;
 import io.understudy.core.model.Backend;
-import io.understudy.core.model.ControlPlane;
-import io.understudy.core.model.FrontendState;
 
 /** A named listening side and the backend it forwards to, with its counters and listening status. */
 public final class Frontend {
@@ -22,24 +20,24 @@ public final class Frontend {
     private final TrafficCounters counters = new TrafficCounters();
     private volatile Status status = Status.STOP;
 
-    /** What the control plane publishes about this frontend; null for a frontend outside a model (tests). */
-    private final ControlPlane control;
+    /**
+     * The most sessions at once now: the config's, or what an operator set ({@code set maxconn frontend}), as {@link
+     * FrontendControl} follows the control plane's events.
+     */
+    private volatile int maxconn;
 
     public Frontend(FrontendConfig config, Backend backend) {
-        this(config, backend, null);
-    }
-
-    public Frontend(FrontendConfig config, Backend backend, ControlPlane control) {
         this.config = config;
         this.backend = backend;
-        this.control = control;
+        this.maxconn = config.maxconn();
     }
 
-    /** The most sessions at once now: the config's, or what an operator set ({@code set maxconn frontend}). */
     public int maxconn() {
-        return control == null
-                ? config.maxconn()
-                : control.frontend(config.name()).map(FrontendState::maxconn).orElse(config.maxconn());
+        return maxconn;
+    }
+
+    void maxconn(int m) {
+        this.maxconn = m;
     }
 
     public String name() {

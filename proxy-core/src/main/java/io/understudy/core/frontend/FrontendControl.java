@@ -45,6 +45,7 @@ public final class FrontendControl implements ControlObserver {
             l.resume();
         }
         if (after.maxconn() != before.maxconn()) {
+            l.frontend().maxconn(after.maxconn());
             l.recheck();
         }
     }

@@ -82,8 +82,34 @@ public final class Backend {
         servers = Collections.unmodifiableList(next);
     }
 
+    /**
+     * What deleted servers had counted, kept so that the backend's sums ({@code connect}, {@code lbtot}) never go
+     * backwards: Prometheus would read a drop as a counter reset.
+     */
+    private final java.util.concurrent.atomic.AtomicLong retiredConnects = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong retiredSelected = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Connect attempts of servers deleted since start (or since {@code clear counters all}). */
+    public long retiredConnectAttempts() {
+        return retiredConnects.get();
+    }
+
+    /** Times the balancer picked a server deleted since start (or since {@code clear counters all}). */
+    public long retiredSelected() {
+        return retiredSelected.get();
+    }
+
+    /** {@code clear counters all}. */
+    public void clearRetired() {
+        retiredConnects.set(0);
+        retiredSelected.set(0);
+    }
+
     /** Control plane's thread: {@code s} leaves the servers; the next republish stops routing to it. */
     void remove(Server s) {
+        retiredConnects.addAndGet(s.counters().connectAttempts());
+        retiredSelected.addAndGet(s.counters().selectedTotal());
         List<Server> next = new ArrayList<>(servers);
         next.remove(s);
         servers = Collections.unmodifiableList(next);

@@ -92,7 +92,11 @@ class MembershipTest {
                 .hasValue(ControlPlane.DELETE_HAS_SESSIONS);
         sessions.set(0);
         Server b = s("B");
+        b.counters().connectAttempt();
+        b.counters().connectAttempt();
         Commit c = submit(control, new ControlCommand.DeleteServer(b, Origin.CLI));
+        // The backend's sums must not go backwards (a counter reset to Prometheus).
+        assertThat(backend.retiredConnectAttempts()).isEqualTo(2);
         assertThat(c.events()).first().isInstanceOf(ServerRemoved.class);
         assertThat(backend.servers()).containsExactly(s("P"));
         assertThat(backend.snapshot().servers()).doesNotContain(b);
