@@ -46,10 +46,9 @@ final class AddServerCommand implements Command {
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
         ControlPlane control = context.engine().control();
-        ServerRef ref = ServerRef.parse(Command.arg(args, 2))
-                .orElseThrow(() -> new CliException(CliMessages.REQUIRE_BACKEND_SERVER_BARE));
-        Backend backend = ServerLookup.backend(control, ref.backend())
-                .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND_BARE));
+        ServerLookup.InBackend named = ServerLookup.inBackend(control, Command.arg(args, 2));
+        ServerRef ref = named.ref();
+        Backend backend = named.backend();
         if (!ServerName.valid(ref.server())) {
             throw new CliException(ServerName.invalid(ref.server()));
         }

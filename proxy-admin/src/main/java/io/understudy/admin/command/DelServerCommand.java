@@ -41,10 +41,9 @@ final class DelServerCommand implements Command {
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
         ControlPlane control = context.engine().control();
-        ServerRef ref = ServerRef.parse(Command.arg(args, 2))
-                .orElseThrow(() -> new CliException(CliMessages.REQUIRE_BACKEND_SERVER_BARE));
-        Backend backend = ServerLookup.backend(control, ref.backend())
-                .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND_BARE));
+        ServerLookup.InBackend named = ServerLookup.inBackend(control, Command.arg(args, 2));
+        ServerRef ref = named.ref();
+        Backend backend = named.backend();
         Server server = ServerRef.findServer(backend, ref.server())
                 .orElseThrow(() -> new CliException(ControlPlane.NO_SUCH_SERVER));
         return control.apply(new ControlCommand.DeleteServer(server, Origin.CLI))

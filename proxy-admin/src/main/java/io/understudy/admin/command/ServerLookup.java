@@ -26,6 +26,21 @@ final class ServerLookup {
                 .orElseThrow(() -> new CliException(CliMessages.NO_SUCH_SERVER));
     }
 
+    /** A {@code backend/server} argument whose backend exists (the server itself may not, yet or any more). */
+    record InBackend(Backend backend, ServerRef ref) {}
+
+    /**
+     * {@code add server} and {@code del server}'s reading of {@code arg}: HAProxy's {@code Require 'backend/server'.}
+     * and {@code No such backend.}, which these two print without a line end of their own.
+     */
+    static InBackend inBackend(ControlPlane control, String arg) {
+        ServerRef ref =
+                ServerRef.parse(arg).orElseThrow(() -> new CliException(CliMessages.REQUIRE_BACKEND_SERVER_BARE));
+        Backend backend =
+                backend(control, ref.backend()).orElseThrow(() -> new CliException(CliMessages.NO_SUCH_BACKEND_BARE));
+        return new InBackend(backend, ref);
+    }
+
     /** The backend named {@code name} or {@code #<id>}. */
     static Optional<Backend> backend(ControlPlane control, String name) {
         return ServerRef.findBackend(control.backends(), name);

@@ -35,19 +35,12 @@ public record FrontendState(boolean disabled, boolean stopped, int maxconn) {
 
     /** {@code disabled -> enabled, maxconn 2000 -> 100}, for the log. */
     String changesFrom(FrontendState before) {
-        StringBuilder out = new StringBuilder();
+        Changes c = new Changes();
         if (before.stopped != stopped) {
-            out.append("shut down");
+            c.word("shut down");
         } else if (before.disabled != disabled) {
-            out.append(disabled ? "disabled" : "enabled");
+            c.word(disabled ? "disabled" : "enabled");
         }
-        if (before.maxconn != maxconn) {
-            out.append(out.isEmpty() ? "" : ", ")
-                    .append("maxconn ")
-                    .append(before.maxconn)
-                    .append(" -> ")
-                    .append(maxconn);
-        }
-        return out.toString();
+        return c.add("maxconn", before.maxconn, maxconn).toString();
     }
 }

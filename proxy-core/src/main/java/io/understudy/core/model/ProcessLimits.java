@@ -18,17 +18,9 @@ public record ProcessLimits(int maxconn, int connRate) {
     }
 
     String changesFrom(ProcessLimits before) {
-        StringBuilder out = new StringBuilder();
-        if (before.maxconn != maxconn) {
-            out.append("global maxconn ").append(before.maxconn).append(" -> ").append(maxconn);
-        }
-        if (before.connRate != connRate) {
-            out.append(out.isEmpty() ? "" : ", ")
-                    .append("connection rate limit ")
-                    .append(before.connRate)
-                    .append(" -> ")
-                    .append(connRate);
-        }
-        return out.toString();
+        return new Changes()
+                .add("global maxconn", before.maxconn, maxconn)
+                .add("connection rate limit", before.connRate, connRate)
+                .toString();
     }
 }

@@ -51,24 +51,10 @@ public record ServerSettings(HostPort address, int maxconn, int checkPort) {
 
     /** The changes from {@code before} to this, for the log: {@code addr 127.0.0.1:3306 -> 127.0.0.2:3306}. */
     String changesFrom(ServerSettings before) {
-        StringBuilder out = new StringBuilder();
-        if (!before.address.toString().equals(address.toString())) {
-            out.append("addr ").append(before.address).append(" -> ").append(address);
-        }
-        if (before.maxconn != maxconn) {
-            out.append(out.isEmpty() ? "" : ", ")
-                    .append("maxconn ")
-                    .append(before.maxconn)
-                    .append(" -> ")
-                    .append(maxconn);
-        }
-        if (before.checkPort != checkPort) {
-            out.append(out.isEmpty() ? "" : ", ")
-                    .append("check-port ")
-                    .append(before.checkPort)
-                    .append(" -> ")
-                    .append(checkPort);
-        }
-        return out.toString();
+        return new Changes()
+                .add("addr", before.address, address)
+                .add("maxconn", before.maxconn, maxconn)
+                .add("check-port", before.checkPort, checkPort)
+                .toString();
     }
 }
