@@ -270,6 +270,10 @@ public final class StateFormat {
             w.add("maxconn");
             w.add(Integer.toString(spec.maxconn()));
         }
+        if (spec.id() > 0) {
+            w.add("id");
+            w.add(Integer.toString(spec.id()));
+        }
         return w.toArray(String[]::new);
     }
 
@@ -287,7 +291,8 @@ public final class StateFormat {
     private static void added(
             List<String> w, int lineNo, Map<String, AdminState.Added> added, Map<String, Integer> seen)
             throws StateFileException {
-        String form = "added-server <backend>/<server> <ip>:<port> [backup] [check] [weight <n>] [maxconn <n>]";
+        String form =
+                "added-server <backend>/<server> <ip>:<port> [backup] [check] [weight <n>] [maxconn <n>] [id <n>]";
         String id = serverId(w, lineNo, form);
         String name = ServerRef.parse(id).orElseThrow().server();
         if (!ServerName.valid(name)) {
@@ -305,6 +310,7 @@ public final class StateFormat {
         boolean check = false;
         int weight = 1;
         int maxconn = 0;
+        int sid = 0;
         int i = 3;
         while (i < w.size() && !w.get(i).equals("set")) {
             switch (w.get(i)) {
@@ -312,6 +318,10 @@ public final class StateFormat {
                 case "check" -> check = true;
                 case "weight" -> {
                     weight = weight(i + 1 < w.size() ? w.get(i + 1) : "", lineNo);
+                    i++;
+                }
+                case "id" -> {
+                    sid = number(i + 1 < w.size() ? w.get(i + 1) : "", "id", 1, Integer.MAX_VALUE, lineNo);
                     i++;
                 }
                 case "maxconn" -> {
@@ -324,7 +334,8 @@ public final class StateFormat {
             i++;
         }
         added.put(
-                id, new AdminState.Added(new ServerSpec(address, backup, check, weight, maxconn), note(w, i, lineNo)));
+                id,
+                new AdminState.Added(new ServerSpec(address, backup, check, weight, maxconn, sid), note(w, i, lineNo)));
     }
 
     private static void backend(

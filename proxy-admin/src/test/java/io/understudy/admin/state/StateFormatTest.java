@@ -98,6 +98,12 @@ class StateFormatTest {
         // The server is defined before its decisions.
         assertThat(text.indexOf("added-server MySQL/C")).isLessThan(text.indexOf("server MySQL/C maint"));
         assertThat(StateFormat.parse(text)).isEqualTo(state);
+        assertThat(StateFormat.parse("understudy-state 1\nadded-server MySQL/E 10.0.0.1:3306 id 7\nend\n")
+                        .added()
+                        .get("MySQL/E")
+                        .spec()
+                        .id())
+                .isEqualTo(7);
         assertThat(StateFormat.parse("understudy-state 1\nadded-server MySQL/D 10.0.0.1:3306\nend\n")
                         .added()
                         .get("MySQL/D")

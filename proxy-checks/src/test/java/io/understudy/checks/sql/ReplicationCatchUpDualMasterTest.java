@@ -38,6 +38,13 @@ class ReplicationCatchUpDualMasterTest {
     @Test
     void eitherMasterCatchesUpWithWhatTheOtherCommittedInBothDomains() throws Exception {
         db.primary().execute("CREATE TABLE test.dm (id INT AUTO_INCREMENT PRIMARY KEY)");
+        // The other master writes into the table too: wait until the CREATE has replicated there (it raced once).
+        org.awaitility.Awaitility.await()
+                .atMost(TIMEOUT)
+                .until(() -> db.secondary()
+                                .queryForLong("SELECT COUNT(*) FROM information_schema.tables"
+                                        + " WHERE table_schema = 'test' AND table_name = 'dm'")
+                        == 1);
         for (int i = 0; i < 10; i++) {
             db.primary().execute("INSERT INTO test.dm VALUES (NULL)");
             db.secondary().execute("INSERT INTO test.dm VALUES (NULL)");

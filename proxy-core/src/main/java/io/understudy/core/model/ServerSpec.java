@@ -16,9 +16,18 @@ import java.util.Optional;
  * @param check whether it is health-checked
  * @param weight its weight, 0..256
  * @param maxconn at most this many sessions at once, 0 for no limit
+ * @param id its {@code sid}, 0 for the lowest free one: kept, so that a restart and the peer number it the same
  */
-public record ServerSpec(HostPort address, boolean backup, boolean check, int weight, int maxconn) {
+public record ServerSpec(HostPort address, boolean backup, boolean check, int weight, int maxconn, int id) {
+    /** A server numbered with the lowest free id. */
+    public ServerSpec(HostPort address, boolean backup, boolean check, int weight, int maxconn) {
+        this(address, backup, check, weight, maxconn, 0);
+    }
+
     public ServerSpec {
+        if (id < 0) {
+            throw new IllegalArgumentException("id must be >= 0: " + id);
+        }
         Objects.requireNonNull(address, "address");
         if (weight < 0 || weight > 256) {
             throw new IllegalArgumentException("weight must be 0..256: " + weight);
@@ -38,11 +47,15 @@ public record ServerSpec(HostPort address, boolean backup, boolean check, int we
 
     /** What a server of the config with these settings would say. */
     static ServerSpec of(ServerConfig c) {
-        return new ServerSpec(c.address(), c.backup(), c.check().enabled(), c.weight(), c.maxconn());
+        return new ServerSpec(c.address(), c.backup(), c.check().enabled(), c.weight(), c.maxconn(), c.id());
     }
 
-    /** The server's config, numbered {@code id}; empty when it asks for a check the backend cannot give. */
-    Optional<ServerConfig> toConfig(String name, int id, Backend backend) {
+    /**
+     * The server's config, numbered with its own id when no server of {@code backend} has it, else {@code freeId};
+     * empty when it asks for a check the backend cannot give.
+     */
+    Optional<ServerConfig> toConfig(String name, int freeId, Backend backend) {
+        int sid = id > 0 && backend.servers().stream().noneMatch(s -> s.config().id() == id) ? id : freeId;
         CheckConfig c;
         if (check) {
             Optional<CheckConfig> from = backendCheck(backend);
@@ -53,6 +66,6 @@ public record ServerSpec(HostPort address, boolean backup, boolean check, int we
         } else {
             c = CheckConfig.disabled();
         }
-        return Optional.of(new ServerConfig(name, id, address, backup, weight, maxconn, false, c));
+        return Optional.of(new ServerConfig(name, sid, address, backup, weight, maxconn, false, c));
     }
 }

@@ -131,6 +131,9 @@ class MembershipTest {
         // The saved state again: B deleted, C back, ready (its maintenance was lifted before the save).
         Commit restored = submit(control, new ControlCommand.ImportAdminState(saved, Origin.STATE_FILE, "state file"));
         assertThat(backend.servers()).extracting(Server::name).containsExactly("P", "C");
+        // C keeps its sid although B's (2) is free again: a restart and the peer number it the same.
+        assertThat(s("C").config().id()).isEqualTo(3);
+        assertThat(saved.added().get("MySQL/C").spec().id()).isEqualTo(3);
         assertThat(s("C").state().usable()).isTrue();
         assertThat(s("C").isBackup()).isTrue();
         assertThat(restored.restored())

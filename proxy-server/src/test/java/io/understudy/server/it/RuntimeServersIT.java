@@ -114,7 +114,7 @@ class RuntimeServersIT {
             assertThat(proxy.server("Third").counters().totalSessions()).isEqualTo(1);
         }
         assertThat(Files.readString(state))
-                .contains("added-server MySQL/Third 127.0.0.1:" + two.port() + " weight 1 set ")
+                .contains("added-server MySQL/Third 127.0.0.1:" + two.port() + " weight 1 id 3 set ")
                 .contains("server MySQL/Primary maint set ");
         // A restart keeps the server and the decisions: the traffic is still on Third.
         try (InProcessProxy proxy = start(admin, state)) {
