@@ -4,25 +4,19 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * An IP address written out (IPv4 dotted quad, or IPv6 with or without brackets), parsed without ever asking DNS: what
  * {@code set server addr} and the state file accept, so that neither can block on a resolver.
  */
 public final class IpLiteral {
-    private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
     private IpLiteral() {}
 
     /** The address {@code text} names, or empty when it is not an IP literal. */
     public static Optional<InetAddress> parse(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!V4.matcher(t).matches() && !V6.matcher(t).matches()) {
-            return Optional.empty();
-        }
-        // Netty parses the text itself: never a lookup, even for 999.1.1.1 (which InetAddress would send to DNS).
+        // Netty parses the text itself and answers null for anything but an IP: never a lookup, even for 999.1.1.1
+        // (which InetAddress would send to DNS).
         return Optional.ofNullable(NetUtil.createInetAddressFromIpAddressString(t));
     }
 

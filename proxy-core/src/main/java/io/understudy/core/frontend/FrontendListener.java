@@ -200,12 +200,6 @@ public final class FrontendListener {
         });
     }
 
-    /** Whether the frontend listens now (not disabled, not shut down, bound). */
-    public boolean listening() {
-        Channel ch = serverChannel;
-        return !paused && !stopped && ch != null && ch.isActive();
-    }
-
     /** The address actually bound (the port is known even when the config said 0). */
     public InetSocketAddress localAddress() {
         Channel ch = serverChannel;
