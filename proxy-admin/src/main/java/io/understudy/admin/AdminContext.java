@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param startMillis wall-clock time the process started
  * @param peers the pair link, when the config has a {@code peers} section
  * @param fence the pair's writer lock on the database, when {@code peers.writer-lock} is on
+ * @param reloader reloads the configuration file in place ({@code reload}), when the proxy runs from one
  */
 public record AdminContext(
         ProxyEngine engine,
@@ -25,9 +26,22 @@ public record AdminContext(
         long pid,
         long startMillis,
         Optional<PeerSync> peers,
-        Optional<WriterFence> fence) {
+        Optional<WriterFence> fence,
+        Optional<io.understudy.core.reload.ConfigReloader> reloader) {
+    /** A proxy that cannot reload. */
+    public AdminContext(
+            ProxyEngine engine,
+            HealthChecker health,
+            String version,
+            long pid,
+            long startMillis,
+            Optional<PeerSync> peers,
+            Optional<WriterFence> fence) {
+        this(engine, health, version, pid, startMillis, peers, fence, Optional.empty());
+    }
+
     /** A proxy without a pair. */
     public AdminContext(ProxyEngine engine, HealthChecker health, String version, long pid, long startMillis) {
-        this(engine, health, version, pid, startMillis, Optional.empty(), Optional.empty());
+        this(engine, health, version, pid, startMillis, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -98,6 +98,22 @@ public final class HealthChecker implements ControlObserver, AutoCloseable {
             }
             return;
         }
+        if (event instanceof ModelEvent.ServerReconfigured r && r.checkChanged()) {
+            // A reload changed the check: the old checker goes, and one with the new settings starts, if any.
+            ServerChecker gone = checkers.remove(r.server());
+            if (gone != null) {
+                gone.stop();
+            }
+            if (r.after().check().enabled()) {
+                ServerChecker fresh =
+                        new ServerChecker(r.server(), factory.create(r.server()), control, timer, listeners);
+                checkers.put(r.server(), fresh);
+                if (started) {
+                    fresh.start();
+                }
+            }
+            return;
+        }
         if (event instanceof ModelEvent.ServerRemoved r) {
             ServerChecker gone = checkers.remove(r.server());
             if (gone != null) {

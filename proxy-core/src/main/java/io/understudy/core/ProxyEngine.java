@@ -73,6 +73,7 @@ public final class ProxyEngine implements AutoCloseable {
         config.listens()
                 .forEach(l -> maxconn.put(l.frontend().name(), l.frontend().maxconn()));
         control.declareFrontends(maxconn);
+        control.declareConfig(config);
         for (int i = 0; i < config.listens().size(); i++) {
             ListenConfig l = config.listens().get(i);
             Backend backend = backends.get(i);

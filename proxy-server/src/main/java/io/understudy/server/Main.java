@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "HAProxy-style TCP proxy for MySQL with active/backup failover.",
-        subcommands = {Main.Check.class, Main.Admin.class},
+        subcommands = {Main.Check.class, Main.Admin.class, Main.Reload.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped normally / config valid",
@@ -50,6 +50,8 @@ public final class Main implements Callable<Integer> {
     private static boolean isRun(String[] args) {
         for (String a : args) {
             if (a.equals("check")
+                    || a.equals("reload")
+                    || a.equals("admin")
                     || a.startsWith("-h")
                     || a.equals("--help")
                     || a.startsWith("-V")
@@ -78,13 +80,14 @@ public final class Main implements Callable<Integer> {
         }
         // Before anything binds: a SIGUSR2 or SIGHUP during the start must not kill the process either.
         Signals.install();
-        Understudy proxy = new Understudy(cfg);
+        Understudy proxy = new Understudy(cfg, java.util.Optional.of(config));
         try {
             proxy.start();
         } catch (BindFailedException | io.understudy.admin.cli.AdminSocketException e) {
             err.println("understudy: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }
+        proxy.reloader().ifPresent(Signals::reloadWith);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -161,6 +164,14 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            return send(config, socket, String.join(" ", words), reply -> ExitCodes.OK);
+        }
+
+        /**
+         * Sends {@code line} to {@code socket}, or to the most privileged socket {@code config} names, prints the
+         * answer and returns what {@code outcome} makes of it; 1 when the proxy cannot be reached.
+         */
+        static int send(Path config, Path socket, String line, java.util.function.ToIntFunction<String> outcome) {
             Path target = socket;
             if (target == null) {
                 try {
@@ -178,14 +189,45 @@ public final class Main implements Callable<Integer> {
                 }
             }
             try {
-                System.out.print(AdminClient.send(target, String.join(" ", words)));
+                String reply = AdminClient.send(target, line);
+                System.out.print(reply);
                 System.out.flush();
-                return ExitCodes.OK;
+                return outcome.applyAsInt(reply);
             } catch (java.io.IOException e) {
                 System.err.println("understudy: cannot reach the admin socket " + target + ": " + e.getMessage()
                         + " (is the proxy running?)");
                 return ExitCodes.CONFIG_INVALID;
             }
+        }
+    }
+
+    /**
+     * {@code understudy reload [-c FILE] [--socket PATH]}: asks the running proxy to read its configuration file again
+     * and apply it in place (as SIGHUP and {@code systemctl reload} do), and prints what changed. Exit 0 when the new
+     * file is in force, 1 when it was refused (nothing changed; the reasons are printed) or the proxy cannot be reached.
+     */
+    @Command(
+            name = "reload",
+            mixinStandardHelpOptions = true,
+            description = "Make the running proxy read its configuration file again and apply it in place.")
+    static final class Reload implements Callable<Integer> {
+        @Option(
+                names = {"-c", "--config"},
+                paramLabel = "FILE",
+                description = "configuration file naming the admin socket, default ${DEFAULT-VALUE}",
+                defaultValue = DEFAULT_CONFIG)
+        Path config;
+
+        @Option(names = "--socket", paramLabel = "PATH", description = "the admin socket to use instead")
+        Path socket;
+
+        @Override
+        public Integer call() {
+            return Admin.send(
+                    config,
+                    socket,
+                    "reload",
+                    reply -> reply.startsWith("Reload applied") ? ExitCodes.OK : ExitCodes.CONFIG_INVALID);
         }
     }
 

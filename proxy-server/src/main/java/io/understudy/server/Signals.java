@@ -1,5 +1,6 @@
 package io.understudy.server;
 
+import io.understudy.core.reload.ConfigReloader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * systemctl reload} habits send. Installed once, first thing in the process.
  *
  * <ul>
- *   <li>SIGHUP, SIGUSR2: reload. Not implemented yet: one WARN line says so, and the proxy goes on with the
- *       configuration in force.
+ *   <li>SIGHUP, SIGUSR2: reload the configuration file in place ({@link ConfigReloader}): a file that is invalid, or
+ *       that changes what only a restart can, changes nothing, and the log says why. The listening sockets stay, so no
+ *       connection is refused. Before the proxy has started, one WARN line says the signal was ignored.
  *   <li>SIGUSR1: HAProxy's soft stop: the graceful stop of SIGTERM (listeners closed, sessions get {@code
  *       hard-stop-after}), exit code 0.
  *   <li>SIGTERM, SIGINT: the JVM's own (the shutdown hook stops gracefully; exit 143 / 130). SIGQUIT: the JVM's thread
@@ -23,9 +25,12 @@ final class Signals {
 
     private Signals() {}
 
+    /** What SIGHUP and SIGUSR2 reload, once the proxy runs. */
+    private static volatile ConfigReloader reloader;
+
     static void install() {
-        handle("HUP", () -> reloadNotYet("SIGHUP"));
-        handle("USR2", () -> reloadNotYet("SIGUSR2"));
+        handle("HUP", () -> reload("SIGHUP"));
+        handle("USR2", () -> reload("SIGUSR2"));
         handle("USR1", () -> {
             LOG.info("SIGUSR1: soft stop (as HAProxy): no new connections, sessions finish within hard-stop-after");
             // System.exit runs the shutdown hook (the graceful stop); the handler runs on its own thread.
@@ -33,11 +38,21 @@ final class Signals {
         });
     }
 
-    private static void reloadNotYet(String name) {
-        LOG.warn(
-                "{}: reload is not supported yet: the configuration in force is unchanged and the proxy keeps running"
-                        + " (restart it to apply a new configuration)",
-                name);
+    /** From now on SIGHUP and SIGUSR2 reload through {@code r}. */
+    static void reloadWith(ConfigReloader r) {
+        reloader = r;
+    }
+
+    private static void reload(String name) {
+        ConfigReloader r = reloader;
+        if (r == null) {
+            LOG.warn("{}: ignored, the proxy is still starting (send it again once it listens)", name);
+            return;
+        }
+        // The handler runs on a thread of its own: reading the file and waiting for the commit block nothing else.
+        // The reloader logs the outcome (applied, or refused with the reasons).
+        LOG.info("{}: reloading {}", name, r.file());
+        r.reload(io.understudy.core.model.Origin.RELOAD);
     }
 
     @SuppressWarnings("restriction")

@@ -21,6 +21,7 @@ import io.understudy.core.config.DurationText;
 import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
+import io.understudy.core.reload.ConfigReloader;
 import io.understudy.core.session.TerminationCause;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,8 +46,17 @@ public final class Understudy implements AutoCloseable {
     private final Optional<PeerSync> peers;
     private final Optional<WriterFence> fence;
     private Optional<StatePersistence> state = Optional.empty();
+    private final Optional<ConfigReloader> reloader;
 
     public Understudy(ProxyConfig config) {
+        this(config, Optional.empty());
+    }
+
+    /**
+     * @param file the file {@code config} was read from: {@code reload} and SIGHUP read it again; empty, the proxy
+     *     cannot reload
+     */
+    public Understudy(ProxyConfig config, Optional<java.nio.file.Path> file) {
         this.config = config;
         this.engine = new ProxyEngine(config);
         // Checks get their own event loop so that a burst of checks never delays the relay's.
@@ -59,8 +69,16 @@ public final class Understudy implements AutoCloseable {
                 .map(p -> new WriterFence(engine.control(), (server, why) -> engine.sessions()
                         .closeByServer(server, TerminationCause.KILLED_BY_ADMIN)));
         CliLimits cli = CliLimits.defaults();
+        this.reloader = file.map(f -> new ConfigReloader(f, engine.control()));
         AdminContext context = new AdminContext(
-                engine, health, Version.current(), ProcessHandle.current().pid(), engine.startMillis(), peers, fence);
+                engine,
+                health,
+                Version.current(),
+                ProcessHandle.current().pid(),
+                engine.startMillis(),
+                peers,
+                fence,
+                reloader);
         this.admin = new AdminServer(
                 config.admin(), CommandRegistry.standard(context, new StatsCsvRenderer()), cli, engine.transport());
         this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context));
@@ -119,12 +137,18 @@ public final class Understudy implements AutoCloseable {
         return health;
     }
 
+    /** Reloads the configuration file in place (SIGHUP, {@code reload}); empty when not started from a file. */
+    public Optional<ConfigReloader> reloader() {
+        return reloader;
+    }
+
     /**
      * Stops accepting, lets sessions finish for up to {@code hard-stop-after}, then closes everything. The admin socket
      * stays open during the grace period, so an operator can watch sessions drain.
      */
     public void stop() {
-        Duration grace = config.global().hardStopAfter();
+        // The last reload's, if any.
+        Duration grace = engine.control().config().orElse(config).global().hardStopAfter();
         LOG.info("stopping: no new connections; sessions have up to {} to finish", DurationText.format(grace));
         // Checks stop first: they report through the control plane, which the engine closes.
         stopChecks();

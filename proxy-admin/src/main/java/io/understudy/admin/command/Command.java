@@ -23,6 +23,7 @@ public sealed interface Command
                 LevelCommand,
                 PromptCommand,
                 QuitCommand,
+                ReloadCommand,
                 SetBackendCommand,
                 SetVrrpCommand,
                 SetServerCommand,

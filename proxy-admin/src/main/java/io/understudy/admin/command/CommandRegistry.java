@@ -78,6 +78,7 @@ public final class CommandRegistry {
         list.add(HealthCommand.enable(context));
         list.add(new ShutdownSessionCommand(context));
         list.add(new ShutdownSessionsServerCommand(context));
+        list.add(new ReloadCommand(context));
         list.add(LevelCommand.operator());
         list.add(LevelCommand.user());
         list.add(new PromptCommand());

@@ -54,7 +54,10 @@ class CliTextsTest {
                 .contains("  show info [desc|json|typed|float]*      : report information about the running process\n")
                 .contains("  show stat [desc|json|no-maint|typed|up]*: report counters for each proxy and server\n");
         var listed = out.lines().skip(1).limit(out.lines().count() - 4).toList();
-        assertThat(listed).isSorted().hasSize(35);
+        assertThat(listed).isSorted().hasSize(36);
+        assertThat(out)
+                .contains("  reload                                  : read the configuration file again and apply it"
+                        + " in place\n");
         // Not filtered by level, as in HAProxy.
         assertThat(proxy.run(Level.ADMIN, "help")).isEqualTo(out);
         assertThat(proxy.run(Level.USER, "help set"))

@@ -104,6 +104,28 @@ public record CheckConfig(
     }
 
     /** No checking: the server is always considered up. */
+    /** The same check, starting up or down before its first result. */
+    public CheckConfig withInitialUp(boolean up) {
+        return new CheckConfig(
+                enabled,
+                type,
+                user,
+                password,
+                variant,
+                inter,
+                fastinter,
+                downinter,
+                rise,
+                fall,
+                timeout,
+                spread,
+                up,
+                query,
+                requireWritable,
+                maxLag,
+                liveErrors);
+    }
+
     public static CheckConfig disabled() {
         return new CheckConfig(
                 false,

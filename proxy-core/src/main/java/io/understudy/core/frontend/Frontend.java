@@ -15,7 +15,9 @@ public final class Frontend {
         PAUSED
     }
 
-    private final FrontendConfig config;
+    /** Replaced on a reload (same name and bind); read once per new session. */
+    private volatile FrontendConfig config;
+
     private final Backend backend;
     private final TrafficCounters counters = new TrafficCounters();
     private volatile Status status = Status.STOP;
@@ -46,6 +48,14 @@ public final class Frontend {
 
     public FrontendConfig config() {
         return config;
+    }
+
+    /** A reload's settings for this frontend ({@code timeout client}); its bind stays until a restart. */
+    void reconfigure(FrontendConfig next) {
+        if (!next.name().equals(config.name()) || !next.bind().equals(config.bind())) {
+            throw new IllegalArgumentException("name and bind are fixed until a restart: " + config.name());
+        }
+        config = next;
     }
 
     public Backend backend() {

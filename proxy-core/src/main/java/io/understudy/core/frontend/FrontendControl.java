@@ -31,6 +31,14 @@ public final class FrontendControl implements ControlObserver {
             }
         } else if (event instanceof LimitsChanged l) {
             budget.limits(l.after().maxconn(), l.after().connRate());
+        } else if (event instanceof ModelEvent.ConfigReloaded r) {
+            for (io.understudy.core.config.ListenConfig c : r.config().listens()) {
+                for (FrontendListener l : listeners) {
+                    if (l.frontend().name().equals(c.name())) {
+                        l.frontend().reconfigure(c.frontend());
+                    }
+                }
+            }
         }
     }
 

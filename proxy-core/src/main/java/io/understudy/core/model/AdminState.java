@@ -341,7 +341,7 @@ public record AdminState(
         for (Backend b : backends) {
             // Membership against the config: servers it lacks were added, servers it has that are gone were deleted.
             for (Server s : b.servers()) {
-                if (b.config().server(s.name()).isEmpty()) {
+                if (b.config().server(s.name()).isEmpty() && !b.leaving(s)) {
                     ServerSpec spec = ServerSpec.of(s.config());
                     added.put(
                             s.id(),
@@ -358,6 +358,10 @@ public record AdminState(
                 }
             }
             for (Server s : b.servers()) {
+                if (b.leaving(s)) {
+                    // Removed from the config by a reload, waiting for its sessions: no decision of anyone's.
+                    continue;
+                }
                 ServerState st = s.state();
                 Optional<ServerAdmin> before = previous.server(s.id());
                 Optional<Note> maint = st.admin().contains(AdminFlag.FMAINT)

@@ -16,9 +16,15 @@ import java.util.Set;
  * the control plane (the only writer) and read lock-free by every event loop.
  */
 public final class Backend {
-    private final BackendConfig config;
+    /** Replaced by the control plane on a reload; read from anywhere, once per use. */
+    private volatile BackendConfig config;
     /** Replaced as a whole by the control plane ({@code add server}, {@code del server}); read from anywhere. */
     private volatile List<Server> servers;
+    /**
+     * Servers a reload removed from the config while they still had sessions: in maintenance, deleted by the control
+     * plane once their sessions have ended. Control plane's thread only.
+     */
+    private final Set<Server> leaving = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final BalanceStrategy strategy;
     private final TrafficCounters counters = new TrafficCounters();
@@ -75,6 +81,34 @@ public final class Backend {
         return id;
     }
 
+    /** Control plane's thread: a reload's settings apply to the sessions that start from now on. */
+    void reconfigure(BackendConfig next) {
+        if (next.balance() != config.balance()) {
+            throw new IllegalArgumentException("balance is fixed until a restart: " + config.balance());
+        }
+        config = next;
+    }
+
+    /** Control plane's thread: the same servers (a reload may add some), in the order the config now gives. */
+    void replaceServers(List<Server> next) {
+        servers = List.copyOf(next);
+    }
+
+    /** Whether a reload removed {@code s} from the config and it is waiting for its sessions to end. */
+    public boolean leaving(Server s) {
+        return leaving.contains(s);
+    }
+
+    /** Control plane's thread: a reload removed {@code s}, which still has sessions. */
+    void markLeaving(Server s) {
+        leaving.add(s);
+    }
+
+    /** Control plane's thread: the servers waiting to leave. */
+    Set<Server> leavingServers() {
+        return Set.copyOf(leaving);
+    }
+
     /** Control plane's thread: {@code s} joins the servers; the next republish may route to it. */
     void add(Server s) {
         List<Server> next = new ArrayList<>(servers);
@@ -110,6 +144,7 @@ public final class Backend {
     void remove(Server s) {
         retiredConnects.addAndGet(s.counters().connectAttempts());
         retiredSelected.addAndGet(s.counters().selectedTotal());
+        leaving.remove(s);
         List<Server> next = new ArrayList<>(servers);
         next.remove(s);
         servers = Collections.unmodifiableList(next);

@@ -85,6 +85,23 @@ public sealed interface ControlCommand {
      */
     record DeleteServer(Server server, Origin origin) implements ControlCommand {}
 
+    /**
+     * A reload: {@code config} becomes the configuration in force, as one commit. Servers it adds join (a checked one
+     * down until its checks pass), servers it removes leave (at once when idle, else in maintenance once their
+     * sessions have ended), changed settings apply to new sessions, and what operators changed at runtime stays unless
+     * the file changed that very setting. The caller has checked with {@link
+     * io.understudy.core.config.ReloadScope} that nothing in it needs a restart.
+     *
+     * @param source where the config came from, for the log
+     */
+    record Reload(io.understudy.core.config.ProxyConfig config, Origin origin, String source)
+            implements ControlCommand {
+        public Reload {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
     /** What an operator does to a frontend. */
     enum FrontendAction {
         /** {@code disable frontend}: refuse new connections until enabled again. */

@@ -78,6 +78,9 @@ public final class ControlPlane implements AutoCloseable {
     /** Each frontend's runtime state, by name; replaced as a whole on the writer thread. */
     private volatile Map<String, FrontendState> frontends = Map.of();
 
+    /** The configuration in force, once one was declared or reloaded; written on the writer thread only. */
+    private volatile Optional<io.understudy.core.config.ProxyConfig> running = Optional.empty();
+
     /** Each frontend's maxconn from the config: what its state returns to when no decision says otherwise. */
     private Map<String, Integer> frontendBaseline = Map.of();
 
@@ -148,6 +151,16 @@ public final class ControlPlane implements AutoCloseable {
         maxconnByName.forEach((name, max) -> f.put(name, FrontendState.of(max)));
         frontendBaseline = Map.copyOf(maxconnByName);
         frontends = java.util.Collections.unmodifiableMap(f);
+    }
+
+    /** Names the configuration in force at start, which the first reload is compared with. */
+    public void declareConfig(io.understudy.core.config.ProxyConfig config) {
+        running = Optional.of(config);
+    }
+
+    /** The configuration in force: the one the engine was built from, or the last reload's. */
+    public Optional<io.understudy.core.config.ProxyConfig> config() {
+        return running;
     }
 
     /** A frontend's runtime state, if there is a frontend of that name. */
@@ -223,6 +236,12 @@ public final class ControlPlane implements AutoCloseable {
         if (named.isPresent() && !backendOf(named.get()).servers().contains(named.get())) {
             // A command that raced a del server (or a peer's import that deleted it): the server is gone.
             return Commit.refused(generation, NO_SUCH_SERVER);
+        }
+        if (c instanceof SetAdminMode m && backendOf(m.server()).leaving(m.server())) {
+            return Commit.refused(
+                    generation,
+                    m.server().id() + " is leaving: a reload removed it from the config, and it is deleted once its"
+                            + " sessions have ended");
         }
         if (c instanceof SetAdminMode m) {
             ServerState st = tx.current(m.server());
@@ -406,6 +425,11 @@ public final class ControlPlane implements AutoCloseable {
             admin = admin.withEpoch(new Epoch(value, localName));
             LOG.warn("decisions kept and numbered {}: {}", admin.epoch(), o.why());
             tellAdmin(o.origin(), Note.of(Instant.now(), o.why()));
+        } else if (c instanceof ControlCommand.Reload r) {
+            Optional<String> refused = reload(tx, r);
+            if (refused.isPresent()) {
+                return Commit.refused(generation, refused.get());
+            }
         } else if (c instanceof Reconsider r) {
             if (r.backend().routingChanged(tx.nowMillis)) {
                 tx.touched.add(r.backend());
@@ -415,6 +439,288 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return commit(tx);
+    }
+
+    /** When each server a reload removed, and that still had sessions, is deleted anyway. Writer thread only. */
+    private final Map<Server, Long> leavingDeadlines = new LinkedHashMap<>();
+
+    private static final long LEAVING_SWEEP_MILLIS = 250;
+
+    /**
+     * A reload, checked whole before anything changes: refused (with the reason) when it would move a writer's address
+     * under its sessions or bring back a server still leaving; otherwise every difference goes into {@code tx}.
+     */
+    private Optional<String> reload(Transaction tx, ControlCommand.Reload r) {
+        io.understudy.core.config.ProxyConfig next = r.config();
+        Map<Backend, io.understudy.core.config.BackendConfig> plan = new LinkedHashMap<>();
+        for (io.understudy.core.config.ListenConfig l : next.listens()) {
+            Optional<Backend> b = backend(l.name());
+            if (b.isEmpty() || !b.get().config().balance().equals(l.backend().balance())) {
+                return Optional.of(
+                        "listen." + l.name() + ": only a restart can add a listen section or change" + " its balance");
+            }
+            plan.put(b.get(), l.backend());
+        }
+        if (plan.size() != backends.size()) {
+            return Optional.of("only a restart can remove a listen section");
+        }
+        for (Map.Entry<Backend, io.understudy.core.config.BackendConfig> e : plan.entrySet()) {
+            Backend b = e.getKey();
+            io.understudy.core.config.BackendConfig nb = e.getValue();
+            for (Server s : b.servers()) {
+                Optional<ServerConfig> ns = nb.server(s.name());
+                if (ns.isEmpty()) {
+                    continue;
+                }
+                if (b.leaving(s)) {
+                    return Optional.of(s.id() + " is still leaving after the last reload (it has sessions): reload"
+                            + " again once it is gone (show servers state)");
+                }
+                if (ns.get().backup() != s.isBackup()) {
+                    return Optional.of(s.id() + ": only a restart can make a server a backup or an active one");
+                }
+                boolean moves = !ns.get().address().equals(s.config().address())
+                        && !ns.get()
+                                .address()
+                                .toString()
+                                .equals(tx.current(s).settings().address().toString());
+                if (moves && nb.writerRole() && s.served() > 0) {
+                    return Optional.of(writerHasSessions(s));
+                }
+            }
+        }
+        int changed = 0;
+        Reason why = Reason.of(Reason.Cause.MEMBERSHIP, "reload of " + r.source());
+        for (Map.Entry<Backend, io.understudy.core.config.BackendConfig> e : plan.entrySet()) {
+            changed += reloadBackend(tx, e.getKey(), e.getValue(), next.global().hardStopAfter(), why);
+        }
+        Map<String, Integer> baseline = new LinkedHashMap<>();
+        next.listens().forEach(l -> baseline.put(l.name(), l.frontend().maxconn()));
+        for (io.understudy.core.config.ListenConfig l : next.listens()) {
+            String name = l.name();
+            int was = frontendBaseline.getOrDefault(name, l.frontend().maxconn());
+            FrontendState st = frontends.get(name);
+            if (st != null && was != l.frontend().maxconn() && st.maxconn() == was) {
+                // The file changed it and no operator had: the file's value applies.
+                tx.frontends.put(name, st.withMaxconn(l.frontend().maxconn()));
+            }
+        }
+        frontendBaseline = Map.copyOf(baseline);
+        for (io.understudy.core.config.ListenConfig l : next.listens()) {
+            running.flatMap(p -> p.listens().stream()
+                            .filter(o -> o.name().equals(l.name()))
+                            .findFirst())
+                    .map(o -> io.understudy.core.config.SettingsDiff.describe(o.frontend(), l.frontend()))
+                    .filter(d -> !d.isEmpty())
+                    .ifPresent(d -> tx.settings.add(new String[] {l.name(), d}));
+        }
+        tx.reloaded = Optional.of(r);
+        tx.reloadedObjects = changed;
+        return Optional.empty();
+    }
+
+    /** One backend's part of a reload; the number of objects it changed. */
+    private int reloadBackend(
+            Transaction tx,
+            Backend b,
+            io.understudy.core.config.BackendConfig nb,
+            java.time.Duration hardStopAfter,
+            Reason why) {
+        int changed = 0;
+        io.understudy.core.config.BackendConfig ob = b.config();
+        List<Server> order = new ArrayList<>();
+        Set<Integer> ids = new java.util.HashSet<>();
+        nb.servers().forEach(sc -> ids.add(sc.id()));
+        for (ServerConfig ns : nb.servers()) {
+            Optional<Server> existing = b.server(ns.name());
+            if (existing.isPresent()) {
+                if (reloadServer(tx, b, existing.get(), ns, why)) {
+                    changed++;
+                }
+                order.add(existing.get());
+            } else {
+                // Checked: down until its checks pass, so that a reload never sends traffic (a writer's) to a server
+                // nothing has looked at yet.
+                ServerConfig first = new ServerConfig(
+                        ns.name(),
+                        ns.id(),
+                        ns.address(),
+                        ns.backup(),
+                        ns.weight(),
+                        ns.maxconn(),
+                        ns.disabled(),
+                        ns.check().withInitialUp(false));
+                Server s = b.newServer(first, tx.nowMillis);
+                s.reconfigure(ns);
+                order.add(s);
+                tx.touched.add(b);
+                tx.membership.add(new Membership(b, s, true, why));
+                changed++;
+            }
+        }
+        int nextId = ids.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        for (Server s : b.servers()) {
+            if (nb.server(s.name()).isPresent()) {
+                continue;
+            }
+            boolean fromConfig = ob.server(s.name()).isPresent() && !b.leaving(s);
+            if (fromConfig && s.served() == 0 && sessionCount.of(s) == 0) {
+                removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "removed from the config by reload"));
+                changed++;
+                continue;
+            }
+            if (fromConfig) {
+                b.markLeaving(s);
+                leavingDeadlines.put(s, tx.nowNanos + hardStopAfter.toNanos());
+                EnumSet<AdminFlag> maint = EnumSet.noneOf(AdminFlag.class);
+                maint.addAll(tx.current(s).admin());
+                maint.add(AdminFlag.FMAINT);
+                setAdmin(
+                        tx,
+                        s,
+                        maint,
+                        Reason.of(
+                                Reason.Cause.MEMBERSHIP,
+                                "removed from the config by reload: deleted once its sessions end (at most "
+                                        + io.understudy.core.config.DurationText.format(hardStopAfter) + ")"));
+                changed++;
+            }
+            if (ids.contains(s.config().id())) {
+                // Added at runtime (or leaving) with a sid the config now gives one of its own servers.
+                ServerConfig o = s.config();
+                ServerConfig renumbered = new ServerConfig(
+                        o.name(), nextId++, o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), o.check());
+                s.reconfigure(renumbered);
+                tx.reconfigured.add(new ModelEvent.ServerReconfigured(
+                        0,
+                        tx.origin,
+                        tx.nowMillis,
+                        why,
+                        b,
+                        s,
+                        o,
+                        renumbered,
+                        "sid " + o.id() + " -> " + renumbered.id() + " (the config numbers its own servers first)"));
+            }
+            order.add(s);
+        }
+        b.reconfigure(nb);
+        b.replaceServers(order);
+        tx.touched.add(b);
+        String settings = io.understudy.core.config.SettingsDiff.describe(ob, nb);
+        if (!settings.isEmpty()) {
+            tx.settings.add(new String[] {b.name(), settings});
+            changed++;
+        }
+        return changed;
+    }
+
+    /**
+     * One server the config still declares: the settings the file changed apply; those it did not change stay as
+     * operators left them at runtime. Whether anything changed.
+     */
+    private boolean reloadServer(Transaction tx, Backend b, Server s, ServerConfig ns, Reason why) {
+        ServerConfig os = s.config();
+        if (os.equals(ns)) {
+            return false;
+        }
+        List<String> what = new ArrayList<>();
+        ServerState st = tx.current(s);
+        ServerSettings set = st.settings();
+        if (!os.address().equals(ns.address())) {
+            set = set.withAddress(ns.address());
+            what.add("address " + os.address() + " -> " + ns.address());
+        }
+        if (os.maxconn() != ns.maxconn()) {
+            set = set.withMaxconn(ns.maxconn());
+            what.add("maxconn " + os.maxconn() + " -> " + ns.maxconn());
+        }
+        if (os.id() != ns.id()) {
+            what.add("sid " + os.id() + " -> " + ns.id());
+        }
+        if (!os.check().equals(ns.check())) {
+            what.add(
+                    os.check().enabled() == ns.check().enabled()
+                            ? "check settings"
+                            : ns.check().enabled() ? "check on" : "check off");
+        }
+        s.reconfigure(ns);
+        Reason reason = Reason.of(Reason.Cause.SETTINGS, "reload: " + String.join(", ", what));
+        if (!set.equals(st.settings())) {
+            tx.put(s, st.withSettings(set), reason);
+        }
+        if (os.weight() != ns.weight()) {
+            what.add("weight " + os.weight() + " -> " + ns.weight());
+            tx.put(s, tx.current(s).withWeight(ns.weight()), Reason.of(Reason.Cause.WEIGHT, "reload: weight"));
+        }
+        if (os.disabled() != ns.disabled()) {
+            what.add(ns.disabled() ? "disabled" : "no longer disabled");
+            EnumSet<AdminFlag> flags = EnumSet.noneOf(AdminFlag.class);
+            flags.addAll(tx.current(s).admin());
+            if (ns.disabled()) {
+                flags.add(AdminFlag.CMAINT);
+            } else {
+                flags.remove(AdminFlag.CMAINT);
+            }
+            setAdmin(tx, s, flags, Reason.of(Reason.Cause.ADMIN_MODE, "reload: disabled = " + ns.disabled()));
+        }
+        HealthState h = tx.current(s).check().reconfigured(ns.check());
+        if (!h.equals(tx.current(s).check())) {
+            health(tx, s, h, reason);
+        }
+        tx.reconfigured.add(new ModelEvent.ServerReconfigured(
+                0, tx.origin, tx.nowMillis, why, b, s, os, ns, String.join(", ", what)));
+        tx.touched.add(b);
+        return true;
+    }
+
+    /**
+     * Deletes the servers a reload removed once their sessions have ended, or at {@code hard-stop-after} with their
+     * sessions (the deletion closes them). Writer thread; scheduled while any is waiting.
+     */
+    private void sweepLeaving() {
+        if (leavingDeadlines.isEmpty()) {
+            return;
+        }
+        Transaction tx = new Transaction(Origin.RELOAD);
+        for (java.util.Iterator<Map.Entry<Server, Long>> it =
+                        leavingDeadlines.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Server, Long> e = it.next();
+            Server s = e.getKey();
+            Backend b = backendOf(s);
+            if (!b.servers().contains(s) || !b.leaving(s)) {
+                it.remove();
+                continue;
+            }
+            boolean idle = s.served() == 0 && sessionCount.of(s) == 0;
+            if (idle || tx.nowNanos - e.getValue() >= 0) {
+                removeServer(
+                        tx,
+                        b,
+                        s,
+                        Reason.of(
+                                Reason.Cause.MEMBERSHIP,
+                                idle
+                                        ? "removed from the config by reload: its sessions have ended"
+                                        : "removed from the config by reload: hard-stop-after reached, its"
+                                                + " sessions are closed"));
+                it.remove();
+            }
+        }
+        commit(tx);
+        scheduleSweep();
+    }
+
+    private void scheduleSweep() {
+        if (leavingDeadlines.isEmpty()) {
+            return;
+        }
+        try {
+            writer.schedule(this::sweepLeaving, LEAVING_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: the process stops, and with it every session.
+        }
     }
 
     static String configDeclares(Backend b, String name) {
@@ -750,7 +1056,8 @@ public final class ControlPlane implements AutoCloseable {
                 && tx.holds.isEmpty()
                 && tx.membership.isEmpty()
                 && tx.frontends.isEmpty()
-                && tx.limits == null) {
+                && tx.limits == null
+                && tx.reloaded.isEmpty()) {
             return new Commit(generation, List.of(), Optional.empty(), tx.restored, tx.ignored);
         }
         long gen = generation + 1;
@@ -799,6 +1106,22 @@ public final class ControlPlane implements AutoCloseable {
                             ? new ServerAdded(gen, tx.origin, tx.nowMillis, m.why(), m.backend(), m.server())
                             : new ServerRemoved(gen, tx.origin, tx.nowMillis, m.why(), m.backend(), m.server()));
         }
+        for (ModelEvent.ServerReconfigured r : tx.reconfigured) {
+            events.add(new ModelEvent.ServerReconfigured(
+                    gen,
+                    tx.origin,
+                    tx.nowMillis,
+                    r.reason(),
+                    r.backend(),
+                    r.server(),
+                    r.before(),
+                    r.after(),
+                    r.change()));
+        }
+        for (String[] st : tx.settings) {
+            events.add(new ModelEvent.SettingsReloaded(
+                    gen, tx.origin, tx.nowMillis, Reason.of(Reason.Cause.SETTINGS, "reload"), st[0], st[1]));
+        }
         // Every change is an event, bookkeeping included, so that each event's before is the previous one's after.
         for (Map.Entry<Server, ServerState> e : before.entrySet()) {
             Server s = e.getKey();
@@ -822,6 +1145,15 @@ public final class ControlPlane implements AutoCloseable {
                 Reason why = tx.pinReasons.getOrDefault(b, firstReason(tx, b));
                 events.add(new TrafficMoved(gen, tx.origin, tx.nowMillis, why, b, was, now));
             }
+        }
+        if (tx.reloaded.isPresent()) {
+            ControlCommand.Reload r = tx.reloaded.get();
+            running = Optional.of(r.config());
+            String summary = tx.reloadedObjects == 0
+                    ? "reloaded from " + r.source() + ": no change"
+                    : "reloaded from " + r.source() + ": " + tx.reloadedObjects + " object(s) changed";
+            events.add(new ModelEvent.ConfigReloaded(
+                    gen, tx.origin, tx.nowMillis, Reason.of(Reason.Cause.SETTINGS, "reload"), r.config(), summary));
         }
         generation = gen;
         Optional<Note> decided = Optional.empty();
@@ -848,6 +1180,9 @@ public final class ControlPlane implements AutoCloseable {
         notifyObservers(events);
         decided.ifPresent(note -> tellAdmin(tx.origin, note));
         snapAfter.forEach((b, snap) -> scheduleFollowUps(b, snap, tx.nowMillis, tx.nowNanos));
+        if (tx.reloaded.isPresent()) {
+            scheduleSweep();
+        }
         return new Commit(gen, events, Optional.empty(), tx.restored, tx.ignored);
     }
 
@@ -984,6 +1319,13 @@ public final class ControlPlane implements AutoCloseable {
         final Map<String, FrontendState> frontends = new LinkedHashMap<>();
         ProcessLimits limits;
         Optional<AdminState> imported = Optional.empty();
+        /** A reload, once checked and applied; with the objects it changed. */
+        Optional<ControlCommand.Reload> reloaded = Optional.empty();
+
+        int reloadedObjects;
+        final List<ModelEvent.ServerReconfigured> reconfigured = new ArrayList<>();
+        /** Backends' and frontends' settings a reload changed: {name, change}. */
+        final List<String[]> settings = new ArrayList<>();
 
         Transaction(Origin origin) {
             this.origin = origin;

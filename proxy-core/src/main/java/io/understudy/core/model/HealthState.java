@@ -63,6 +63,27 @@ public record HealthState(
         return settledAt(health);
     }
 
+    /**
+     * A reload's check settings: unchanged while the check stays on with the same thresholds; otherwise the counter
+     * starts again from where the server stands (up stays up, down stays down), nothing left in doubt, and the operator's
+     * {@code disable health} kept.
+     */
+    HealthState reconfigured(io.understudy.core.config.CheckConfig cfg) {
+        if (cfg.enabled() == configured && cfg.rise() == health.rise() && cfg.fall() == health.fall()) {
+            return this;
+        }
+        boolean up = !cfg.enabled() || health.up();
+        return new HealthState(
+                cfg.enabled(),
+                enabled,
+                Health.initial(up, cfg.rise(), cfg.fall()),
+                Optional.empty(),
+                0,
+                false,
+                failedChecks,
+                passiveFailures);
+    }
+
     /** A fresh start for the checks from counter {@code h}. */
     HealthState settledAt(Health h) {
         return new HealthState(configured, enabled, h, Optional.empty(), 0, false, failedChecks, passiveFailures);

@@ -42,7 +42,9 @@ public sealed interface ModelEvent {
                 || this instanceof ServerAdded
                 || this instanceof ServerRemoved
                 || (this instanceof FrontendChanged f && f.decisionChanged())
-                || this instanceof LimitsChanged;
+                || this instanceof LimitsChanged
+                // What the decisions are measured against changed: the state file is written again.
+                || this instanceof ConfigReloaded;
     }
 
     /** One line for {@code show events} and the log: time, generation, origin, object, change, reason. */
@@ -254,6 +256,84 @@ public sealed interface ModelEvent {
         /** Disabled or maxconn: kept and shared. A shutdown is not (it lasts until the process restarts). */
         public boolean decisionChanged() {
             return before.disabled() != after.disabled() || before.maxconn() != after.maxconn();
+        }
+    }
+
+    /**
+     * A reload gave a server new settings from the config (checks, weight, maxconn, address, its {@code sid}); its
+     * state, where the settings touch it, changes in a {@link ServerChanged} of the same commit.
+     *
+     * @param change what changed, in an operator's words
+     */
+    record ServerReconfigured(
+            long generation,
+            Origin origin,
+            long atMillis,
+            Reason reason,
+            Backend backend,
+            Server server,
+            io.understudy.core.config.ServerConfig before,
+            io.understudy.core.config.ServerConfig after,
+            String change)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return server.id();
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        /** Whether the server's health check changed: its checker must be rebuilt. */
+        public boolean checkChanged() {
+            return !before.check().equals(after.check());
+        }
+    }
+
+    /**
+     * A reload changed a backend's or a frontend's settings (timeouts, retries, failover policy): they apply to the
+     * sessions that start from now on.
+     *
+     * @param object the backend's or frontend's name
+     * @param change what changed, in an operator's words
+     */
+    record SettingsReloaded(long generation, Origin origin, long atMillis, Reason reason, String object, String change)
+            implements ModelEvent {
+        @Override
+        public boolean visible() {
+            return true;
+        }
+    }
+
+    /**
+     * A reload committed: the whole of {@code config} is in force from this generation on. Last of its commit's
+     * events, after one per changed object.
+     *
+     * @param summary how many objects changed, for the log and {@code show events}
+     */
+    record ConfigReloaded(
+            long generation,
+            Origin origin,
+            long atMillis,
+            Reason reason,
+            io.understudy.core.config.ProxyConfig config,
+            String summary)
+            implements ModelEvent {
+        @Override
+        public String object() {
+            return "config";
+        }
+
+        @Override
+        public boolean visible() {
+            return true;
+        }
+
+        @Override
+        public String change() {
+            return summary;
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Server {
     private final String backendName;
-    private final ServerConfig config;
+    /** Replaced by the control plane on a reload (same name and backup flag); read from anywhere. */
+    private volatile ServerConfig config;
+
     private final String id;
     private final TrafficCounters counters = new TrafficCounters();
     private final GreetingClock greetings;
@@ -55,6 +57,14 @@ public final class Server {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** Control plane's thread: the reloaded config's settings for this server (checks, id, weight, maxconn). */
+    void reconfigure(ServerConfig next) {
+        if (!next.name().equals(config.name()) || next.backup() != config.backup()) {
+            throw new IllegalArgumentException("name and backup are fixed until a restart: " + id);
+        }
+        config = next;
     }
 
     public boolean isBackup() {

@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class SessionShutdownPolicy implements ControlObserver {
     private static final Logger LOG = LoggerFactory.getLogger("understudy.state");
 
-    private final Map<String, FailoverPolicy> policies = new HashMap<>();
+    /** Read at each event: a reload may change a backend's policy. */
+    private final Map<String, Backend> backends = new HashMap<>();
+
     private final SessionRegistry sessions;
 
     public SessionShutdownPolicy(List<Backend> backends, SessionRegistry sessions) {
-        backends.forEach(b -> policies.put(b.name(), b.config().failover()));
+        backends.forEach(b -> this.backends.put(b.name(), b));
         this.sessions = sessions;
     }
 
@@ -188,6 +190,7 @@ public final class SessionShutdownPolicy implements ControlObserver {
     }
 
     private FailoverPolicy policy(Server s) {
-        return policies.getOrDefault(s.backendName(), FailoverPolicy.defaults());
+        Backend b = backends.get(s.backendName());
+        return b == null ? FailoverPolicy.defaults() : b.config().failover();
     }
 }
