@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Understudy's whole test suite on a Debian machine with Java 17 and Maven, installing what the tests need
-# (real MariaDB server and client, socat, HAProxy, Prometheus, keepalived, curl, nftables) when it is missing. Extra arguments go to Maven, e.g.
+# (real MariaDB server and client, socat, HAProxy, Prometheus, keepalived, curl, nftables, systemd-analyze) when it
+# is missing. Extra arguments go to Maven, e.g.
 #   scripts/test.sh -Dit.test=FailoverIT
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,6 +20,10 @@ command -v keepalived >/dev/null 2>&1 || [[ -x /usr/sbin/keepalived ]] || need+=
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # The network-fault tests drop packets with nftables in a namespace of their own.
 command -v nft >/dev/null 2>&1 || [[ -x /usr/sbin/nft ]] || need+=(nftables)
+# The packaging tests verify the systemd unit with systemd-analyze (systemd need not be running) and install the .deb,
+# whose postinst runs adduser.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v adduser >/dev/null 2>&1 || [[ -x /usr/sbin/adduser ]] || need+=(adduser)
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
