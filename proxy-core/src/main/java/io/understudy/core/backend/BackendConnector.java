@@ -342,6 +342,7 @@ public final class BackendConnector implements ServerConnector {
                     same = Optional.empty();
                     server.counters().redispatch();
                     backend.counters().redispatch();
+                    session.redispatched();
                 } else {
                     failed.remove(server);
                 }

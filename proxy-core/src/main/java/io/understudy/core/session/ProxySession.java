@@ -52,6 +52,7 @@ public final class ProxySession {
     private volatile long queueMillis;
     private volatile boolean queued;
     private volatile int retries;
+    private volatile boolean redispatched;
 
     // Event-loop only.
     private long queuedSinceNanos;
@@ -215,6 +216,24 @@ public final class ProxySession {
             queued = false;
             queueMillis += (System.nanoTime() - queuedSinceNanos) / 1_000_000;
         }
+    }
+
+    /** Whether a retry went to another server than the one that failed (HAProxy's {@code +} before {@code %rc}). */
+    public boolean wasRedispatched() {
+        return redispatched;
+    }
+
+    /** Called by the connector when a retry goes to another server. Event loop only. */
+    public void redispatched() {
+        redispatched = true;
+    }
+
+    TrafficCounters frontendCounters() {
+        return frontendCounters;
+    }
+
+    TrafficCounters backendCounters() {
+        return backendCounters;
     }
 
     /** Called by the connector for every retry. Event loop only. */
