@@ -44,7 +44,7 @@ public final class SessionLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        java.util.Optional<Server> server = s.server();
+        java.util.Optional<Server> server = s.assignedServer();
         long queue = s.queueMillis();
         long connect = s.connectMillis();
         sink.accept(new SessionEnd(
