@@ -14,6 +14,7 @@ import io.understudy.core.model.Backend;
 import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.PairRole;
 import io.understudy.core.session.SessionLog;
+import io.understudy.core.session.SessionLogWriter;
 import io.understudy.core.session.SessionRegistry;
 import io.understudy.core.session.SessionShutdownPolicy;
 import io.understudy.core.session.TerminationCause;
@@ -41,7 +42,8 @@ public final class ProxyEngine implements AutoCloseable {
     private final Transport transport;
     private final List<Backend> backends = new ArrayList<>();
     private final List<FrontendListener> listeners = new ArrayList<>();
-    private final SessionRegistry sessions = new SessionRegistry(new SessionLog());
+    private final SessionLogWriter sessionLogWriter;
+    private final SessionRegistry sessions;
     private final ControlPlane control;
     private final long startMillis = System.currentTimeMillis();
     private final SessionBudget budget = new SessionBudget();
@@ -62,6 +64,15 @@ public final class ProxyEngine implements AutoCloseable {
         for (ListenConfig l : config.listens()) {
             backends.add(new Backend(l.backend(), now));
         }
+        Map<String, Backend> byName = new java.util.HashMap<>();
+        backends.forEach(b -> byName.put(b.name(), b));
+        this.sessionLogWriter = new SessionLogWriter(config.global().logFormat());
+        this.sessions = new SessionRegistry(new SessionLog(
+                backend -> {
+                    Backend b = byName.get(backend);
+                    return b == null ? 0 : b.queue().size();
+                },
+                sessionLogWriter));
         ControlPlane.SessionCount count = server -> (int) server.counters().currentSessions();
         // In a pair, a proxy follows until keepalived says it holds the virtual IP.
         this.control = config.peers()
@@ -93,6 +104,7 @@ public final class ProxyEngine implements AutoCloseable {
         int threads = ioThreads();
         acceptors = transport.newGroup(1, "understudy-accept");
         workers = transport.newGroup(threads, "understudy-io");
+        sessionLogWriter.start();
         if (!"epoll".equals(transport.name())) {
             LOG.warn("native epoll transport unavailable, using NIO: {}", Transport.epollUnavailableReason());
         }
@@ -242,6 +254,8 @@ public final class ProxyEngine implements AutoCloseable {
         }
         workers = null;
         acceptors = null;
+        // After the loops: every session has ended and queued its line, which is written before this returns.
+        sessionLogWriter.close();
     }
 
     @Override

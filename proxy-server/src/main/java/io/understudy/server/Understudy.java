@@ -23,6 +23,7 @@ import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.reload.ConfigReloader;
 import io.understudy.core.session.TerminationCause;
+import io.understudy.server.syslog.SyslogOutput;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public final class Understudy implements AutoCloseable {
     private final Optional<WriterFence> fence;
     private Optional<StatePersistence> state = Optional.empty();
     private final Optional<ConfigReloader> reloader;
+    private Optional<SyslogOutput> syslog = Optional.empty();
 
     public Understudy(ProxyConfig config) {
         this(config, Optional.empty());
@@ -96,6 +98,16 @@ public final class Understudy implements AutoCloseable {
      * sockets, then binds the frontends and the metrics endpoint. On any failure nothing stays bound.
      */
     public void start() throws BindFailedException, AdminSocketException {
+        try {
+            // First, so that restored admin states and the first checks' state changes reach syslog too.
+            syslog = Optional.of(SyslogOutput.start(
+                    config.global().logTargets(),
+                    "understudy",
+                    ProcessHandle.current().pid()));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         state = config.global()
                 .stateFile()
                 .map(p -> StatePersistence.start(engine.control(), new StateFileSettings(p)));
@@ -178,5 +190,8 @@ public final class Understudy implements AutoCloseable {
         admin.close();
         // Last: a change made during the grace period is still written.
         state.ifPresent(StatePersistence::close);
+        // After the engine, which has written every session's line by now.
+        syslog.ifPresent(SyslogOutput::close);
+        syslog = Optional.empty();
     }
 }

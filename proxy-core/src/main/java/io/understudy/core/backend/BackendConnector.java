@@ -185,6 +185,7 @@ public final class BackendConnector implements ServerConnector {
         private void connect(Slot slot) {
             Server server = slot.server();
             long started = System.nanoTime();
+            session.assigned(server);
             server.counters().connectAttempt();
             server.counters().sessionAssigned(System.currentTimeMillis());
             InetSocketAddress at = server.address();
@@ -342,6 +343,7 @@ public final class BackendConnector implements ServerConnector {
                     same = Optional.empty();
                     server.counters().redispatch();
                     backend.counters().redispatch();
+                    session.redispatched();
                 } else {
                     failed.remove(server);
                 }

@@ -14,7 +14,10 @@ final class ConfigKeys {
     static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin", "metrics", "peers");
 
     /** {@code global { ... }}: process-wide settings. */
-    static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads", "state-file");
+    static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads", "state-file", "log-format", "log");
+
+    /** One element of {@code global.log = [ ... ]}. */
+    static final List<String> LOG_TARGET = List.of("target", "facility", "level");
 
     /** {@code defaults { ... }}: every setting a {@code listen.<name>} section inherits and may override. */
     static final List<String> DEFAULTS = List.of(

@@ -128,7 +128,7 @@ public final class ConfigLoader {
                         ConfigKeys.unknownKeyExpectation(key, ConfigKeys.TOP_LEVEL));
             }
         }
-        Optional<GlobalConfig> global = global(top);
+        Optional<GlobalConfig> global = global(top, new LogReader(problems, new Addresses(resolver)));
         List<ListenConfig> listens = new ListenReader(
                         problems, new Addresses(resolver), new CheckReader(problems, checkDefaults))
                 .read(top.section("defaults"), top.section("listen"));
@@ -141,7 +141,7 @@ public final class ConfigLoader {
         return new ProxyConfig(global.get(), listens, admin.get(), problems.source(), metrics, peers);
     }
 
-    private static Optional<GlobalConfig> global(Section top) {
+    private static Optional<GlobalConfig> global(Section top, LogReader logs) {
         Optional<Section> section = top.section("global");
         if (section.isEmpty()) {
             if (!top.has("global")) {
@@ -160,10 +160,17 @@ public final class ConfigLoader {
                 g.integer("io-threads", 0, MAX_IO_THREADS));
         Optional<Path> stateFile =
                 g.has("state-file") ? g.string("state-file").flatMap(f -> statePath(g, f)) : Optional.empty();
-        if (hardStopAfter.isEmpty() || ioThreads.isEmpty() || (g.has("state-file") && stateFile.isEmpty())) {
+        Optional<LogFormat> logFormat = logs.format(g);
+        Optional<List<LogTarget>> logTargets = logs.targets(g);
+        if (hardStopAfter.isEmpty()
+                || ioThreads.isEmpty()
+                || (g.has("state-file") && stateFile.isEmpty())
+                || logFormat.isEmpty()
+                || logTargets.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new GlobalConfig(hardStopAfter.get(), ioThreads.get(), stateFile));
+        return Optional.of(
+                new GlobalConfig(hardStopAfter.get(), ioThreads.get(), stateFile, logFormat.get(), logTargets.get()));
     }
 
     private static Optional<Path> statePath(Section g, String text) {

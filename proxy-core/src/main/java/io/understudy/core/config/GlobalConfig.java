@@ -12,8 +12,24 @@ import java.util.Optional;
  * @param ioThreads event-loop threads; 0 means one per available core
  * @param stateFile where operators' decisions (maintenance, drain, weights, manual failback) are kept across
  *     restarts; empty: not kept
+ * @param logFormat what each finished session's line holds ({@code log-format})
+ * @param logTargets where syslog goes besides the console ({@code log}, HAProxy's {@code log} lines); none: console only
  */
-public record GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile) {
+public record GlobalConfig(
+        Duration hardStopAfter,
+        int ioThreads,
+        Optional<Path> stateFile,
+        LogFormat logFormat,
+        java.util.List<LogTarget> logTargets) {
+    public GlobalConfig {
+        logTargets = java.util.List.copyOf(logTargets);
+    }
+
+    /** Exact tcplog lines on the console only. */
+    public GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile) {
+        this(hardStopAfter, ioThreads, stateFile, LogFormat.TCPLOG, java.util.List.of());
+    }
+
     /** Without a state file. */
     public GlobalConfig(Duration hardStopAfter, int ioThreads) {
         this(hardStopAfter, ioThreads, Optional.empty());

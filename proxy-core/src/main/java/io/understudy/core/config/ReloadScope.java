@@ -57,6 +57,12 @@ public final class ReloadScope {
                 "global.state-file",
                 running.global().stateFile(),
                 next.global().stateFile());
+        differs(
+                out,
+                "global.log-format",
+                running.global().logFormat(),
+                next.global().logFormat());
+        differs(out, "global.log", running.global().logTargets(), next.global().logTargets());
         differs(out, "admin", running.admin(), next.admin());
         differs(out, "metrics", running.metrics(), next.metrics());
         differs(out, "peers", running.peers(), next.peers());

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs every commit: the HAProxy sentences for server and backend changes on {@code understudy.state}, so that
- * existing log alerts keep matching, and every event's {@code show events} line at INFO on {@code understudy.events}.
+ * existing log alerts keep matching (worded as HAProxy 2.6.12 words them, checked against its logs), and every event's {@code show events} line at INFO on {@code understudy.events}.
  */
 final class TransitionLog {
     private static final Logger LOG = LoggerFactory.getLogger("understudy.state");
@@ -45,12 +45,12 @@ final class TransitionLog {
                     onBackup,
                     sessionCount.of(s));
         } else if (a.inMaintenance() && !b.inMaintenance()) {
+            // HAProxy 2.6 says no more than this when a server leaves maintenance.
             LOG.warn(
-                    "{} is {} (leaving {}maintenance). {} online.",
+                    "{} is {} (leaving {}maintenance).",
                     who,
                     b.op() == OpState.STOPPED ? "DOWN" : "UP/READY",
-                    a.admin().contains(AdminFlag.FMAINT) ? "forced " : "",
-                    left);
+                    a.admin().contains(AdminFlag.FMAINT) ? "forced " : "");
         } else if (a.op() != b.op() && !b.inMaintenance()) {
             if (b.op().takesTraffic()) {
                 LOG.warn(
@@ -68,7 +68,15 @@ final class TransitionLog {
                         sessionCount.of(s));
             }
         } else if (a.draining() != b.draining()) {
-            LOG.warn("{} is {} drain mode. {} online.", who, b.draining() ? "entering" : "leaving", left);
+            if (b.draining()) {
+                LOG.warn(
+                        "{} enters drain state. {} online.{} 0 sessions requeued, 0 total in queue.",
+                        who,
+                        left,
+                        onBackup);
+            } else {
+                LOG.warn("{} is {} (leaving forced drain).", who, b.op() == OpState.STOPPED ? "DOWN" : "UP");
+            }
         } else if (a.weight() != b.weight()) {
             LOG.info("{} weight changed from {} to {}.", who, a.weight(), b.weight());
         }

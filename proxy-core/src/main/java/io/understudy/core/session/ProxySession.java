@@ -52,6 +52,9 @@ public final class ProxySession {
     private volatile long queueMillis;
     private volatile boolean queued;
     private volatile int retries;
+    private volatile boolean redispatched;
+    /** The server last tried, connected or not: a failed connect's log line names it, as HAProxy's does. */
+    private volatile Server assigned;
 
     // Event-loop only.
     private long queuedSinceNanos;
@@ -215,6 +218,35 @@ public final class ProxySession {
             queued = false;
             queueMillis += (System.nanoTime() - queuedSinceNanos) / 1_000_000;
         }
+    }
+
+    /** The server the session was last sent to, whether or not the connection was made. */
+    public Optional<Server> assignedServer() {
+        Slot s = slot;
+        return s != null ? Optional.of(s.server()) : Optional.ofNullable(assigned);
+    }
+
+    /** Called by the connector before each connect attempt. Event loop only. */
+    public void assigned(Server server) {
+        assigned = server;
+    }
+
+    /** Whether a retry went to another server than the one that failed (HAProxy's {@code +} before {@code %rc}). */
+    public boolean wasRedispatched() {
+        return redispatched;
+    }
+
+    /** Called by the connector when a retry goes to another server. Event loop only. */
+    public void redispatched() {
+        redispatched = true;
+    }
+
+    TrafficCounters frontendCounters() {
+        return frontendCounters;
+    }
+
+    TrafficCounters backendCounters() {
+        return backendCounters;
     }
 
     /** Called by the connector for every retry. Event loop only. */

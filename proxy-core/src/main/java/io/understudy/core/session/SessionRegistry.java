@@ -84,7 +84,8 @@ public final class SessionRegistry {
                 .get(cause)
                 .increment();
         live.remove(s.id());
-        log.sessionEnded(s, totalMillis, cause);
+        // HAProxy logs before the session is freed: it still counts in the process's sessions (%ac).
+        log.sessionEnded(s, totalMillis, cause, live.size() + 1);
         for (SessionListener l : listeners) {
             try {
                 l.sessionEnded(s, totalMillis, cause);

@@ -33,7 +33,7 @@ class UnknownKeyValidationTest {
                 .containsExactly(problem(
                         "global.frobnicate",
                         "1",
-                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file)",
+                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file, log-format, log)",
                         1));
     }
 
