@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *       nothing; on two such servers (a proxy moving it, or a stale session) hold new sessions and hold nothing;
  *   <li>another session holds a claim in sight (and no writer lock this proxy could follow): another decider's writer
  *       is on a server this proxy cannot see, so hold new sessions and hold nothing;
- *   <li>nobody else, and no other decider's claim seen within {@link #claimGraceNanos}: claim every server in sight
+ *   <li>nobody else, and no other decider's claim seen within {@link #claimGraceNanos()}: claim every server in sight
  *       (in configuration order, stopping at the first refusal), then take the writer lock on the server new sessions
  *       go to and let go of it anywhere else. Claims are held with the writer lock, and kept by a holder whose lock
  *       session to its own writer failed while new sessions still go there; a decider that waits otherwise holds none.
@@ -116,8 +116,9 @@ final class BackendFence {
     /** Whether this proxy held the writer lock at its last round that could tell: it keeps and renews its claims. */
     private boolean holder;
 
-    private final long graceNanos;
-    private final long claimGraceNanos;
+    /** The writer lock's wait, which a reload may change through the servers' check settings. */
+    private final Duration lockTimeout;
+
     private String lastLog = "";
 
     BackendFence(Backend backend, ControlPlane control, Duration timeout, FencedSessions open) {
@@ -127,9 +128,18 @@ final class BackendFence {
         this.name = lockName(backend.name(), "active");
         this.claim = lockName(backend.name(), "claim");
         this.timeoutMillis = (int) Math.max(100, timeout.toMillis());
-        this.graceNanos = grace(backend).toNanos();
-        this.claimGraceNanos = claimGrace(backend, timeout).toNanos();
+        this.lockTimeout = timeout;
         this.view = new FenceView(backend.name(), "waiting", Optional.empty(), Optional.empty(), "not started");
+    }
+
+    /** {@link #grace}, from the servers' check settings as they are now (a reload may change them). */
+    private long graceNanos() {
+        return grace(backend).toNanos();
+    }
+
+    /** {@link #claimGrace}, from the settings as they are now. */
+    private long claimGraceNanos() {
+        return claimGrace(backend, lockTimeout).toNanos();
     }
 
     /**
@@ -348,18 +358,18 @@ final class BackendFence {
 
     /**
      * Why this proxy may not take a lock yet, if it may not: another decider's claim was on a server in sight less
-     * than {@link #claimGraceNanos} ago (counted again from the moment a server comes back into sight: that decider
+     * than {@link #claimGraceNanos()} ago (counted again from the moment a server comes back into sight: that decider
      * reconnects to it no sooner than this proxy does), or another proxy's writer lock vanished from a server in sight
-     * less than {@link #graceNanos} ago (that proxy is probably failing over).
+     * less than {@link #graceNanos()} ago (that proxy is probably failing over).
      */
     private Optional<String> graceInForce(Map<Server, Held> seen) {
         long now = System.nanoTime();
         // Every server, in sight or not: a claim seen on a server that went out of sight still counts until it expires.
         for (Map.Entry<Server, Long> e : claimSeenAt.entrySet()) {
             long at = e.getValue();
-            if (now - at < claimGraceNanos) {
+            if (now - at < claimGraceNanos()) {
                 return Optional.of(CLAIM_GRACE + " on " + e.getKey().id() + " was seen " + (now - at) / 1_000_000
-                        + " ms ago: writing nowhere for " + claimGraceNanos / 1_000_000
+                        + " ms ago: writing nowhere for " + claimGraceNanos() / 1_000_000
                         + " ms in case it is only reconnecting");
             }
         }
@@ -367,9 +377,9 @@ final class BackendFence {
         // Only when the server it was on is in sight and free: its holder let go (it lost that server and is failing
         // over). A lock on a server out of sight may still be held; waiting would not tell.
         boolean vanishedInSight = foreignSeenOn.map(seen::containsKey).orElse(false);
-        if (vanishedInSight && since < graceNanos) {
+        if (vanishedInSight && since < graceNanos()) {
             return Optional.of("another proxy's lock vanished " + since / 1_000_000 + " ms ago: waiting "
-                    + graceNanos / 1_000_000 + " ms for it to appear elsewhere before taking one");
+                    + graceNanos() / 1_000_000 + " ms for it to appear elsewhere before taking one");
         }
         return Optional.empty();
     }
@@ -408,7 +418,7 @@ final class BackendFence {
                     // Back in sight after this proxy lost its session to it: the other decider is reconnecting to it
                     // too, and no sooner than this one; its grace starts again, once per sighting of its claim.
                     claimSeenAt.put(s, now);
-                } else if (at != null && now - at >= claimGraceNanos) {
+                } else if (at != null && now - at >= claimGraceNanos()) {
                     claimSeenAt.remove(s);
                     rearmed.remove(s);
                 }

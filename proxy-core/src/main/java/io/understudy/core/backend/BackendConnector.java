@@ -189,7 +189,11 @@ public final class BackendConnector implements ServerConnector {
             server.counters().connectAttempt();
             server.counters().sessionAssigned(System.currentTimeMillis());
             InetSocketAddress at = server.address();
-            ChannelFuture cf = template.clone(session.eventLoop()).connect(at);
+            // timeout connect as it is now: a reload may have changed it.
+            ChannelFuture cf = template.clone(session.eventLoop())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(
+                            Integer.MAX_VALUE, backend.config().connectTimeout().toMillis()))
+                    .connect(at);
             cf.addListener(f -> {
                 if (f.isSuccess()) {
                     awaitGreeting(slot, cf.channel(), started);

@@ -103,7 +103,6 @@ public record CheckConfig(
         PRE_41
     }
 
-    /** No checking: the server is always considered up. */
     /** The same check, starting up or down before its first result. */
     public CheckConfig withInitialUp(boolean up) {
         return new CheckConfig(
@@ -126,6 +125,7 @@ public record CheckConfig(
                 liveErrors);
     }
 
+    /** No checking: the server is always considered up. */
     public static CheckConfig disabled() {
         return new CheckConfig(
                 false,

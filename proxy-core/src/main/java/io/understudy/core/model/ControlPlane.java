@@ -479,6 +479,14 @@ public final class ControlPlane implements AutoCloseable {
                 if (ns.get().backup() != s.isBackup()) {
                     return Optional.of(s.id() + ": only a restart can make a server a backup or an active one");
                 }
+                ServerState st = tx.current(s);
+                if (s.config().check().enabled()
+                        && !ns.get().check().enabled()
+                        && !st.op().takesTraffic()
+                        && !st.inMaintenance()) {
+                    return Optional.of(s.id() + " is DOWN: turning its check off would send it traffic that nothing"
+                            + " has checked; put it in maintenance first (disable server)");
+                }
                 boolean moves = !ns.get().address().equals(s.config().address())
                         && !ns.get()
                                 .address()
@@ -533,6 +541,10 @@ public final class ControlPlane implements AutoCloseable {
         nb.servers().forEach(sc -> ids.add(sc.id()));
         for (ServerConfig ns : nb.servers()) {
             Optional<Server> existing = b.server(ns.name());
+            if (existing.isEmpty() && ob.server(ns.name()).filter(ns::equals).isPresent()) {
+                // Deleted at runtime (del server) and unchanged in the file: the operator's deletion stays.
+                continue;
+            }
             if (existing.isPresent()) {
                 if (reloadServer(tx, b, existing.get(), ns, why)) {
                     changed++;
@@ -558,20 +570,23 @@ public final class ControlPlane implements AutoCloseable {
                 changed++;
             }
         }
-        int nextId = ids.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        // Ids kept by the servers the config does not declare count as taken too, so that no two servers share one.
+        Set<Integer> taken = new java.util.HashSet<>(ids);
+        for (Server s : b.servers()) {
+            if (nb.server(s.name()).isEmpty() && !ids.contains(s.config().id())) {
+                taken.add(s.config().id());
+            }
+        }
         for (Server s : b.servers()) {
             if (nb.server(s.name()).isPresent()) {
                 continue;
             }
             boolean fromConfig = ob.server(s.name()).isPresent() && !b.leaving(s);
-            if (fromConfig && s.served() == 0 && sessionCount.of(s) == 0) {
-                removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "removed from the config by reload"));
-                changed++;
-                continue;
-            }
             if (fromConfig) {
+                // In maintenance first, idle or not, so that no session can be choosing it while it goes; the sweep
+                // deletes it once it has no session (within a quarter of a second when it has none now).
                 b.markLeaving(s);
-                leavingDeadlines.put(s, tx.nowNanos + hardStopAfter.toNanos());
+                leavingDeadlines.put(s, tx.nowNanos + saturatedNanos(hardStopAfter));
                 EnumSet<AdminFlag> maint = EnumSet.noneOf(AdminFlag.class);
                 maint.addAll(tx.current(s).admin());
                 maint.add(AdminFlag.FMAINT);
@@ -585,11 +600,21 @@ public final class ControlPlane implements AutoCloseable {
                                         + io.understudy.core.config.DurationText.format(hardStopAfter) + ")"));
                 changed++;
             }
+            if (!fromConfig && !b.leaving(s)) {
+                // Added at runtime with a check: it checks as the backend's checked servers now do (new credentials,
+                // timings), as it would after a restart.
+                changed += recheckAdded(tx, b, s, nb, why);
+            }
             if (ids.contains(s.config().id())) {
                 // Added at runtime (or leaving) with a sid the config now gives one of its own servers.
                 ServerConfig o = s.config();
+                int free = 1;
+                while (taken.contains(free)) {
+                    free++;
+                }
+                taken.add(free);
                 ServerConfig renumbered = new ServerConfig(
-                        o.name(), nextId++, o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), o.check());
+                        o.name(), free, o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), o.check());
                 s.reconfigure(renumbered);
                 tx.reconfigured.add(new ModelEvent.ServerReconfigured(
                         0,
@@ -657,12 +682,23 @@ public final class ControlPlane implements AutoCloseable {
             what.add(ns.disabled() ? "disabled" : "no longer disabled");
             EnumSet<AdminFlag> flags = EnumSet.noneOf(AdminFlag.class);
             flags.addAll(tx.current(s).admin());
+            Reason r = Reason.of(Reason.Cause.ADMIN_MODE, "reload: disabled = " + ns.disabled());
             if (ns.disabled()) {
                 flags.add(AdminFlag.CMAINT);
+                setAdmin(tx, s, flags, r);
             } else {
                 flags.remove(AdminFlag.CMAINT);
+                ServerState was = tx.current(s);
+                ServerState next = was.withAdmin(flags, tx.nowMillis, r);
+                if (ns.check().enabled() && !next.inMaintenance()) {
+                    // Never checked while disabled: down until its checks pass, as a server a reload adds.
+                    Health h =
+                            Health.initial(false, ns.check().rise(), ns.check().fall());
+                    next = next.withCheck(next.check().reconfigured(ns.check()).settledAt(h))
+                            .withOp(OpState.STOPPED, tx.nowMillis, r);
+                }
+                tx.put(s, next, r);
             }
-            setAdmin(tx, s, flags, Reason.of(Reason.Cause.ADMIN_MODE, "reload: disabled = " + ns.disabled()));
         }
         HealthState h = tx.current(s).check().reconfigured(ns.check());
         if (!h.equals(tx.current(s).check())) {
@@ -672,6 +708,48 @@ public final class ControlPlane implements AutoCloseable {
                 0, tx.origin, tx.nowMillis, why, b, s, os, ns, String.join(", ", what)));
         tx.touched.add(b);
         return true;
+    }
+
+    /**
+     * A server added at runtime with a check takes the check the reloaded config gives the backend (that of its first
+     * checked server); 1 when that changed its check, else 0.
+     */
+    private static int recheckAdded(
+            Transaction tx, Backend b, Server s, io.understudy.core.config.BackendConfig nb, Reason why) {
+        ServerConfig o = s.config();
+        if (!o.check().enabled()) {
+            return 0;
+        }
+        Optional<io.understudy.core.config.CheckConfig> now = nb.servers().stream()
+                .map(ServerConfig::check)
+                .filter(io.understudy.core.config.CheckConfig::enabled)
+                .findFirst();
+        if (now.isEmpty() || now.get().equals(o.check())) {
+            return 0;
+        }
+        ServerConfig next = new ServerConfig(
+                o.name(), o.id(), o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), now.get());
+        s.reconfigure(next);
+        HealthState h = tx.current(s).check().reconfigured(now.get());
+        if (!h.equals(tx.current(s).check())) {
+            health(tx, s, h, Reason.of(Reason.Cause.SETTINGS, "reload: check settings"));
+        }
+        tx.reconfigured.add(new ModelEvent.ServerReconfigured(
+                0,
+                tx.origin,
+                tx.nowMillis,
+                why,
+                b,
+                s,
+                o,
+                next,
+                "check settings (the backend's, as when it was added)"));
+        return 1;
+    }
+
+    /** {@code d} in nanoseconds, at most about 292 years (a {@code hard-stop-after} of 200000d must not overflow). */
+    private static long saturatedNanos(java.time.Duration d) {
+        return d.compareTo(java.time.Duration.ofDays(100_000)) > 0 ? Long.MAX_VALUE / 2 : d.toNanos();
     }
 
     /**
@@ -709,19 +787,23 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         commit(tx);
+        sweep = null;
         scheduleSweep();
     }
 
     private void scheduleSweep() {
-        if (leavingDeadlines.isEmpty()) {
+        if (leavingDeadlines.isEmpty() || (sweep != null && !sweep.isDone())) {
             return;
         }
         try {
-            writer.schedule(this::sweepLeaving, LEAVING_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+            sweep = writer.schedule(this::sweepLeaving, LEAVING_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Closing: the process stops, and with it every session.
         }
     }
+
+    /** The next look at the leaving servers, if one is scheduled; writer thread only. */
+    private java.util.concurrent.ScheduledFuture<?> sweep;
 
     static String configDeclares(Backend b, String name) {
         return "the config declares a server " + b.name() + "/" + name + " (deleted at runtime): give the new one"
@@ -1194,7 +1276,8 @@ public final class ControlPlane implements AutoCloseable {
      */
     private boolean sharedDecision(Origin origin) {
         // A move made to follow another proxy's writer lock is not a decision of the pair: it lasts as the lock does.
-        return origin == Origin.CLI || (role.decides() && origin != Origin.FENCE);
+        // Nor is a reload: it changes this proxy's configuration, not the pair's decisions.
+        return origin == Origin.CLI || (role.decides() && origin != Origin.FENCE && origin != Origin.RELOAD);
     }
 
     private void setRole(PairRole next, Origin origin) {

@@ -37,6 +37,8 @@ public final class ConfigReloader {
      */
     public record Result(boolean applied, String text) {}
 
+    private static final long WAIT_SECONDS = 7;
+
     private final Path file;
     private final ControlPlane control;
 
@@ -75,13 +77,17 @@ public final class ConfigReloader {
         }
         Commit commit;
         try {
+            // Under the admin socket's command timeout (10 s), so that the operator gets this answer, not a timeout.
             commit = control.apply(new ControlCommand.Reload(next, origin, file.toString()))
-                    .get(30, TimeUnit.SECONDS);
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return refused(List.of("Reload interrupted before it was applied"));
-        } catch (ExecutionException | TimeoutException e) {
-            return refused(List.of("Reload failed, nothing changed: " + e));
+            return refused(List.of("Reload not confirmed (interrupted): it may still apply; see show events"));
+        } catch (TimeoutException e) {
+            return refused(List.of("Reload not confirmed within " + WAIT_SECONDS
+                    + "s (the control plane is busy): it may still apply; see show events"));
+        } catch (ExecutionException e) {
+            return refused(List.of("Reload failed: " + e.getCause() + "; see show events for what applied"));
         }
         if (commit.refusal().isPresent()) {
             return refused(List.of(

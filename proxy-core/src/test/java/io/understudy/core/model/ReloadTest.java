@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import static io.understudy.core.Commands.mode;
 import static io.understudy.core.Commands.submit;
 import static io.understudy.core.Commands.weight;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,8 +70,12 @@ class ReloadTest {
         assertThat(c.events()).last().isInstanceOf(ConfigReloaded.class);
         assertThat(c.events())
                 .anyMatch(e -> e instanceof ServerAdded a && a.server().name().equals("New"));
+        // Old goes into maintenance in the reload's commit, and the sweep deletes it once it has no session.
         assertThat(c.events())
-                .anyMatch(e -> e instanceof ServerRemoved r && r.server().name().equals("Old"));
+                .anyMatch(e -> e instanceof ModelEvent.ServerChanged ch
+                        && ch.server().name().equals("Old")
+                        && ch.after().inMaintenance());
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.server("Old").isEmpty());
         assertThat(c.events())
                 .filteredOn(e -> e instanceof SettingsReloaded)
                 .singleElement()
@@ -185,6 +190,119 @@ class ReloadTest {
         assertThat(s("Q").config().id()).isEqualTo(2);
         assertThat(s("R").config().id()).isEqualTo(3);
         assertThat(control.adminState().added()).containsKey("MySQL/R");
+    }
+
+    @Test
+    void aServerDeletedAtRuntimeStaysDeletedUnlessTheFileChangesIt() {
+        start(base().server("P", 1).backup("B", 2).build());
+        mode(control, s("P"), AdminMode.MAINT);
+        assertThat(submit(control, new ControlCommand.DeleteServer(s("P"), Origin.CLI))
+                        .refused())
+                .isFalse();
+        // Same file but for a timeout: the operator's deletion stays.
+        assertThat(reload(base().server("P", 1)
+                                .backup("B", 2)
+                                .timeouts(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMinutes(1))
+                                .build())
+                        .refused())
+                .isFalse();
+        assertThat(backend.server("P")).isEmpty();
+        assertThat(control.adminState().deleted()).containsKey("MySQL/P");
+        // The file changes P (another address): the file's newer intention brings it back, down until checked.
+        assertThat(reload(base().server("P", 7)
+                                .backup("B", 2)
+                                .timeouts(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMinutes(1))
+                                .build())
+                        .refused())
+                .isFalse();
+        assertThat(s("P").address().getPort()).isEqualTo(7);
+        assertThat(s("P").state().usable()).isFalse();
+        assertThat(backend.snapshot().targets()).containsExactly(s("B"));
+    }
+
+    @Test
+    void noTwoServersShareASidAfterRenumbering() {
+        start(base().server("P", 1).build());
+        for (String name : List.of("R1", "R2")) {
+            submit(
+                    control,
+                    new ControlCommand.AddServer(
+                            backend,
+                            name,
+                            new ServerSpec(
+                                    IpLiteral.parseHostPort("127.0.0.9:3306").orElseThrow(), true, true, 1, 0),
+                            Origin.CLI));
+        }
+        assertThat(s("R1").config().id()).isEqualTo(2);
+        assertThat(s("R2").config().id()).isEqualTo(3);
+        assertThat(reload(base().server("P", 1).server("Q", 2).build()).refused())
+                .isFalse();
+        assertThat(backend.servers()).extracting(x -> x.config().id()).doesNotHaveDuplicates();
+        assertThat(s("R2").config().id()).isEqualTo(3);
+    }
+
+    @Test
+    void aServerNoLongerDisabledWaitsForItsChecks() {
+        ProxyConfig enabled = base().server("B0", 2).server("P", 1).build();
+        ProxyConfig disabled = new ProxyConfig(
+                enabled.global(),
+                List.of(new io.understudy.core.config.ListenConfig(
+                        enabled.listens().get(0).frontend(), withDisabled(enabled, "P"))),
+                enabled.admin(),
+                "test");
+        start(disabled);
+        assertThat(s("P").state().inMaintenance()).isTrue();
+        assertThat(reload(enabled).refused()).isFalse();
+        assertThat(s("P").state().inMaintenance()).isFalse();
+        assertThat(s("P").state().usable()).isFalse();
+        assertThat(s("P").state().reason().text()).contains("disabled = false");
+    }
+
+    private static io.understudy.core.config.BackendConfig withDisabled(ProxyConfig cfg, String name) {
+        io.understudy.core.config.BackendConfig b = cfg.listens().get(0).backend();
+        List<io.understudy.core.config.ServerConfig> servers = b.servers().stream()
+                .map(sc -> sc.name().equals(name)
+                        ? new io.understudy.core.config.ServerConfig(
+                                sc.name(),
+                                sc.id(),
+                                sc.address(),
+                                sc.backup(),
+                                sc.weight(),
+                                sc.maxconn(),
+                                true,
+                                sc.check())
+                        : sc)
+                .toList();
+        return new io.understudy.core.config.BackendConfig(
+                b.name(),
+                b.balance(),
+                b.allBackups(),
+                b.retries(),
+                b.redispatch(),
+                b.retryDelay(),
+                b.connectTimeout(),
+                b.serverTimeout(),
+                servers,
+                b.failover(),
+                b.queueTimeout());
+    }
+
+    @Test
+    void aDownServersCheckCannotBeTurnedOffByAReload() {
+        start(base().server("P", 1).backup("B", 2).build());
+        io.understudy.core.Commands.down(control, s("P"));
+        assertThat(s("P").state().usable()).isFalse();
+        ProxyConfig running = control.config().orElseThrow();
+        ProxyConfig unchecked = TestConfigs.listen("MySQL")
+                .failover(FailoverPolicy.defaults())
+                .server("P", 1)
+                .checked()
+                .backup("B", 2)
+                .build();
+        Commit c = submit(control, new ControlCommand.Reload(unchecked, Origin.RELOAD, "test.conf"));
+        assertThat(c.refusal()).get().asString().contains("is DOWN");
+        assertThat(backend.snapshot().targets()).containsExactly(s("B"));
+        assertThat(control.config()).contains(running);
     }
 
     @Test
