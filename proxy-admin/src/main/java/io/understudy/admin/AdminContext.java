@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param peers the pair link, when the config has a {@code peers} section
  * @param fence the pair's writer lock on the database, when {@code peers.writer-lock} is on
  * @param reloader reloads the configuration file in place ({@code reload}), when the proxy runs from one
+ * @param handover what this process gives a new version taking over from it ({@code _getsocks}, {@code _handover})
  */
 public record AdminContext(
         ProxyEngine engine,
@@ -27,7 +28,21 @@ public record AdminContext(
         long startMillis,
         Optional<PeerSync> peers,
         Optional<WriterFence> fence,
-        Optional<io.understudy.core.reload.ConfigReloader> reloader) {
+        Optional<io.understudy.core.reload.ConfigReloader> reloader,
+        Optional<Handover> handover) {
+    /** A proxy that cannot hand over to a new version. */
+    public AdminContext(
+            ProxyEngine engine,
+            HealthChecker health,
+            String version,
+            long pid,
+            long startMillis,
+            Optional<PeerSync> peers,
+            Optional<WriterFence> fence,
+            Optional<io.understudy.core.reload.ConfigReloader> reloader) {
+        this(engine, health, version, pid, startMillis, peers, fence, reloader, Optional.empty());
+    }
+
     /** A proxy that cannot reload. */
     public AdminContext(
             ProxyEngine engine,

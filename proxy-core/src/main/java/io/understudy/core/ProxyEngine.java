@@ -98,6 +98,14 @@ public final class ProxyEngine implements AutoCloseable {
 
     /** Starts the event loops and binds every frontend; on any bind failure nothing stays bound. */
     public synchronized void start() throws BindFailedException {
+        start(Map.of());
+    }
+
+    /**
+     * Starts the event loops and listens on every frontend: on the socket {@code inherited} holds for it (handed over by
+     * the process this one replaces), else on a socket it binds. On any failure nothing stays bound.
+     */
+    public synchronized void start(Map<String, io.netty.channel.Channel> inherited) throws BindFailedException {
         if (workers != null) {
             throw new IllegalStateException("already started");
         }
@@ -119,7 +127,12 @@ public final class ProxyEngine implements AutoCloseable {
         }
         try {
             for (FrontendListener l : listeners) {
-                l.bind(acceptors, workers);
+                io.netty.channel.Channel socket = inherited.get(l.frontend().name());
+                if (socket != null) {
+                    l.adopt(acceptors, workers, socket);
+                } else {
+                    l.bind(acceptors, workers);
+                }
             }
         } catch (BindFailedException e) {
             listeners.forEach(FrontendListener::unbind);
@@ -130,6 +143,15 @@ public final class ProxyEngine implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /** Each listening frontend's socket, by frontend name, for a process taking over ({@code _getsocks}). */
+    public Map<String, io.netty.channel.unix.FileDescriptor> listeningDescriptors() {
+        Map<String, io.netty.channel.unix.FileDescriptor> out = new LinkedHashMap<>();
+        for (FrontendListener l : listeners) {
+            l.descriptor().ifPresent(fd -> out.put(l.frontend().name(), fd));
+        }
+        return out;
     }
 
     /**

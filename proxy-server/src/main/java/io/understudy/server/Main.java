@@ -40,6 +40,13 @@ public final class Main implements Callable<Integer> {
             defaultValue = DEFAULT_CONFIG)
     Path config;
 
+    @Option(
+            names = {"-x", "--take-over"},
+            paramLabel = "SOCKET",
+            description = "upgrade: take the listening sockets over from the Understudy running with this admin socket"
+                    + " (HAProxy's -x), then tell it to stop; its sessions finish there")
+    Path takeOver;
+
     public static void main(String[] args) {
         int code = commandLine().execute(args);
         if (code != ExitCodes.OK || !isRun(args)) {
@@ -80,7 +87,17 @@ public final class Main implements Callable<Integer> {
         }
         // Before anything binds: a SIGUSR2 or SIGHUP during the start must not kill the process either.
         Signals.install();
-        Understudy proxy = new Understudy(cfg, java.util.Optional.of(config));
+        java.util.Optional<Takeover.Inherited> inherited = java.util.Optional.empty();
+        if (takeOver != null) {
+            try {
+                inherited = java.util.Optional.of(Takeover.from(takeOver, cfg));
+            } catch (Takeover.TakeoverException e) {
+                err.println("understudy: cannot take over from " + takeOver + ": " + e.getMessage()
+                        + "; nothing was changed");
+                return ExitCodes.START_FAILED;
+            }
+        }
+        Understudy proxy = new Understudy(cfg, java.util.Optional.of(config), inherited);
         try {
             proxy.start();
         } catch (BindFailedException | io.understudy.admin.cli.AdminSocketException e) {

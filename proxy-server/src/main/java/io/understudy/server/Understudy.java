@@ -46,7 +46,10 @@ public final class Understudy implements AutoCloseable {
     private final Optional<MetricsServer> metrics;
     private final Optional<PeerSync> peers;
     private final Optional<WriterFence> fence;
-    private Optional<StatePersistence> state = Optional.empty();
+    /** Written by the starting thread, and once by a handover (an admin command's thread). */
+    private volatile Optional<StatePersistence> state = Optional.empty();
+
+    private final Optional<Takeover.Inherited> inherited;
     private final Optional<ConfigReloader> reloader;
     private Optional<SyslogOutput> syslog = Optional.empty();
 
@@ -59,7 +62,16 @@ public final class Understudy implements AutoCloseable {
      *     cannot reload
      */
     public Understudy(ProxyConfig config, Optional<java.nio.file.Path> file) {
+        this(config, file, Optional.empty());
+    }
+
+    /**
+     * @param inherited what the process this one replaces handed over ({@code understudy -x}): its listening sockets,
+     *     its writers, its pid
+     */
+    Understudy(ProxyConfig config, Optional<java.nio.file.Path> file, Optional<Takeover.Inherited> inherited) {
         this.config = config;
+        this.inherited = inherited;
         this.engine = new ProxyEngine(config);
         // Checks get their own event loop so that a burst of checks never delays the relay's.
         this.checkLoop = engine.transport().newGroup(1, "understudy-check");
@@ -80,7 +92,8 @@ public final class Understudy implements AutoCloseable {
                 engine.startMillis(),
                 peers,
                 fence,
-                reloader);
+                reloader,
+                Optional.of(new Handing()));
         this.admin = new AdminServer(
                 config.admin(), CommandRegistry.standard(context, new StatsCsvRenderer()), cli, engine.transport());
         this.metrics = config.metrics().map(m -> new MetricsServer(MetricsSettings.from(m), context));
@@ -118,20 +131,33 @@ public final class Understudy implements AutoCloseable {
         health.start();
         try {
             // Admin sockets first: a live socket means another instance runs, and then nothing else may bind.
-            admin.start();
+            if (inherited.isEmpty()) {
+                // Admin sockets first: a live socket means another instance runs, and then nothing else may bind.
+                admin.start();
+            }
             // After the state file: the peer's state is compared with what this proxy restored.
             if (peers.isPresent()) {
                 peers.get().start();
             }
             fence.ifPresent(WriterFence::start);
-            engine.start();
+            engine.start(inherited.map(Takeover.Inherited::frontends).orElse(java.util.Map.of()));
             if (metrics.isPresent()) {
-                metrics.get().start();
+                metrics.get().start(inherited.flatMap(Takeover.Inherited::metrics));
+            }
+            if (inherited.isPresent()) {
+                // Taking over: the old process's admin socket is replaced last, once everything else runs, so that a
+                // failed start leaves the old process reachable.
+                admin.start(true);
             }
         } catch (BindFailedException | AdminSocketException | RuntimeException e) {
+            inherited.ifPresent(i -> {
+                i.closeUnused();
+                Takeover.handBack(i);
+            });
             close();
             throw e;
         }
+        inherited.ifPresent(i -> new TakenOver(engine.control(), i).finish());
         LOG.info(
                 "Understudy {} started from {}: {} frontend(s), {} admin socket(s), transport {}",
                 Version.current(),
@@ -143,6 +169,50 @@ public final class Understudy implements AutoCloseable {
 
     public ProxyEngine engine() {
         return engine;
+    }
+
+    /** What this process gives a new version taking over from it ({@code _getsocks}, {@code _handover}). */
+    private final class Handing implements io.understudy.admin.Handover {
+        @Override
+        public java.util.List<io.netty.channel.unix.FileDescriptor> listeningSockets() {
+            java.util.List<io.netty.channel.unix.FileDescriptor> fds =
+                    new java.util.ArrayList<>(engine.listeningDescriptors().values());
+            metrics.flatMap(MetricsServer::descriptor).ifPresent(fds::add);
+            LOG.info("handing {} listening socket(s) to a new process", fds.size());
+            return fds;
+        }
+
+        @Override
+        public String handOver() {
+            if (peers.isPresent()) {
+                throw new IllegalStateException("this proxy is one of a pair, whose link and writer lock cannot move to"
+                        + " another process: upgrade it with a restart while keepalived moves the virtual IP");
+            }
+            // A last write, then the new process (which reads the file next) owns it; nothing written here after
+            // this, not even at exit, unless the takeover fails and the new process hands it back.
+            state.ifPresent(StatePersistence::pause);
+            StringBuilder out =
+                    new StringBuilder("pid " + ProcessHandle.current().pid() + "\n");
+            for (io.understudy.core.model.Backend b : engine.backends()) {
+                io.understudy.core.model.BackendSnapshot snap = b.snapshot();
+                if (snap.writer()) {
+                    snap.first().ifPresent(w -> out.append("writer ")
+                            .append(b.name())
+                            .append(' ')
+                            .append(w.name())
+                            .append('\n'));
+                }
+            }
+            LOG.warn("handed over to a new process: the state file is its own now; this process stops when it is told"
+                    + " to (SIGTERM), letting its sessions finish");
+            return out.toString();
+        }
+
+        @Override
+        public void handBack() {
+            state.ifPresent(StatePersistence::resume);
+            LOG.warn("the new process could not start: this one keeps the state file and goes on as before");
+        }
     }
 
     public HealthChecker health() {

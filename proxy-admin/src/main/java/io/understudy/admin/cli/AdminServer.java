@@ -57,6 +57,14 @@ public final class AdminServer implements AutoCloseable {
      * the starting thread.
      */
     public synchronized void start() throws AdminSocketException {
+        start(false);
+    }
+
+    /**
+     * Binds every socket; with {@code takeOver}, a path where another process answers is replaced rather than refused:
+     * this process is the new version taking over from that one ({@code understudy -x}).
+     */
+    public synchronized void start(boolean takeOver) throws AdminSocketException {
         if (group != null) {
             throw new IllegalStateException("admin server already started");
         }
@@ -67,7 +75,8 @@ public final class AdminServer implements AutoCloseable {
         group = transport.newGroup("understudy-admin");
         try {
             for (AdminSocketConfig c : configs) {
-                sockets.add(AdminSocket.open(c, group, transport, new CliInitializer(commands, limits, c.level())));
+                sockets.add(AdminSocket.open(
+                        c, group, transport, new CliInitializer(commands, limits, c.level()), takeOver));
             }
         } catch (AdminSocketException | RuntimeException e) {
             close();

@@ -72,12 +72,22 @@ final class AdminSocket {
 
     /** Binds the socket; blocks (file system and bind), so call it from the starting thread, never an event loop. */
     static AdminSocket open(
-            AdminSocketConfig config, EventLoopGroup group, AdminTransport transport, CliInitializer initializer)
+            AdminSocketConfig config,
+            EventLoopGroup group,
+            AdminTransport transport,
+            CliInitializer initializer,
+            boolean takeOver)
             throws AdminSocketException {
         Path path = config.path().toAbsolutePath().normalize();
         checkPath(path);
         Set<PosixFilePermission> mode = mode(path, config.mode());
-        claim(path);
+        if (takeOver && isSocket(path)) {
+            // The old process answers there until the rename below puts this socket in its place (atomically: a
+            // client reaches one or the other, never neither). The old one leaves the new file alone when it stops.
+            LOG.info("admin socket {}: taking it over from the process this one replaces", path);
+        } else {
+            claim(path);
+        }
 
         // Unguessable, so that nobody can plant a link or a file there beforehand.
         Path tmp = Path.of(

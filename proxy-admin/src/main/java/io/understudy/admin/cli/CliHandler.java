@@ -62,6 +62,7 @@ final class CliHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        session.attach(ctx::writeAndFlush);
     }
 
     @Override

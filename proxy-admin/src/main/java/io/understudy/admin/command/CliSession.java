@@ -24,6 +24,21 @@ public final class CliSession {
     private boolean suppressNextLf;
     private boolean quitRequested;
 
+    /** Writes a message other than text on the connection (a descriptor, for {@code _getsocks}); event loop only. */
+    private java.util.function.Consumer<Object> raw = m -> {
+        throw new IllegalStateException("not attached to a connection");
+    };
+
+    /** The connection's handler gives its writer: a command may then send {@link #sendRaw} messages. */
+    public void attach(java.util.function.Consumer<Object> writer) {
+        this.raw = writer;
+    }
+
+    /** Writes {@code message} on the connection, ahead of the command's reply. */
+    void sendRaw(Object message) {
+        raw.accept(message);
+    }
+
     /** A new connection starts at its socket's level, non-interactive. */
     public CliSession(Level socketLevel) {
         this.level = socketLevel;

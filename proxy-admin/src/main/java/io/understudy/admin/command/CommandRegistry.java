@@ -79,6 +79,9 @@ public final class CommandRegistry {
         list.add(new ShutdownSessionCommand(context));
         list.add(new ShutdownSessionsServerCommand(context));
         list.add(new ReloadCommand(context));
+        list.add(new GetSocksCommand(context));
+        list.add(new HandoverCommand(context, false));
+        list.add(new HandoverCommand(context, true));
         list.add(LevelCommand.operator());
         list.add(LevelCommand.user());
         list.add(new PromptCommand());

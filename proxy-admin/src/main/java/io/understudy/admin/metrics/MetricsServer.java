@@ -76,6 +76,14 @@ public final class MetricsServer implements AutoCloseable {
      * @throws BindFailedException naming the address and the OS reason when the bind fails; nothing is left running
      */
     public synchronized void start() throws BindFailedException {
+        start(java.util.Optional.empty());
+    }
+
+    /**
+     * Starts serving on {@code inherited}, a listening socket the process this one replaces handed over (unregistered
+     * channel), or binds when it is empty; blocks until listening.
+     */
+    public synchronized void start(java.util.Optional<Channel> inherited) throws BindFailedException {
         if (loop != null) {
             throw new IllegalStateException("already started");
         }
@@ -83,7 +91,6 @@ public final class MetricsServer implements AutoCloseable {
         MetricsHttpHandler handler = new MetricsHttpHandler(metrics, settings.path());
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop)
-                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -99,11 +106,15 @@ public final class MetricsServer implements AutoCloseable {
                                 .addLast("metrics", handler);
                     }
                 });
-        ChannelFuture f = b.bind(settings.bind()).awaitUninterruptibly();
+        ChannelFuture f = inherited.isPresent()
+                ? b.channelFactory(() -> (io.netty.channel.ServerChannel) inherited.get())
+                        .register()
+                        .awaitUninterruptibly()
+                : b.channel(transport.serverChannel()).bind(settings.bind()).awaitUninterruptibly();
         if (!f.isSuccess()) {
             shutdownLoop();
             throw new BindFailedException(
-                    "cannot bind metrics to " + settings.bind() + ": "
+                    "cannot " + (inherited.isPresent() ? "take over" : "bind") + " metrics on " + settings.bind() + ": "
                             + f.cause().getMessage(),
                     f.cause());
         }
@@ -124,6 +135,15 @@ public final class MetricsServer implements AutoCloseable {
             // An exception would cancel the periodic task: log it and keep sampling.
             LOG.warn("metrics: sampling failed", e);
         }
+    }
+
+    /** The listening socket, for a process taking over ({@code _getsocks}); empty when not listening or on NIO. */
+    public java.util.Optional<io.netty.channel.unix.FileDescriptor> descriptor() {
+        Channel ch = serverChannel;
+        if (ch instanceof io.netty.channel.unix.UnixChannel u && ch.isOpen()) {
+            return java.util.Optional.of(u.fd());
+        }
+        return java.util.Optional.empty();
     }
 
     /** Where the server listens (the real port when the settings said 0). */

@@ -183,7 +183,42 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
         if (origin == Origin.STATE_FILE) {
             return;
         }
+        synchronized (this) {
+            if (paused) {
+                held = new Object[] {state, lastChange};
+                return;
+            }
+        }
         writer.submit(state, lastChange);
+    }
+
+    /** While a new process takes over, the file is its own: changes here are held, not written. Guarded by this. */
+    private boolean paused;
+
+    private Object[] held;
+
+    /**
+     * Writes what is pending, then stops writing: the process taking over ({@code _handover}) reads the file next and
+     * owns it from then on. Changes made here meanwhile are held, and written only if {@link #resume} is called.
+     */
+    public void pause() {
+        flush();
+        synchronized (this) {
+            paused = true;
+        }
+    }
+
+    /** The takeover failed: writes what was held, and writes again from now on. */
+    public void resume() {
+        Object[] h;
+        synchronized (this) {
+            paused = false;
+            h = held;
+            held = null;
+        }
+        if (h != null) {
+            writer.submit((AdminState) h[0], (Note) h[1]);
+        }
     }
 
     /**

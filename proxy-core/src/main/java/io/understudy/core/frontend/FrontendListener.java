@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.understudy.core.backend.ServerConnector;
 import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.SessionRegistry;
@@ -74,9 +75,63 @@ public final class FrontendListener {
      */
     public void bind(EventLoopGroup acceptors, EventLoopGroup workers) throws BindFailedException {
         InetSocketAddress address = frontend.config().bind().resolved();
+        ServerBootstrap b = bootstrap(acceptors, workers).channel(transport.serverChannel());
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new BindFailedException(
+                    "cannot bind frontend '" + frontend.name() + "' to "
+                            + frontend.config().bind() + ": " + f.cause().getMessage(),
+                    f.cause());
+        }
+        listening(b, f.channel(), "listening on");
+    }
+
+    /**
+     * Listens on a socket another process bound and handed over (an upgrade: {@code understudy -x}), instead of
+     * binding: the socket was never closed, so no connection is refused across the swap. Blocks until registered.
+     *
+     * @param inherited an unregistered server channel over the received descriptor, bound to this frontend's address
+     */
+    public void adopt(EventLoopGroup acceptors, EventLoopGroup workers, Channel inherited) throws BindFailedException {
+        // Pausing and resuming later binds again, with a bootstrap of the usual kind.
+        ServerBootstrap b = bootstrap(acceptors, workers).channel(transport.serverChannel());
+        ChannelFuture f = bootstrap(acceptors, workers)
+                .channelFactory(() -> (ServerChannel) inherited)
+                .register()
+                .awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new BindFailedException(
+                    "cannot listen on the socket of frontend '" + frontend.name() + "' handed over by the old process: "
+                            + f.cause().getMessage(),
+                    f.cause());
+        }
+        listening(b, f.channel(), "took over the listening socket on");
+    }
+
+    private void listening(ServerBootstrap b, Channel ch, String how) {
+        serverChannel = ch;
+        this.bootstrap = b;
+        // The port actually bound: a config that says 0 must get the same port back after a pause.
+        this.address = (InetSocketAddress) serverChannel.localAddress();
+        frontend.status(Frontend.Status.OPEN);
+        LOG.info("frontend '{}' {} {} ({})", frontend.name(), how, localAddress(), transport.name());
+    }
+
+    /**
+     * This frontend's listening socket, for a new process taking over ({@code _getsocks}); empty when it is not
+     * listening (disabled, shut down) or the transport has no descriptors (NIO).
+     */
+    public java.util.Optional<io.netty.channel.unix.FileDescriptor> descriptor() {
+        Channel ch = serverChannel;
+        if (ch instanceof io.netty.channel.unix.UnixChannel u && ch.isOpen()) {
+            return java.util.Optional.of(u.fd());
+        }
+        return java.util.Optional.empty();
+    }
+
+    private ServerBootstrap bootstrap(EventLoopGroup acceptors, EventLoopGroup workers) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptGate())
@@ -100,19 +155,7 @@ public final class FrontendListener {
                     ChannelOption.RCVBUF_ALLOCATOR,
                     new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
         }
-        ChannelFuture f = b.bind(address).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new BindFailedException(
-                    "cannot bind frontend '" + frontend.name() + "' to "
-                            + frontend.config().bind() + ": " + f.cause().getMessage(),
-                    f.cause());
-        }
-        serverChannel = f.channel();
-        this.bootstrap = b;
-        // The port actually bound: a config that says 0 must get the same port back after a pause.
-        this.address = (InetSocketAddress) serverChannel.localAddress();
-        frontend.status(Frontend.Status.OPEN);
-        LOG.info("frontend '{}' listening on {} ({})", frontend.name(), localAddress(), transport.name());
+        return b;
     }
 
     /**

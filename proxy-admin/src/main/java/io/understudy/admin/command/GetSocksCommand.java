@@ -1,0 +1,48 @@
+package io.understudy.admin.command;
+
+import io.netty.channel.unix.FileDescriptor;
+import io.understudy.admin.AdminContext;
+import io.understudy.core.config.AdminSocketConfig.Level;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code _getsocks}: sends this process's listening sockets over the admin connection (SCM_RIGHTS), for the new
+ * version taking over ({@code understudy -x}); HAProxy's command of the same name. Hidden from {@code help}, as in
+ * HAProxy. Level admin; epoll transport only (NIO has no descriptors to send).
+ */
+final class GetSocksCommand implements Command {
+    private final AdminContext context;
+
+    GetSocksCommand(AdminContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public List<String> keywords() {
+        return List.of("_getsocks");
+    }
+
+    @Override
+    public Level level() {
+        return Level.ADMIN;
+    }
+
+    @Override
+    public String usage() {
+        return "";
+    }
+
+    @Override
+    public CompletableFuture<String> run(List<String> args, CliSession session) {
+        if (context.handover().isEmpty()) {
+            return Command.reply("This process cannot hand its sockets over.\n");
+        }
+        List<FileDescriptor> fds = context.handover().get().listeningSockets();
+        if (fds.isEmpty()) {
+            return Command.reply("No listening socket to hand over (the epoll transport is needed).\n");
+        }
+        fds.forEach(session::sendRaw);
+        return Command.reply("");
+    }
+}
