@@ -97,10 +97,19 @@ public final class Main implements Callable<Integer> {
                 return ExitCodes.START_FAILED;
             }
         }
-        Understudy proxy = new Understudy(cfg, java.util.Optional.of(config), inherited);
+        Understudy proxy;
         try {
+            proxy = new Understudy(cfg, java.util.Optional.of(config), inherited);
             proxy.start();
-        } catch (BindFailedException | io.understudy.admin.cli.AdminSocketException e) {
+        } catch (BindFailedException | io.understudy.admin.cli.AdminSocketException | RuntimeException e) {
+            // A takeover that failed gives the old process its sockets' sole ownership and its state file back.
+            inherited.ifPresent(i -> {
+                i.closeUnused();
+                Takeover.handBack(i);
+            });
+            if (e instanceof RuntimeException r && inherited.isEmpty()) {
+                throw r;
+            }
             err.println("understudy: " + e.getMessage());
             return ExitCodes.START_FAILED;
         }

@@ -55,6 +55,7 @@ final class Takeover {
             Optional<Channel> metrics,
             Map<String, String> writers,
             long oldPid,
+            long oldStartMillis,
             Path socket) {
         /** Closes the sockets not taken (a start that failed): the old process keeps its own copies. */
         void closeUnused() {
@@ -73,8 +74,9 @@ final class Takeover {
     private Takeover() {}
 
     static Inherited from(Path socket, ProxyConfig config) throws TakeoverException {
-        if (!Epoll.isAvailable()) {
-            throw new TakeoverException("taking over needs the epoll transport: " + Epoll.unavailabilityCause());
+        if (!"epoll".equals(io.understudy.core.transport.Transport.best().name())) {
+            throw new TakeoverException("taking over needs the epoll transport"
+                    + (Epoll.isAvailable() ? " (NIO was asked for)" : ": " + Epoll.unavailabilityCause()));
         }
         List<FileDescriptor> fds = receive(socket);
         Map<String, Channel> frontends = new LinkedHashMap<>();
@@ -101,33 +103,37 @@ final class Takeover {
             }
         }
         Map<String, String> writers = new LinkedHashMap<>();
-        long pid;
+        long[] pid;
         try {
             String reply = AdminClient.send(socket, "_handover");
             pid = parse(reply, writers);
         } catch (IOException | TakeoverException e) {
-            new Inherited(frontends, metrics, writers, 0, socket).closeUnused();
+            new Inherited(frontends, metrics, writers, 0, 0, socket).closeUnused();
             throw e instanceof TakeoverException t
                     ? t
                     : new TakeoverException("cannot reach " + socket + " for _handover: " + e.getMessage());
         }
         LOG.info(
                 "taking over from pid {} through {}: listening sockets for {}{}{}; writers {}",
-                pid,
+                pid[0],
                 socket,
                 frontends.keySet(),
                 metrics.isPresent() ? " and metrics" : "",
                 unused.isEmpty() ? "" : " (not in the new config, closed here: " + unused + ")",
                 writers);
-        return new Inherited(frontends, metrics, writers, pid, socket);
+        return new Inherited(frontends, metrics, writers, pid[0], pid[1], socket);
     }
 
-    private static long parse(String reply, Map<String, String> writers) throws TakeoverException {
+    /** {pid, start time in epoch milliseconds (0 when unknown)}. */
+    private static long[] parse(String reply, Map<String, String> writers) throws TakeoverException {
         long pid = -1;
+        long start = 0;
         for (String line : reply.split("\n")) {
             String[] w = line.trim().split(" ");
             if (w.length == 2 && w[0].equals("pid")) {
                 pid = Long.parseLong(w[1]);
+            } else if (w.length == 2 && w[0].equals("start")) {
+                start = Long.parseLong(w[1]);
             } else if (w.length == 3 && w[0].equals("writer")) {
                 writers.put(w[1], w[2]);
             } else if (!line.isBlank()) {
@@ -137,7 +143,7 @@ final class Takeover {
         if (pid <= 0) {
             throw new TakeoverException("the old process did not say its pid: " + reply.trim());
         }
-        return pid;
+        return new long[] {pid, start};
     }
 
     /** {@code _getsocks}: the descriptors the old process sends, until it closes the connection. */
@@ -198,6 +204,11 @@ final class Takeover {
     }
 
     static void closeUnregistered(Channel ch) {
-        ch.unsafe().closeForcibly();
+        if (ch.isRegistered()) {
+            // Adopted already: closed through its event loop, which deregisters it first.
+            ch.close().awaitUninterruptibly();
+        } else {
+            ch.unsafe().closeForcibly();
+        }
     }
 }

@@ -50,6 +50,7 @@ public final class Understudy implements AutoCloseable {
     private volatile Optional<StatePersistence> state = Optional.empty();
 
     private final Optional<Takeover.Inherited> inherited;
+    private final Optional<TakenOver> taken;
     private final Optional<ConfigReloader> reloader;
     private Optional<SyslogOutput> syslog = Optional.empty();
 
@@ -73,6 +74,7 @@ public final class Understudy implements AutoCloseable {
         this.config = config;
         this.inherited = inherited;
         this.engine = new ProxyEngine(config);
+        this.taken = inherited.map(i -> new TakenOver(engine.control(), i));
         // Checks get their own event loop so that a burst of checks never delays the relay's.
         this.checkLoop = engine.transport().newGroup(1, "understudy-check");
         this.health =
@@ -140,6 +142,8 @@ public final class Understudy implements AutoCloseable {
                 peers.get().start();
             }
             fence.ifPresent(WriterFence::start);
+            // Taking over: before anything is accepted, write where the old process writes.
+            taken.ifPresent(TakenOver::pinWriters);
             engine.start(inherited.map(Takeover.Inherited::frontends).orElse(java.util.Map.of()));
             if (metrics.isPresent()) {
                 metrics.get().start(inherited.flatMap(Takeover.Inherited::metrics));
@@ -147,7 +151,7 @@ public final class Understudy implements AutoCloseable {
             if (inherited.isPresent()) {
                 // Taking over: the old process's admin socket is replaced last, once everything else runs, so that a
                 // failed start leaves the old process reachable.
-                admin.start(true);
+                admin.start(inherited.map(Takeover.Inherited::socket));
             }
         } catch (BindFailedException | AdminSocketException | RuntimeException e) {
             inherited.ifPresent(i -> {
@@ -157,7 +161,7 @@ public final class Understudy implements AutoCloseable {
             close();
             throw e;
         }
-        inherited.ifPresent(i -> new TakenOver(engine.control(), i).finish());
+        taken.ifPresent(TakenOver::stopOld);
         LOG.info(
                 "Understudy {} started from {}: {} frontend(s), {} admin socket(s), transport {}",
                 Version.current(),

@@ -57,14 +57,14 @@ public final class AdminServer implements AutoCloseable {
      * the starting thread.
      */
     public synchronized void start() throws AdminSocketException {
-        start(false);
+        start(java.util.Optional.empty());
     }
 
     /**
-     * Binds every socket; with {@code takeOver}, a path where another process answers is replaced rather than refused:
-     * this process is the new version taking over from that one ({@code understudy -x}).
+     * Binds every socket; at {@code takeOver}, where the process this one replaces answers ({@code understudy -x}),
+     * its socket file is replaced rather than refused. Every other path is claimed as usual.
      */
-    public synchronized void start(boolean takeOver) throws AdminSocketException {
+    public synchronized void start(java.util.Optional<Path> takeOver) throws AdminSocketException {
         if (group != null) {
             throw new IllegalStateException("admin server already started");
         }
@@ -75,8 +75,16 @@ public final class AdminServer implements AutoCloseable {
         group = transport.newGroup("understudy-admin");
         try {
             for (AdminSocketConfig c : configs) {
+                boolean replace = takeOver.map(t -> t.toAbsolutePath()
+                                .normalize()
+                                .equals(c.path().toAbsolutePath().normalize()))
+                        .orElse(false);
                 sockets.add(AdminSocket.open(
-                        c, group, transport, new CliInitializer(commands, limits, c.level()), takeOver));
+                        c,
+                        group,
+                        transport,
+                        new CliInitializer(commands, limits, c.level(), c.exposeFdListeners()),
+                        replace));
             }
         } catch (AdminSocketException | RuntimeException e) {
             close();

@@ -93,6 +93,12 @@ final class AdminSocket {
         Path tmp = Path.of(
                 path + "." + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt()) + ".tmp");
         boolean renameIntoPlace = bytes(tmp) <= MAX_PATH_BYTES;
+        if (takeOver && !renameIntoPlace) {
+            // Bound in place, the old process's socket would be gone for a moment, and its exit would remove ours.
+            throw new AdminSocketException("admin socket " + path + ": the path is too long ("
+                    + bytes(path) + " bytes) to be taken over atomically; a takeover needs at most "
+                    + (MAX_PATH_BYTES - 13) + " bytes");
+        }
         Path bindPath = renameIntoPlace ? tmp : path;
         if (renameIntoPlace) {
             deleteQuietly(tmp);

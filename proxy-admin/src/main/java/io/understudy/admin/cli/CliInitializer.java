@@ -33,7 +33,15 @@ final class CliInitializer extends ChannelInitializer<Channel> {
     /** How long a connection must have been idle before a newcomer may take its place: a burst is not an attack. */
     static final long EVICTABLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Whether the socket has {@code expose-fd listeners}. */
+    private final boolean exposeFd;
+
     CliInitializer(CommandRegistry commands, CliLimits limits, Level level) {
+        this(commands, limits, level, false);
+    }
+
+    CliInitializer(CommandRegistry commands, CliLimits limits, Level level, boolean exposeFd) {
+        this.exposeFd = exposeFd;
         this.commands = commands;
         this.limits = limits;
         this.level = level;
@@ -52,7 +60,7 @@ final class CliInitializer extends ChannelInitializer<Channel> {
             return;
         }
         CliFrameDecoder decoder = new CliFrameDecoder(limits.maxLineBytes());
-        CliHandler handler = new CliHandler(commands, limits, decoder, new CliSession(level));
+        CliHandler handler = new CliHandler(commands, limits, decoder, new CliSession(level, exposeFd));
         ch.pipeline().addLast("line", decoder).addLast("cli", handler);
         // Only once in the pipeline: evicting needs the handler's context.
         live.add(handler);

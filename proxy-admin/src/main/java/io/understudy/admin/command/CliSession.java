@@ -39,9 +39,22 @@ public final class CliSession {
         raw.accept(message);
     }
 
+    /** Whether its socket has {@code expose-fd listeners}: the takeover commands work only then. */
+    private final boolean exposeFd;
+
     /** A new connection starts at its socket's level, non-interactive. */
     public CliSession(Level socketLevel) {
+        this(socketLevel, false);
+    }
+
+    public CliSession(Level socketLevel, boolean exposeFdListeners) {
         this.level = socketLevel;
+        this.exposeFd = exposeFdListeners;
+    }
+
+    /** Whether this connection may take the listening sockets over ({@code expose-fd listeners}). */
+    public boolean exposesFd() {
+        return exposeFd;
     }
 
     public Level level() {

@@ -12,6 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * HAProxy. Level admin; epoll transport only (NIO has no descriptors to send).
  */
 final class GetSocksCommand implements Command {
+    /** The refusal on a socket without {@code expose-fd listeners} (HAProxy answers nothing there). */
+    static final String NOT_EXPOSED =
+            "This socket does not hand listeners over: configure it with expose-fd = listeners (and level = admin).\n";
+
     private final AdminContext context;
 
     GetSocksCommand(AdminContext context) {
@@ -35,6 +39,9 @@ final class GetSocksCommand implements Command {
 
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
+        if (!session.exposesFd()) {
+            return Command.reply(NOT_EXPOSED);
+        }
         if (context.handover().isEmpty()) {
             return Command.reply("This process cannot hand its sockets over.\n");
         }

@@ -37,6 +37,9 @@ final class HandoverCommand implements Command {
 
     @Override
     public CompletableFuture<String> run(List<String> args, CliSession session) {
+        if (!session.exposesFd()) {
+            return Command.reply(GetSocksCommand.NOT_EXPOSED);
+        }
         if (context.handover().isEmpty()) {
             return Command.reply("This process cannot hand over.\n");
         }

@@ -87,11 +87,21 @@ final class AdminReader {
         Optional<String> group = s.string("group");
         Optional<AdminSocketConfig.Level> level =
                 s.has("level") ? s.keyword("level", LEVELS) : Optional.of(DEFAULT_LEVEL);
+        // HAProxy's expose-fd listeners (its only value): a new version may take the listening sockets over.
+        Optional<Boolean> exposeFd =
+                s.has("expose-fd") ? s.keyword("expose-fd", Map.of("listeners", true)) : Optional.of(false);
         boolean badOptional = (s.has("user") && user.isEmpty()) || (s.has("group") && group.isEmpty());
-        if (path.isEmpty() || mode.isEmpty() || level.isEmpty() || badOptional) {
+        if (path.isEmpty() || mode.isEmpty() || level.isEmpty() || exposeFd.isEmpty() || badOptional) {
             return Optional.empty();
         }
-        return Optional.of(new AdminSocketConfig(path.get(), mode.get(), user, group, level.get()));
+        if (exposeFd.get() && level.get() != AdminSocketConfig.Level.ADMIN) {
+            s.report(
+                    "expose-fd",
+                    s.value("expose-fd"),
+                    "a socket with level = admin (handing the listeners over is" + " an admin's act)");
+            return Optional.empty();
+        }
+        return Optional.of(new AdminSocketConfig(path.get(), mode.get(), user, group, level.get(), exposeFd.get()));
     }
 
     private static Optional<Path> toPath(Section s, String text) {

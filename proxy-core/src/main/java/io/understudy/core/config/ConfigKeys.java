@@ -76,7 +76,7 @@ final class ConfigKeys {
     static final List<String> ADMIN = List.of("sockets");
 
     /** One element of {@code admin.sockets = [ ... ]}. */
-    static final List<String> ADMIN_SOCKET = List.of("path", "mode", "user", "group", "level");
+    static final List<String> ADMIN_SOCKET = List.of("path", "mode", "user", "group", "level", "expose-fd");
 
     private ConfigKeys() {}
 

@@ -175,4 +175,24 @@ class ValueValidationTest {
                         "a list of sockets [ { path = \"/run/understudy/admin.sock\", level = admin } ]",
                         5));
     }
+
+    @Test
+    void exposeFdIsListenersOnAnAdminSocket() {
+        assertThat(
+                        problems(
+                                MINIMAL_LISTEN
+                                        + """
+                        admin.sockets = [
+                          { path = "/tmp/a.sock", level = admin, expose-fd = all }
+                          { path = "/tmp/b.sock", level = operator, expose-fd = listeners }
+                        ]
+                        """))
+                .containsExactly(
+                        problem("admin.sockets[0].expose-fd", "all", "one of listeners", 6),
+                        problem(
+                                "admin.sockets[1].expose-fd",
+                                "listeners",
+                                "a socket with level = admin (handing the listeners over is an admin's act)",
+                                7));
+    }
 }

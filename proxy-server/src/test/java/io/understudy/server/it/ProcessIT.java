@@ -113,13 +113,14 @@ class ProcessIT {
             int port = proxy.awaitListening("MySQL");
             try (Connection session = Jdbc.connect(port)) {
                 // What Debian's HAProxy unit (USR2) and systemctl reload habits (HUP) send: before, USR2 crashed the
-                // JVM (SIGSEGV, exit 134) and HUP stopped it (exit 129).
+                // JVM (SIGSEGV, exit 134) and HUP stopped it (exit 129). Both reload the file in place now.
                 proxy.signal("USR2");
                 proxy.signal("HUP");
                 try {
                     await().atMost(Duration.ofSeconds(10))
-                            .until(() -> proxy.log().contains("SIGUSR2: reload is not supported yet")
-                                    && proxy.log().contains("SIGHUP: reload is not supported yet"));
+                            .until(() -> proxy.log().contains("SIGUSR2: reloading")
+                                    && proxy.log().contains("SIGHUP: reloading")
+                                    && proxy.log().split("Reload applied", -1).length == 3);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError("alive=" + proxy.isAlive() + ", log:\n" + proxy.log(), e);
                 }

@@ -73,13 +73,17 @@ class ReloadIT {
             int pool = proxy.awaitListening("Pool");
             ClientLoad storm = new ClientLoad(port, 8);
             ClientLoad poolStorm = new ClientLoad(pool, 4);
+            // When each applied reload ran (from the signal or command to its outcome).
+            List<long[]> reloads = new java.util.ArrayList<>();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> storm.ok() > 50 && poolStorm.ok() > 20);
 
                 // 1. SIGHUP: a server added and a timeout changed.
                 Files.writeString(file, config(admin, "2m", true, true));
+                long hupAt = System.nanoTime();
                 proxy.signal("HUP");
                 await().atMost(Duration.ofSeconds(20)).until(() -> proxy.log().contains("Reload applied"));
+                reloads.add(new long[] {hupAt, System.nanoTime()});
                 assertThat(proxy.log()).contains("MySQL/Third added at 127.0.0.1:");
                 assertThat(Socat.command(admin, "show events")).contains("timeout.server 1m -> 2m");
                 assertThat(Socat.command(admin, "show stat")).contains("MySQL,Third,");
@@ -91,7 +95,9 @@ class ReloadIT {
                             .isEqualTo(db.servers().get(1).serverId());
                     Socat.command(admin, "enable server Pool/A");
                     Files.writeString(file, config(admin, "2m", true, false));
+                    long at = System.nanoTime();
                     String reply = Socat.command(admin, "reload");
+                    reloads.add(new long[] {at, System.nanoTime()});
                     System.out.print("ReloadIT reply:\n" + reply);
                     assertThat(reply)
                             .startsWith("Reload applied")
@@ -126,9 +132,11 @@ class ReloadIT {
 
                 // 5. SIGUSR2 (what Debian's HAProxy unit sends on reload) reloads too, and never crashes the JVM.
                 Files.writeString(file, config(admin, "3m", true, false));
+                long usr2At = System.nanoTime();
                 proxy.signal("USR2");
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> Socat.command(admin, "show events").contains("timeout.server 2m -> 3m"));
+                reloads.add(new long[] {usr2At, System.nanoTime()});
                 assertThat(proxy.isAlive()).isTrue();
             } finally {
                 storm.close();
@@ -149,7 +157,16 @@ class ReloadIT {
                     .as("connections refused or failed during the reloads")
                     .isEmpty();
             assertThat(attempts).isGreaterThan(100);
+            // Not vacuous: new connections were being made while each reload was applied.
+            for (long[] r : reloads) {
+                assertThat(storm.attempts().stream().filter(a -> a.overlaps(r[0], r[1])))
+                        .as("connection attempts during a reload")
+                        .isNotEmpty();
+            }
+            assertThat(reloads).hasSize(3);
             assertThat(storm.sessionsCut()).isZero();
+            // Pool/B's sessions were not cut either: a removed server's sessions end by themselves.
+            assertThat(poolStorm.sessionsCut()).isZero();
         }
     }
 }

@@ -60,7 +60,7 @@ class UpgradeIT {
                         + "    { name = Secondary, address = \"127.0.0.1:" + two.port() + "\", backup = true }\n"
                         + "  ]\n}\n"
                         + "metrics { bind = \"127.0.0.1:" + metrics + "\" }\n"
-                        + "admin.sockets = [ { path = \"" + admin + "\", level = admin } ]\n");
+                        + "admin.sockets = [ { path = \"" + admin + "\", level = admin, expose-fd = listeners } ]\n");
         try (ProxyProcess old = ProxyProcess.start(dir, "-c", file.toString())) {
             assertThat(old.awaitListening("MySQL")).isEqualTo(port);
             // An operator's decision, kept across the upgrade through the state file.
@@ -123,6 +123,64 @@ class UpgradeIT {
                     .as("sessions cut across the upgrade")
                     .isZero();
             assertThat(storm.attempts().size() - upgradedAfter).isGreaterThan(100);
+        }
+    }
+
+    /**
+     * The old process failed over to the backup and its primary is back but still in its {@code failback-delay}: the
+     * new process, which would choose the primary, writes to the backup too for as long as the old one has sessions,
+     * and moves to the primary only once the old one has exited.
+     */
+    @Test
+    void theWritesStayWhereTheOldProcessWritesUntilItExits() throws Exception {
+        MariaDbServer one = db.primary();
+        MariaDbServer two = db.servers().get(1);
+        int port = FreePorts.find();
+        Path admin = dir.resolve("admin.sock");
+        Path file = dir.resolve("understudy.conf");
+        Files.writeString(
+                file,
+                "global.hard-stop-after = 60s\n"
+                        + "listen.MySQL {\n  bind = \"127.0.0.1:" + port + "\"\n  failback-delay = 120s\n"
+                        + "  check { type = mysql, user = haproxy }\n  servers = [\n"
+                        + "    { name = Primary, address = \"127.0.0.1:" + one.port() + "\" }\n"
+                        + "    { name = Secondary, address = \"127.0.0.1:" + two.port() + "\", backup = true }\n"
+                        + "  ]\n}\n"
+                        + "admin.sockets = [ { path = \"" + admin + "\", level = admin, expose-fd = listeners } ]\n");
+        try (ProxyProcess old = ProxyProcess.start(dir, "-c", file.toString())) {
+            old.awaitListening("MySQL");
+            // The old process fails over (a forced health, not a decision kept anywhere), then the primary's checks
+            // bring it back, inside its failback-delay: the writes stay on Secondary there.
+            Socat.command(admin, "set server MySQL/Primary health down");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Socat.command(admin, "show servers state MySQL")
+                    .contains(" Primary 127.0.0.1 2 "));
+            assertThat(Jdbc.serverIdVia(port)).isEqualTo(two.serverId());
+            ClientLoad storm = new ClientLoad(port, 6);
+            Connection held = Jdbc.connect(port);
+            assertThat(Jdbc.serverId(held)).isEqualTo(two.serverId());
+            try (ProxyProcess next = ProxyProcess.start(dir, "-c", file.toString(), "-x", admin.toString())) {
+                try {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> next.log().contains("took over the listening socket on"));
+                    assertThat(next.log()).contains("pin none -> Secondary (takeover: where pid " + old.pid());
+                    long atTakeover = storm.ok();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> storm.ok() > atTakeover + 150);
+                    // Both processes alive, and every write on Secondary.
+                    assertThat(old.isAlive()).isTrue();
+                    assertThat(storm.servedBy(one.serverId()))
+                            .as("writes on Primary while the old process writes to Secondary")
+                            .isZero();
+                    held.close();
+                    assertThat(old.awaitExit(Duration.ofSeconds(30))).isEqualTo(143);
+                    // The old process gone, the pin goes and the normal order applies: back to Primary.
+                    await().atMost(Duration.ofSeconds(30)).until(() -> storm.servedBy(one.serverId()) > 0);
+                } finally {
+                    storm.close();
+                    System.out.println("UpgradeIT (failed over) new process log:\n" + next.log());
+                }
+            }
+            assertThat(storm.attempts().stream().filter(ClientLoad.Attempt::failed))
+                    .isEmpty();
         }
     }
 }
