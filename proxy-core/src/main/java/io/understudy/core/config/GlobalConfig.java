@@ -12,8 +12,20 @@ import java.util.Optional;
  * @param ioThreads event-loop threads; 0 means one per available core
  * @param stateFile where operators' decisions (maintenance, drain, weights, manual failback) are kept across
  *     restarts; empty: not kept
+ * @param resolveInterval how often servers given by host name are resolved again (HAProxy's {@code resolvers} with
+ *     {@code hold valid}); {@link Duration#ZERO}: once, at load
  */
-public record GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile) {
+public record GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile, Duration resolveInterval) {
+    /** Names resolved once, at load. */
+    public GlobalConfig(Duration hardStopAfter, int ioThreads, Optional<Path> stateFile) {
+        this(hardStopAfter, ioThreads, stateFile, Duration.ZERO);
+    }
+
+    /** Whether servers given by host name follow DNS. */
+    public boolean followsDns() {
+        return !resolveInterval.isZero();
+    }
+
     /** Without a state file. */
     public GlobalConfig(Duration hardStopAfter, int ioThreads) {
         this(hardStopAfter, ioThreads, Optional.empty());

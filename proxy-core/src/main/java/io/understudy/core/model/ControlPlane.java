@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import io.understudy.core.config.HostPort;
 import io.understudy.core.config.LiveErrors;
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.model.AdminState.BackendAdmin;
@@ -314,13 +315,16 @@ public final class ControlPlane implements AutoCloseable {
             removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "del server"));
         } else if (c instanceof SetAddress a) {
             Backend b = backendOf(a.server());
-            boolean moves = !a.address()
-                    .toString()
-                    .equals(tx.current(a.server()).settings().address().toString());
+            HostPort now = tx.current(a.server()).settings().address();
+            if (a.origin() == Origin.DNS && !now.follows(a.server().config().address())) {
+                return Commit.refused(generation, operatorAddress(a.server(), now));
+            }
+            boolean moves = !a.address().toString().equals(now.toString());
             if (moves && b.snapshot().writer() && a.server().served() > 0) {
                 return Commit.refused(generation, writerHasSessions(a.server()));
             }
             settings(tx, a.server(), tx.current(a.server()).settings().withAddress(a.address()));
+            resolution(tx, a.server());
         } else if (c instanceof SetMaxconn m) {
             settings(tx, m.server(), tx.current(m.server()).settings().withMaxconn(m.maxconn()));
         } else if (c instanceof SetCheckPort p) {
@@ -479,11 +483,9 @@ public final class ControlPlane implements AutoCloseable {
                 if (ns.get().backup() != s.isBackup()) {
                     return Optional.of(s.id() + ": only a restart can make a server a backup or an active one");
                 }
+                HostPort now = tx.current(s).settings().address();
                 boolean moves = !ns.get().address().equals(s.config().address())
-                        && !ns.get()
-                                .address()
-                                .toString()
-                                .equals(tx.current(s).settings().address().toString());
+                        && !reloadedAddress(now, ns.get().address()).toString().equals(now.toString());
                 if (moves && nb.writerRole() && s.served() > 0) {
                     return Optional.of(writerHasSessions(s));
                 }
@@ -628,7 +630,7 @@ public final class ControlPlane implements AutoCloseable {
         ServerState st = tx.current(s);
         ServerSettings set = st.settings();
         if (!os.address().equals(ns.address())) {
-            set = set.withAddress(ns.address());
+            set = set.withAddress(reloadedAddress(set.address(), ns.address()));
             what.add("address " + os.address() + " -> " + ns.address());
         }
         if (os.maxconn() != ns.maxconn()) {
@@ -648,6 +650,7 @@ public final class ControlPlane implements AutoCloseable {
         Reason reason = Reason.of(Reason.Cause.SETTINGS, "reload: " + String.join(", ", what));
         if (!set.equals(st.settings())) {
             tx.put(s, st.withSettings(set), reason);
+            resolution(tx, s);
         }
         if (os.weight() != ns.weight()) {
             what.add("weight " + os.weight() + " -> " + ns.weight());
@@ -726,6 +729,50 @@ public final class ControlPlane implements AutoCloseable {
     static String configDeclares(Backend b, String name) {
         return "the config declares a server " + b.name() + "/" + name + " (deleted at runtime): give the new one"
                 + " another name, or edit the config";
+    }
+
+    static String operatorAddress(Server s, HostPort now) {
+        return s.id() + " has an address an operator set (" + now + "): DNS no longer moves it (a reload that changes"
+                + " its address in the file, or a restart without that state, makes it follow "
+                + s.config().address().host() + " again)";
+    }
+
+    /**
+     * The address a reload gives a server whose file says {@code configured}: that one, except that a name that did
+     * not resolve this time ({@code init-addr} with {@code none}) leaves the address DNS gave the same name before.
+     */
+    private static HostPort reloadedAddress(HostPort now, HostPort configured) {
+        return !configured.hasAddress() && now.hasAddress() && now.follows(configured) ? now : configured;
+    }
+
+    /**
+     * Keeps {@link AdminFlag#RMAINT} in step with the server's address: set while it has none ({@code init-addr =
+     * none}), cleared once DNS or an operator gave it one.
+     */
+    private static void resolution(Transaction tx, Server s) {
+        ServerState st = tx.current(s);
+        HostPort a = st.settings().address();
+        boolean none = !a.hasAddress();
+        if (none == st.admin().contains(AdminFlag.RMAINT)) {
+            return;
+        }
+        EnumSet<AdminFlag> flags = EnumSet.noneOf(AdminFlag.class);
+        flags.addAll(st.admin());
+        if (none) {
+            flags.add(AdminFlag.RMAINT);
+        } else {
+            flags.remove(AdminFlag.RMAINT);
+        }
+        setAdmin(
+                tx,
+                s,
+                flags,
+                Reason.of(
+                        Reason.Cause.RESOLUTION,
+                        none
+                                ? "no address: " + a.host() + " does not resolve"
+                                : "address " + a.ip() + " by "
+                                        + (tx.origin == Origin.DNS ? "DNS cache" : tx.origin.label())));
     }
 
     static String writerHasSessions(Server s) {
@@ -904,6 +951,7 @@ public final class ControlPlane implements AutoCloseable {
             st = tx.current(s);
             if (!st.settings().equals(target.settings())) {
                 tx.put(s, st.withSettings(target.settings()), target.reason());
+                resolution(tx, s);
             }
         });
         // Pins after the servers: whether a pinned backup is usable depends on its restored admin state.
