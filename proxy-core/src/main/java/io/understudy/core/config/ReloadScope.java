@@ -57,6 +57,11 @@ public final class ReloadScope {
                 "global.state-file",
                 running.global().stateFile(),
                 next.global().stateFile());
+        differs(
+                out,
+                "global.resolve-interval",
+                running.global().resolveInterval(),
+                next.global().resolveInterval());
         differs(out, "admin", running.admin(), next.admin());
         differs(out, "metrics", running.metrics(), next.metrics());
         differs(out, "peers", running.peers(), next.peers());

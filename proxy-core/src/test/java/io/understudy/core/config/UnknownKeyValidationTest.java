@@ -33,7 +33,8 @@ class UnknownKeyValidationTest {
                 .containsExactly(problem(
                         "global.frobnicate",
                         "1",
-                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file)",
+                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file,"
+                                + " resolve-interval)",
                         1));
     }
 
