@@ -126,6 +126,10 @@ class ResolversTest {
         // Not an operator's decision: nothing for the state file or the peer.
         assertThat(control.adminState().server("MySQL/A")).isEmpty();
 
+        // Nor does an import of the decisions (the state file, the peer) take it back to the config's.
+        Commands.submit(control, new ControlCommand.ImportAdminState(control.adminState(), Origin.PEER, "the peer"));
+        assertThat(s("A").address()).isEqualTo(new InetSocketAddress("127.0.0.2", PORT));
+
         // The current address is still in the answer (round-robin DNS): the server stays where it is.
         dns.put("db.test", List.of(ip("127.0.0.3"), ip("127.0.0.2")));
         resolvers.round();
@@ -203,6 +207,26 @@ class ResolversTest {
         assertThat(s("P").address()).isEqualTo(new InetSocketAddress("127.0.0.4", PORT));
         assertThat(lines()).contains("MySQL/P changed its IP from (none) to 127.0.0.4 by DNS cache.");
         assertThat(control.adminState().server("MySQL/P")).isEmpty();
+    }
+
+    @Test
+    void anOperatorsAddressEndsMaintResolutionAndNeitherReadyNorDnsOverridesIt() {
+        model(TestConfigs.listen("MySQL").server("P", HostPort.unresolved("db.test", PORT), false));
+        // Ready is not enough: there is nowhere to send a session yet.
+        Commands.mode(control, s("P"), io.understudy.core.model.AdminMode.READY);
+        assertThat(s("P").state().awaitingResolution()).isTrue();
+
+        Commands.submit(
+                control,
+                new ControlCommand.SetAddress(
+                        s("P"), IpLiteral.parseHostPort("127.0.0.5:3306").orElseThrow(), Origin.CLI));
+        assertThat(s("P").state().admin()).isEmpty();
+        assertThat(s("P").state().usable()).isTrue();
+        dns.put("db.test", List.of(ip("127.0.0.2")));
+        resolvers.round();
+        assertThat(s("P").address()).isEqualTo(new InetSocketAddress("127.0.0.5", PORT));
+        assertThat(control.adminState().server("MySQL/P").orElseThrow().address())
+                .isPresent();
     }
 
     @Test

@@ -134,7 +134,8 @@ class DnsFollowIT {
 
                 // A pool: new sessions go to the new address within the interval; the one open stays where it was.
                 await().atMost(WITHIN).until(() -> Jdbc.serverIdVia(pool) == two);
-                assertThat(proxy.log()).contains("Pool/db changed its IP from 127.0.0.2 to 127.0.0.3 by DNS cache.");
+                await().atMost(WITHIN).until(() -> proxy.log()
+                        .contains("Pool/db changed its IP from 127.0.0.2 to 127.0.0.3 by DNS cache."));
                 assertThat(Jdbc.serverId(pooled)).isEqualTo(one);
 
                 // A writer with a session: no move (the writes of a backend land on one server at a time), said once.
@@ -148,7 +149,8 @@ class DnsFollowIT {
             }
             // Its session ended: the writer moves at the next round.
             await().atMost(WITHIN).until(() -> Jdbc.serverIdVia(writer) == two);
-            assertThat(proxy.log()).contains("MySQL/db changed its IP from 127.0.0.2 to 127.0.0.3 by DNS cache.");
+            await().atMost(WITHIN).until(() -> proxy.log()
+                    .contains("MySQL/db changed its IP from 127.0.0.2 to 127.0.0.3 by DNS cache."));
             assertThat(Socat.command(admin, "show servers state MySQL"))
                     .contains(" db 127.0.0.3 ")
                     .contains(" db.test " + port + " ");
@@ -179,7 +181,8 @@ class DnsFollowIT {
 
             hostsFile("127.0.0.2 other.test\n127.0.0.3 late.test\n");
             await().atMost(WITHIN).ignoreExceptions().until(() -> Jdbc.serverIdVia(late) == two);
-            assertThat(proxy.log()).contains("Late/db changed its IP from (none) to 127.0.0.3 by DNS cache.");
+            await().atMost(WITHIN)
+                    .until(() -> proxy.log().contains("Late/db changed its IP from (none) to 127.0.0.3 by DNS cache."));
             assertThat(Socat.command(admin, "show stat")).doesNotContain("MAINT");
         }
     }
