@@ -484,8 +484,10 @@ public final class ControlPlane implements AutoCloseable {
                     return Optional.of(s.id() + ": only a restart can make a server a backup or an active one");
                 }
                 HostPort now = tx.current(s).settings().address();
-                boolean moves = !ns.get().address().equals(s.config().address())
-                        && !reloadedAddress(now, ns.get().address()).toString().equals(now.toString());
+                boolean moves = reloadedAddress(
+                                now, s.config().address(), ns.get().address())
+                        .filter(a -> !a.toString().equals(now.toString()))
+                        .isPresent();
                 if (moves && nb.writerRole() && s.served() > 0) {
                     return Optional.of(writerHasSessions(s));
                 }
@@ -629,8 +631,9 @@ public final class ControlPlane implements AutoCloseable {
         List<String> what = new ArrayList<>();
         ServerState st = tx.current(s);
         ServerSettings set = st.settings();
-        if (!os.address().equals(ns.address())) {
-            set = set.withAddress(reloadedAddress(set.address(), ns.address()));
+        Optional<HostPort> address = reloadedAddress(set.address(), os.address(), ns.address());
+        if (address.isPresent()) {
+            set = set.withAddress(address.get());
             what.add("address " + os.address() + " -> " + ns.address());
         }
         if (os.maxconn() != ns.maxconn()) {
@@ -738,11 +741,23 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * The address a reload gives a server whose file says {@code configured}: that one, except that a name that did
-     * not resolve this time ({@code init-addr} with {@code none}) leaves the address DNS gave the same name before.
+     * The address a reload gives a server now at {@code now} whose file said {@code was} and says {@code next}, or empty
+     * when it keeps {@code now}. A file that names another host or port wins over everything. The same name resolved
+     * again is no decision of the file's: it moves a server that follows its name (as the resolvers would), not one an
+     * operator set an address on; and a name that did not resolve this time ({@code init-addr} with {@code none})
+     * leaves the address DNS gave it before.
      */
-    private static HostPort reloadedAddress(HostPort now, HostPort configured) {
-        return !configured.hasAddress() && now.hasAddress() && now.follows(configured) ? now : configured;
+    private static Optional<HostPort> reloadedAddress(HostPort now, HostPort was, HostPort next) {
+        if (was.equals(next)) {
+            return Optional.empty();
+        }
+        if (!next.follows(was)) {
+            return Optional.of(next);
+        }
+        if (!now.follows(was) || (!next.hasAddress() && now.hasAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of(next);
     }
 
     /**

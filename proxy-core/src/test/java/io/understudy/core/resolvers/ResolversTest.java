@@ -230,6 +230,53 @@ class ResolversTest {
     }
 
     @Test
+    void aReloadResolvingTheSameNameAgainMovesAFollowerButNotAnOperatorsAddressNorToNoAddress() {
+        io.understudy.core.config.ProxyConfig first = TestConfigs.listen("MySQL")
+                .balance(Balance.ROUNDROBIN)
+                .server("F", named("db.test", "127.0.0.1"), false)
+                .server("O", named("db.test", "127.0.0.1"), false)
+                .build();
+        backend = new Backend(first.listens().get(0).backend(), 0);
+        control = new ControlPlane(List.of(backend), s -> s.served());
+        control.declareFrontends(Map.of("MySQL", 10_000));
+        control.declareConfig(first);
+        Commands.submit(
+                control,
+                new ControlCommand.SetAddress(
+                        s("O"), IpLiteral.parseHostPort("127.0.0.5:3306").orElseThrow(), Origin.CLI));
+
+        // The file is the same; the name resolves elsewhere now.
+        Commands.submit(
+                control,
+                new ControlCommand.Reload(
+                        TestConfigs.listen("MySQL")
+                                .balance(Balance.ROUNDROBIN)
+                                .server("F", named("db.test", "127.0.0.2"), false)
+                                .server("O", named("db.test", "127.0.0.2"), false)
+                                .build(),
+                        Origin.RELOAD,
+                        "test.conf"));
+        assertThat(s("F").address()).isEqualTo(new InetSocketAddress("127.0.0.2", PORT));
+        assertThat(s("O").address()).isEqualTo(new InetSocketAddress("127.0.0.5", PORT));
+
+        // The name does not resolve this time (init-addr libc,none): the follower keeps what DNS gave it.
+        Commands.submit(
+                control,
+                new ControlCommand.Reload(
+                        TestConfigs.listen("MySQL")
+                                .balance(Balance.ROUNDROBIN)
+                                .server("F", HostPort.unresolved("db.test", PORT), false)
+                                .server("O", HostPort.unresolved("db.test", PORT), false)
+                                .build(),
+                        Origin.RELOAD,
+                        "test.conf"));
+        assertThat(s("F").address()).isEqualTo(new InetSocketAddress("127.0.0.2", PORT));
+        assertThat(s("F").state().usable()).isTrue();
+        assertThat(s("O").address()).isEqualTo(new InetSocketAddress("127.0.0.5", PORT));
+        resolvers = new Resolvers(control, Duration.ofSeconds(1), this::lookup);
+    }
+
+    @Test
     void aNameThatStopsResolvingKeepsItsLastAddress() {
         dns.put("db.test", List.of(ip("127.0.0.1")));
         model(TestConfigs.listen("MySQL").server("P", named("db.test", "127.0.0.1"), false));
