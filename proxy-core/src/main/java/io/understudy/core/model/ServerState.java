@@ -48,7 +48,8 @@ public record ServerState(
         String why = config.disabled()
                 ? "disabled in config"
                 : unresolved
-                        ? "no address: " + config.address().host() + " did not resolve (init-addr), waiting for DNS"
+                        ? "no address yet (init-addr): waiting for "
+                                + config.address().host() + " to resolve"
                         : op == OpState.STOPPED
                                 ? "initial state down: waiting for "
                                         + config.check().rise() + " checks"
