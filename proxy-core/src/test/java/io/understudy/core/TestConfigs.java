@@ -65,6 +65,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** A server at {@code address}: a host name, resolved or not ({@link HostPort#unresolved}), as the loader gives it. */
+    public TestConfigs server(String serverName, HostPort address, boolean backup) {
+        servers.add(new ServerConfig(serverName, servers.size() + 1, address, backup, 1, 0, false, check));
+        return this;
+    }
+
     /**
      * Servers added after this call have a {@code check} with rise 1 and fall 1, so that one check outcome submitted
      * by the test marks them down or up (no checker runs in core tests: the test plays the health checker).

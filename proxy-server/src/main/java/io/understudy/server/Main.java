@@ -48,6 +48,8 @@ public final class Main implements Callable<Integer> {
     Path takeOver;
 
     public static void main(String[] args) {
+        // Before anything resolves a name: the JVM fixes its cache policy at the first lookup.
+        JvmDnsCache.cacheNothingUnlessSet();
         int code = commandLine().execute(args);
         if (code != ExitCodes.OK || !isRun(args)) {
             System.exit(code);

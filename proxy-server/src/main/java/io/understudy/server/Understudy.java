@@ -22,6 +22,8 @@ import io.understudy.core.config.PeersConfig;
 import io.understudy.core.config.ProxyConfig;
 import io.understudy.core.frontend.BindFailedException;
 import io.understudy.core.reload.ConfigReloader;
+import io.understudy.core.resolvers.NameLookup;
+import io.understudy.core.resolvers.Resolvers;
 import io.understudy.core.session.TerminationCause;
 import io.understudy.server.syslog.SyslogOutput;
 import java.time.Duration;
@@ -53,6 +55,7 @@ public final class Understudy implements AutoCloseable {
     private final Optional<TakenOver> taken;
     private final Optional<ConfigReloader> reloader;
     private Optional<SyslogOutput> syslog = Optional.empty();
+    private final Optional<Resolvers> resolvers;
 
     public Understudy(ProxyConfig config) {
         this(config, Optional.empty());
@@ -86,6 +89,9 @@ public final class Understudy implements AutoCloseable {
                         .closeByServer(server, TerminationCause.KILLED_BY_ADMIN)));
         CliLimits cli = CliLimits.defaults();
         this.reloader = file.map(f -> new ConfigReloader(f, engine.control()));
+        this.resolvers = config.global().followsDns()
+                ? Optional.of(new Resolvers(engine.control(), config.global().resolveInterval(), NameLookup.system()))
+                : Optional.empty();
         AdminContext context = new AdminContext(
                 engine,
                 health,
@@ -142,6 +148,7 @@ public final class Understudy implements AutoCloseable {
                 peers.get().start();
             }
             fence.ifPresent(WriterFence::start);
+            startResolvers();
             // Taking over: before anything is accepted, write where the old process writes.
             taken.ifPresent(TakenOver::pinWriters);
             engine.start(inherited.map(Takeover.Inherited::frontends).orElse(java.util.Map.of()));
@@ -169,6 +176,23 @@ public final class Understudy implements AutoCloseable {
                 engine.frontends().size(),
                 config.admin().sockets().size(),
                 engine.transport().name());
+    }
+
+    /** After the state file: an operator's address restored from it is not followed in DNS. */
+    private void startResolvers() {
+        if (resolvers.isEmpty()) {
+            return;
+        }
+        Duration interval = config.global().resolveInterval();
+        JvmDnsCache.longerThan(interval)
+                .ifPresent(ttl -> LOG.warn(
+                        "the JVM caches name lookups for {}s ({} / {}), longer than global.resolve-interval {}: a"
+                                + " changed DNS answer is seen that late",
+                        ttl.getSeconds(),
+                        JvmDnsCache.TTL,
+                        JvmDnsCache.LEGACY_TTL,
+                        DurationText.format(interval)));
+        resolvers.get().start();
     }
 
     public ProxyEngine engine() {
@@ -251,6 +275,8 @@ public final class Understudy implements AutoCloseable {
     }
 
     private void stopChecks() {
+        // With the checks: nothing may submit to the control plane once the engine closes it.
+        resolvers.ifPresent(Resolvers::close);
         health.close();
         sqlChecks.close();
         checkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

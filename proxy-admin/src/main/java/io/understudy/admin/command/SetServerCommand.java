@@ -131,11 +131,11 @@ final class SetServerCommand implements Command {
                     ? ", no need to change the port"
                     : ", port changed from '" + was.port() + "' to '" + port + "'";
         }
-        InetAddress before = was.resolved().getAddress();
+        // No address yet (init-addr none, its name not resolved): "(none)", as HAProxy logs it.
+        InetAddress before = was.hasAddress() ? was.resolved().getAddress() : null;
         String ipPart = ip.get().equals(before)
                 ? "no need to change the addr"
-                : "IP changed from '" + NetUtil.toAddressString(before) + "' to '" + NetUtil.toAddressString(ip.get())
-                        + "'";
+                : "IP changed from '" + was.ip() + "' to '" + NetUtil.toAddressString(ip.get()) + "'";
         String reply = ipPart + portPart + CliMessages.BY_CLI + "\n";
         HostPort next = IpLiteral.hostPort(ip.get(), port);
         return control.apply(new ControlCommand.SetAddress(s, next, Origin.CLI)).thenApply(c -> {

@@ -85,7 +85,10 @@ final class ShowServersStateCommand implements Command {
         ServerState st = s.state();
         Optional<CheckSnapshot> check = context.health().snapshot(s, st);
         InetSocketAddress addr = st.settings().address().resolved();
-        String ip = ServerLookup.ip(addr);
+        // No address yet (init-addr none): "-", as HAProxy prints an unset field.
+        String ip = addr.isUnresolved() ? "-" : ServerLookup.ip(addr);
+        // The host name the resolvers follow (HAProxy's srv_fqdn), "-" for a server given by IP.
+        String fqdn = s.config().address().isName() ? s.config().address().host() : "-";
         CheckStatus status = check.map(CheckSnapshot::status).orElse(CheckStatus.INI);
         // An unchecked server sits at health = rise, as HAProxy leaves it (observed: "no check" rows show 2).
         int health =
@@ -118,7 +121,9 @@ final class ShowServersStateCommand implements Command {
                 .append(' ')
                 .append(checkState(check, st))
                 .append(' ')
-                .append("0 0 0 - ") // srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn
+                .append("0 0 0 ") // srv_agent_state bk_f_forced_id srv_f_forced_id
+                .append(fqdn)
+                .append(' ')
                 .append(addr.getPort())
                 .append(" - 0 ") // srvrecord srv_use_ssl
                 .append(st.settings().checkPort())

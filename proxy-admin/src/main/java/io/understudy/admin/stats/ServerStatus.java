@@ -1,6 +1,7 @@
 package io.understudy.admin.stats;
 
 import io.understudy.checks.CheckSnapshot;
+import io.understudy.core.model.AdminFlag;
 import io.understudy.core.model.Health;
 import io.understudy.core.model.ServerState;
 import java.util.Optional;
@@ -23,6 +24,10 @@ final class ServerStatus {
 
     /** The {@code status} column: {@code MAINT}, {@code UP}, {@code UP 2/3}, {@code DRAIN}, {@code no check}, ... */
     static String text(ServerState st, Optional<CheckSnapshot> check) {
+        if (st.admin().contains(AdminFlag.RMAINT)) {
+            // HAProxy's words for a server whose name has no address (init-addr none).
+            return "MAINT (resolution)";
+        }
         if (st.inMaintenance()) {
             return "MAINT";
         }

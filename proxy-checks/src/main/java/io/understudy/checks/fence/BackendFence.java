@@ -688,6 +688,10 @@ final class BackendFence {
     }
 
     private Optional<LockSession> session(Server s) {
+        if (!s.state().settings().address().hasAddress()) {
+            // A name that has not resolved yet (init-addr none): nowhere to hold a lock.
+            return Optional.empty();
+        }
         LockSession existing = sessions.get(s);
         if (existing != null && s.address().equals(sessionAt.get(s))) {
             return Optional.of(existing);

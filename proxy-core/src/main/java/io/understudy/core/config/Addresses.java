@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValueType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,23 +22,64 @@ final class Addresses {
     /** What {@code *:port} and {@code :port} bind to. */
     static final String WILDCARD = "0.0.0.0";
 
+    /** HAProxy's {@code init-addr} methods this proxy knows, in the order tried. */
+    enum InitAddr {
+        /** Resolve at load; a name that does not resolve is a config error (the default). */
+        LIBC,
+        /** Resolve at load; a name that does not resolve starts without an address, in MAINT (resolution). */
+        LIBC_NONE,
+        /** Start without an address, in MAINT (resolution), until the resolvers give it one. */
+        NONE
+    }
+
+    static final Map<String, InitAddr> INIT_ADDR = Section.choices(
+            Map.entry("libc", InitAddr.LIBC),
+            Map.entry("libc,none", InitAddr.LIBC_NONE),
+            Map.entry("none", InitAddr.NONE));
+
+    static final String NEEDS_RESOLVERS = "libc (init-addr none needs global.resolve-interval above 0, or the server"
+            + " would never get an address)";
+
     private final HostResolver resolver;
+    private final boolean followsDns;
 
     Addresses(HostResolver resolver) {
+        this(resolver, false);
+    }
+
+    /** @param followsDns whether names are resolved again at runtime ({@code global.resolve-interval} above 0) */
+    Addresses(HostResolver resolver, boolean followsDns) {
         this.resolver = resolver;
+        this.followsDns = followsDns;
     }
 
     /** A server's {@code address}: a host is required, port 1..65535. */
     Optional<HostPort> server(Section section, String key) {
-        return read(section, key, false);
+        return read(section, key, false, InitAddr.LIBC);
+    }
+
+    /**
+     * A server's {@code address} with its {@code init-addr} (read from {@code initKey}, {@code libc} when absent): a
+     * name that does not resolve at load is an error, unless {@code init-addr} allows {@code none}.
+     */
+    Optional<HostPort> server(Section section, String key, String initKey) {
+        Optional<InitAddr> init =
+                section.has(initKey) ? section.keyword(initKey, INIT_ADDR) : Optional.of(InitAddr.LIBC);
+        if (init.isEmpty()) {
+            return Optional.empty();
+        }
+        if (init.get() != InitAddr.LIBC && !followsDns) {
+            return section.report(initKey, section.value(initKey), NEEDS_RESOLVERS);
+        }
+        return read(section, key, false, init.get());
     }
 
     /** A listen's {@code bind}: {@code *} or no host means all IPv4 addresses, port 0 means any free port. */
     Optional<HostPort> bind(Section section, String key) {
-        return read(section, key, true);
+        return read(section, key, true, InitAddr.LIBC);
     }
 
-    private Optional<HostPort> read(Section section, String key, boolean bind) {
+    private Optional<HostPort> read(Section section, String key, boolean bind, InitAddr init) {
         ConfigValue v = section.value(key);
         String form = bind ? BIND_FORM : SERVER_FORM;
         if (v.valueType() != ConfigValueType.STRING) {
@@ -72,10 +114,17 @@ final class Addresses {
         if (port < 0) {
             return section.report(key, v, bind ? BIND_PORT : SERVER_PORT);
         }
+        boolean literal = IpLiteral.parse(host).isPresent();
+        if (init == InitAddr.NONE && !literal) {
+            return Optional.of(HostPort.unresolved(host, port));
+        }
         InetAddress address;
         try {
             address = resolver.resolve(host);
         } catch (UnknownHostException e) {
+            if (init == InitAddr.LIBC_NONE && !literal) {
+                return Optional.of(HostPort.unresolved(host, port));
+            }
             return section.report(key, v, HOST);
         }
         return Optional.of(new HostPort(host, port, new InetSocketAddress(address, port)));

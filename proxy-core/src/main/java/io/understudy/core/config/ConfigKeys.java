@@ -14,7 +14,8 @@ final class ConfigKeys {
     static final List<String> TOP_LEVEL = List.of("global", "defaults", "listen", "admin", "metrics", "peers");
 
     /** {@code global { ... }}: process-wide settings. */
-    static final List<String> GLOBAL = List.of("hard-stop-after", "io-threads", "state-file", "log-format", "log");
+    static final List<String> GLOBAL =
+            List.of("hard-stop-after", "io-threads", "state-file", "log-format", "log", "resolve-interval");
 
     /** One element of {@code global.log = [ ... ]}. */
     static final List<String> LOG_TARGET = List.of("target", "facility", "level");
@@ -41,7 +42,8 @@ final class ConfigKeys {
     static final List<String> TIMEOUT = List.of("connect", "client", "server", "queue", "greeting", "drain");
 
     /** One element of {@code servers = [ ... ]}. */
-    static final List<String> SERVER = List.of("name", "address", "backup", "weight", "maxconn", "disabled", "check");
+    static final List<String> SERVER =
+            List.of("name", "address", "init-addr", "backup", "weight", "maxconn", "disabled", "check");
 
     /** {@code check { ... }} in {@code defaults}, a listen section or a server. */
     static final List<String> CHECK = List.of(

@@ -129,8 +129,9 @@ public final class ConfigLoader {
             }
         }
         Optional<GlobalConfig> global = global(top, new LogReader(problems, new Addresses(resolver)));
+        boolean followsDns = global.map(GlobalConfig::followsDns).orElse(false);
         List<ListenConfig> listens = new ListenReader(
-                        problems, new Addresses(resolver), new CheckReader(problems, checkDefaults))
+                        problems, new Addresses(resolver, followsDns), new CheckReader(problems, checkDefaults))
                 .read(top.section("defaults"), top.section("listen"));
         Optional<AdminConfig> admin = new AdminReader(problems).read(top.section("admin"));
         Optional<MetricsConfig> metrics = new MetricsReader(new Addresses(resolver)).read(top.section("metrics"));
@@ -162,15 +163,33 @@ public final class ConfigLoader {
                 g.has("state-file") ? g.string("state-file").flatMap(f -> statePath(g, f)) : Optional.empty();
         Optional<LogFormat> logFormat = logs.format(g);
         Optional<List<LogTarget>> logTargets = logs.targets(g);
+        Optional<Duration> resolveInterval = required(
+                        g, "resolve-interval", RESOLVE_INTERVAL, g.durationOrZero("resolve-interval"))
+                .filter(d -> d.isZero() || d.compareTo(MIN_RESOLVE_INTERVAL) >= 0 || tooShort(g));
         if (hardStopAfter.isEmpty()
                 || ioThreads.isEmpty()
                 || (g.has("state-file") && stateFile.isEmpty())
                 || logFormat.isEmpty()
-                || logTargets.isEmpty()) {
+                || logTargets.isEmpty()
+                || resolveInterval.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new GlobalConfig(hardStopAfter.get(), ioThreads.get(), stateFile, logFormat.get(), logTargets.get()));
+        return Optional.of(new GlobalConfig(
+                hardStopAfter.get(),
+                ioThreads.get(),
+                stateFile,
+                logFormat.get(),
+                logTargets.get(),
+                resolveInterval.get()));
+    }
+
+    static final String RESOLVE_INTERVAL =
+            "0 (resolve host names once, at start) or a duration of at least 100ms such as 10s";
+    private static final Duration MIN_RESOLVE_INTERVAL = Duration.ofMillis(100);
+
+    private static boolean tooShort(Section g) {
+        g.report("resolve-interval", g.value("resolve-interval"), RESOLVE_INTERVAL);
+        return false;
     }
 
     private static Optional<Path> statePath(Section g, String text) {

@@ -219,7 +219,7 @@ final class ListenReader {
         if (!s.has("address")) {
             s.missing("address", Addresses.SERVER_FORM);
         } else {
-            address = addresses.server(s, "address");
+            address = addresses.server(s, "address", "init-addr");
         }
         boolean backup = s.bool("backup").orElse(false);
         int weight = s.integer("weight", 0, 256).orElse(1);

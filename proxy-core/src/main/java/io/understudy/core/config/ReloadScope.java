@@ -63,6 +63,11 @@ public final class ReloadScope {
                 running.global().logFormat(),
                 next.global().logFormat());
         differs(out, "global.log", running.global().logTargets(), next.global().logTargets());
+        differs(
+                out,
+                "global.resolve-interval",
+                running.global().resolveInterval(),
+                next.global().resolveInterval());
         differs(out, "admin", running.admin(), next.admin());
         differs(out, "metrics", running.metrics(), next.metrics());
         differs(out, "peers", running.peers(), next.peers());

@@ -10,7 +10,13 @@ public enum AdminFlag {
     /** Maintenance because the config says {@code disabled}. */
     CMAINT(0x04),
     /** Forced drain ({@code set server ... state drain}): existing sessions stay, no new ones. */
-    FDRAIN(0x08);
+    FDRAIN(0x08),
+    /**
+     * Maintenance because the server's host name has no address (HAProxy's {@code RMAINT}, shown {@code MAINT
+     * (resolution)}): started with {@code init-addr = none}. Set and cleared by the model alone, never an operator's
+     * decision; it ends when the resolvers or an operator give the server an address.
+     */
+    RMAINT(0x20);
 
     private final int bit;
 

@@ -106,6 +106,10 @@ final class AdminImport {
         }
         int weight = server.config().weight();
         ServerSettings settings = ServerSettings.of(server.config());
+        if (st.settings().address().follows(server.config().address())) {
+            // Where DNS moved the config's host name is nobody's decision: an import leaves it.
+            settings = settings.withAddress(st.settings().address());
+        }
         Optional<Note> why = Optional.empty();
         if (decision.isPresent()) {
             ServerAdmin a = decision.get();

@@ -379,7 +379,8 @@ public record AdminState(
                 ServerSettings set = st.settings();
                 ServerSettings config = ServerSettings.of(s.config());
                 Optional<Address> address = Optional.empty();
-                if (!set.address().toString().equals(config.address().toString())) {
+                // An address DNS gave the config's host name is not a decision: only one an operator set is.
+                if (!set.address().follows(config.address())) {
                     address = Optional.of(before.flatMap(ServerAdmin::address)
                             .filter(a -> a.same(set.address()))
                             .orElse(new Address(set.address(), fresh)));

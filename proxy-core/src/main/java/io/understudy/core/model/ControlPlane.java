@@ -1,5 +1,6 @@
 package io.understudy.core.model;
 
+import io.understudy.core.config.HostPort;
 import io.understudy.core.config.LiveErrors;
 import io.understudy.core.config.ServerConfig;
 import io.understudy.core.model.AdminState.BackendAdmin;
@@ -314,13 +315,16 @@ public final class ControlPlane implements AutoCloseable {
             removeServer(tx, b, s, Reason.of(Reason.Cause.MEMBERSHIP, "del server"));
         } else if (c instanceof SetAddress a) {
             Backend b = backendOf(a.server());
-            boolean moves = !a.address()
-                    .toString()
-                    .equals(tx.current(a.server()).settings().address().toString());
+            HostPort now = tx.current(a.server()).settings().address();
+            if (a.origin() == Origin.DNS && !now.follows(a.server().config().address())) {
+                return Commit.refused(generation, operatorAddress(a.server(), now));
+            }
+            boolean moves = !a.address().toString().equals(now.toString());
             if (moves && b.snapshot().writer() && a.server().served() > 0) {
                 return Commit.refused(generation, writerHasSessions(a.server()));
             }
             settings(tx, a.server(), tx.current(a.server()).settings().withAddress(a.address()));
+            resolution(tx, a.server());
         } else if (c instanceof SetMaxconn m) {
             settings(tx, m.server(), tx.current(m.server()).settings().withMaxconn(m.maxconn()));
         } else if (c instanceof SetCheckPort p) {
@@ -487,11 +491,11 @@ public final class ControlPlane implements AutoCloseable {
                     return Optional.of(s.id() + " is DOWN: turning its check off would send it traffic that nothing"
                             + " has checked; put it in maintenance first (disable server)");
                 }
-                boolean moves = !ns.get().address().equals(s.config().address())
-                        && !ns.get()
-                                .address()
-                                .toString()
-                                .equals(tx.current(s).settings().address().toString());
+                HostPort now = tx.current(s).settings().address();
+                boolean moves = reloadedAddress(
+                                now, s.config().address(), ns.get().address())
+                        .filter(a -> !a.toString().equals(now.toString()))
+                        .isPresent();
                 if (moves && nb.writerRole() && s.served() > 0) {
                     return Optional.of(writerHasSessions(s));
                 }
@@ -652,8 +656,9 @@ public final class ControlPlane implements AutoCloseable {
         List<String> what = new ArrayList<>();
         ServerState st = tx.current(s);
         ServerSettings set = st.settings();
-        if (!os.address().equals(ns.address())) {
-            set = set.withAddress(ns.address());
+        Optional<HostPort> address = reloadedAddress(set.address(), os.address(), ns.address());
+        if (address.isPresent()) {
+            set = set.withAddress(address.get());
             what.add("address " + os.address() + " -> " + ns.address());
         }
         if (os.maxconn() != ns.maxconn()) {
@@ -673,6 +678,7 @@ public final class ControlPlane implements AutoCloseable {
         Reason reason = Reason.of(Reason.Cause.SETTINGS, "reload: " + String.join(", ", what));
         if (!set.equals(st.settings())) {
             tx.put(s, st.withSettings(set), reason);
+            resolution(tx, s);
         }
         if (os.weight() != ns.weight()) {
             what.add("weight " + os.weight() + " -> " + ns.weight());
@@ -808,6 +814,62 @@ public final class ControlPlane implements AutoCloseable {
     static String configDeclares(Backend b, String name) {
         return "the config declares a server " + b.name() + "/" + name + " (deleted at runtime): give the new one"
                 + " another name, or edit the config";
+    }
+
+    static String operatorAddress(Server s, HostPort now) {
+        return s.id() + " has an address an operator set (" + now + "): DNS no longer moves it (a reload that changes"
+                + " its address in the file, or a restart without that state, makes it follow "
+                + s.config().address().host() + " again)";
+    }
+
+    /**
+     * The address a reload gives a server now at {@code now} whose file said {@code was} and says {@code next}, or empty
+     * when it keeps {@code now}. A file that names another host or port wins over everything. The same name resolved
+     * again is no decision of the file's: it moves a server that follows its name (as the resolvers would), not one an
+     * operator set an address on; and a name that did not resolve this time ({@code init-addr} with {@code none})
+     * leaves the address DNS gave it before.
+     */
+    private static Optional<HostPort> reloadedAddress(HostPort now, HostPort was, HostPort next) {
+        if (was.equals(next)) {
+            return Optional.empty();
+        }
+        if (!next.follows(was)) {
+            return Optional.of(next);
+        }
+        if (!now.follows(was) || (!next.hasAddress() && now.hasAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of(next);
+    }
+
+    /**
+     * Keeps {@link AdminFlag#RMAINT} in step with the server's address: set while it has none ({@code init-addr =
+     * none}), cleared once DNS or an operator gave it one.
+     */
+    private static void resolution(Transaction tx, Server s) {
+        ServerState st = tx.current(s);
+        HostPort a = st.settings().address();
+        boolean none = !a.hasAddress();
+        if (none == st.admin().contains(AdminFlag.RMAINT)) {
+            return;
+        }
+        EnumSet<AdminFlag> flags = EnumSet.noneOf(AdminFlag.class);
+        flags.addAll(st.admin());
+        if (none) {
+            flags.add(AdminFlag.RMAINT);
+        } else {
+            flags.remove(AdminFlag.RMAINT);
+        }
+        setAdmin(
+                tx,
+                s,
+                flags,
+                Reason.of(
+                        Reason.Cause.RESOLUTION,
+                        none
+                                ? "no address: " + a.host() + " does not resolve"
+                                : "address " + a.ip() + " by "
+                                        + (tx.origin == Origin.DNS ? "DNS cache" : tx.origin.label())));
     }
 
     static String writerHasSessions(Server s) {
@@ -986,6 +1048,7 @@ public final class ControlPlane implements AutoCloseable {
             st = tx.current(s);
             if (!st.settings().equals(target.settings())) {
                 tx.put(s, st.withSettings(target.settings()), target.reason());
+                resolution(tx, s);
             }
         });
         // Pins after the servers: whether a pinned backup is usable depends on its restored admin state.

@@ -19,7 +19,9 @@ public enum Origin {
     /** The pair's writer lock on the database: another proxy holds it on a server, so traffic goes there. */
     FENCE,
     /** A configuration reload. */
-    RELOAD;
+    RELOAD,
+    /** The resolvers: a server's host name resolved to another address ({@code global.resolve-interval}). */
+    DNS;
 
     /** The lower-case word {@code show events} and the logs print. */
     public String label() {

@@ -36,7 +36,9 @@ public record Reason(Cause cause, String detail) {
         /** A server was added to or deleted from a backend. */
         MEMBERSHIP,
         /** An operator changed a frontend or a process-wide limit. */
-        FRONTEND
+        FRONTEND,
+        /** A server got its first address from DNS or an operator, leaving MAINT (resolution), or lost it. */
+        RESOLUTION
     }
 
     public Reason {

@@ -39,13 +39,21 @@ public record ServerState(
      */
     public static ServerState initial(ServerConfig config, long nowMillis) {
         Set<AdminFlag> flags = config.disabled() ? EnumSet.of(AdminFlag.CMAINT) : EnumSet.noneOf(AdminFlag.class);
+        boolean unresolved = !config.address().hasAddress();
+        if (unresolved) {
+            flags.add(AdminFlag.RMAINT);
+        }
         HealthState check = HealthState.initial(config.check());
         OpState op = check.health().up() ? OpState.RUNNING : OpState.STOPPED;
         String why = config.disabled()
                 ? "disabled in config"
-                : op == OpState.STOPPED
-                        ? "initial state down: waiting for " + config.check().rise() + " checks"
-                        : "";
+                : unresolved
+                        ? "no address yet (init-addr): waiting for "
+                                + config.address().host() + " to resolve"
+                        : op == OpState.STOPPED
+                                ? "initial state down: waiting for "
+                                        + config.check().rise() + " checks"
+                                : "";
         ServerState s = new ServerState(
                 op,
                 flags,
@@ -61,7 +69,14 @@ public record ServerState(
 
     /** In maintenance, for whatever reason. */
     public boolean inMaintenance() {
-        return admin.contains(AdminFlag.FMAINT) || admin.contains(AdminFlag.CMAINT);
+        return admin.contains(AdminFlag.FMAINT) || admin.contains(AdminFlag.CMAINT) || admin.contains(AdminFlag.RMAINT);
+    }
+
+    /** In maintenance only because its host name has no address yet: HAProxy's {@code MAINT (resolution)}. */
+    public boolean awaitingResolution() {
+        return admin.contains(AdminFlag.RMAINT)
+                && !admin.contains(AdminFlag.FMAINT)
+                && !admin.contains(AdminFlag.CMAINT);
     }
 
     /** Draining: keeps its sessions but takes no new ones. */

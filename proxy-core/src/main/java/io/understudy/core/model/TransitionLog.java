@@ -80,7 +80,15 @@ final class TransitionLog {
         } else if (a.weight() != b.weight()) {
             LOG.info("{} weight changed from {} to {}.", who, a.weight(), b.weight());
         }
-        if (!a.settings().equals(b.settings())) {
+        if (t.origin() == Origin.DNS
+                && !a.settings().address().equals(b.settings().address())) {
+            // HAProxy's words (srv_update_addr), so that log alerts written for HAProxy match.
+            LOG.warn(
+                    "{} changed its IP from {} to {} by DNS cache.",
+                    s.id(),
+                    a.settings().address().ip(),
+                    b.settings().address().ip());
+        } else if (!a.settings().equals(b.settings())) {
             LOG.warn(
                     "{} {} by {}.",
                     who,

@@ -71,8 +71,8 @@ class FailoverConfigTest {
                         problem(
                                 "listen.db.servers[0].failback",
                                 "manual",
-                                "a known key (unknown key; known keys here: name, address, backup, weight, maxconn,"
-                                        + " disabled, check)",
+                                "a known key (unknown key; known keys here: name, address, init-addr, backup, weight,"
+                                        + " maxconn, disabled, check)",
                                 6));
     }
 

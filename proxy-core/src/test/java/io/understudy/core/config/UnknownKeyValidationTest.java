@@ -33,7 +33,8 @@ class UnknownKeyValidationTest {
                 .containsExactly(problem(
                         "global.frobnicate",
                         "1",
-                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file, log-format, log)",
+                        "a known key (unknown key; known keys here: hard-stop-after, io-threads, state-file,"
+                                + " log-format, log, resolve-interval)",
                         1));
     }
 

@@ -16,6 +16,7 @@ import io.understudy.admin.state.StatePersistence;
 import io.understudy.checks.HealthChecker;
 import io.understudy.checks.StandardCheckFactory;
 import io.understudy.core.ProxyEngine;
+import io.understudy.core.resolvers.Resolvers;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ class CompositionRootArchitectureTest {
             StandardCheckFactory.class,
             AdminServer.class,
             MetricsServer.class,
-            StatePersistence.class);
+            StatePersistence.class,
+            Resolvers.class);
 
     /**
      * CommandRegistry's own constructor takes any list of commands and stays free to use; {@code standard(..)} is the
