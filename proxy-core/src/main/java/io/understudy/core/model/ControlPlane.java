@@ -549,7 +549,8 @@ public final class ControlPlane implements AutoCloseable {
                         ns.weight(),
                         ns.maxconn(),
                         ns.disabled(),
-                        ns.check().withInitialUp(false));
+                        ns.check().withInitialUp(false),
+                        ns.sendProxy());
                 Server s = b.newServer(first, tx.nowMillis);
                 s.reconfigure(ns);
                 order.add(s);
@@ -589,7 +590,15 @@ public final class ControlPlane implements AutoCloseable {
                 // Added at runtime (or leaving) with a sid the config now gives one of its own servers.
                 ServerConfig o = s.config();
                 ServerConfig renumbered = new ServerConfig(
-                        o.name(), nextId++, o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), o.check());
+                        o.name(),
+                        nextId++,
+                        o.address(),
+                        o.backup(),
+                        o.weight(),
+                        o.maxconn(),
+                        o.disabled(),
+                        o.check(),
+                        o.sendProxy());
                 s.reconfigure(renumbered);
                 tx.reconfigured.add(new ModelEvent.ServerReconfigured(
                         0,
