@@ -42,6 +42,8 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     /** The header was read, or the connection refused: nothing more to decide. */
     private boolean done;
+    /** The connection was refused: whatever still comes its way (bytes, the decoder's errors) is dropped. */
+    private boolean refused;
 
     /**
      * @param decoder the decoder in front of this handler, asked whether anything arrived at all
@@ -68,12 +70,8 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (done) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (!(msg instanceof HAProxyMessage header)) {
-            // The decoder passes nothing else before the header.
+        if (done || !(msg instanceof HAProxyMessage header)) {
+            // Nothing else comes before the header; after a refusal, what the closing decoder still passes on.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -127,10 +125,17 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (done) {
+        if (refused) {
+            // The decoder reads on through what it still holds as the channel closes, and fails again: already told.
+            LOG.debug("[{}] after the refusal: {}", ctx.channel().id(), cause.toString());
+        } else if (done) {
             ctx.fireExceptionCaught(cause);
         } else if (cause instanceof HAProxyProtocolException) {
-            refuse(ctx, true, "not a valid PROXY protocol header (" + cause.getMessage() + ")");
+            Throwable root = cause;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            refuse(ctx, true, "not a valid PROXY protocol header (" + root.getMessage() + ")");
         } else if (ExpectedErrors.isExpected(cause)) {
             refuse(ctx, decoder.received(), "connection error before its PROXY protocol header: " + cause);
         } else {
@@ -162,6 +167,7 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         done = true;
+        refused = true;
         timer.cancel(false);
         if (counted) {
             frontend.counters().requestError();
