@@ -61,7 +61,9 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
         timer = ctx.executor()
                 .schedule(
                         () -> refuse(
-                                ctx, true, "no whole PROXY protocol header within " + timeout + "ms (timeout client)"),
+                                ctx,
+                                true,
+                                "no whole PROXY protocol header within " + timeout + "ms (timeout client); closing"),
                         timeout,
                         TimeUnit.MILLISECONDS);
         // Not passed on: the connection is no session until its header is read. The decoder reads on from here.
@@ -135,13 +137,13 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            refuse(ctx, true, "not a valid PROXY protocol header (" + root.getMessage() + ")");
+            refuse(ctx, true, "not a valid PROXY protocol header (" + root.getMessage() + "); closing");
         } else if (ExpectedErrors.isExpected(cause)) {
             refuse(ctx, decoder.received(), "connection error before its PROXY protocol header: " + cause);
         } else {
             LOG.warn(
                     "[{}] error before the PROXY protocol header", ctx.channel().id(), cause);
-            refuse(ctx, true, "error before its PROXY protocol header: " + cause);
+            refuse(ctx, true, "error before its PROXY protocol header (" + cause + "); closing");
         }
     }
 
