@@ -72,7 +72,7 @@ class FailoverConfigTest {
                                 "listen.db.servers[0].failback",
                                 "manual",
                                 "a known key (unknown key; known keys here: name, address, backup, weight, maxconn,"
-                                        + " disabled, check)",
+                                        + " disabled, check, send-proxy)",
                                 6));
     }
 
