@@ -201,6 +201,101 @@ class ProxyProtocolIT {
         }
     }
 
+    /**
+     * The header each proxy sends a server for a client from 127.0.0.2, read by a socket standing in for the server:
+     * HAProxy 2.6 ({@code send-proxy} / {@code send-proxy-v2}) and Understudy ({@code send-proxy = v1 | v2}) write the
+     * same bytes, but for the ports (the client's and the bind's), which are each proxy's own.
+     */
+    @ParameterizedTest
+    @CsvSource({"v1, send-proxy", "v2, send-proxy-v2"})
+    void theHeaderIsHaproxysByteForByte(String version, String haproxyKeyword, @TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket server =
+                new java.net.ServerSocket(0, 10, java.net.InetAddress.getByName("127.0.0.1"))) {
+            server.setSoTimeout(20_000);
+            int front = FreePorts.find();
+            Path stats = Files.createDirectories(dir.resolve("h")).resolve("stats.sock");
+            Header fromHaproxy;
+            try (HaproxyProcess haproxy = HaproxyProcess.start(
+                    dir.resolve("h"),
+                    String.join(
+                            "\n",
+                            "global",
+                            "  stats socket " + stats + " level admin mode 600",
+                            "defaults",
+                            "  mode tcp",
+                            "  timeout connect 2s",
+                            "  timeout client 1m",
+                            "  timeout server 1m",
+                            "listen front",
+                            "  bind 127.0.0.1:" + front,
+                            "  server s 127.0.0.1:" + server.getLocalPort() + " " + haproxyKeyword,
+                            ""),
+                    List.of(stats))) {
+                fromHaproxy = headerVia(server, front);
+            }
+            Header fromUnderstudy;
+            try (InProcessProxy proxy = InProcessProxy.of(String.join(
+                    "\n",
+                    "listen.MySQL {",
+                    "  bind = \"127.0.0.1:0\"",
+                    "  servers = [ { name = s, address = \"127.0.0.1:" + server.getLocalPort() + "\", send-proxy = "
+                            + version + " } ]",
+                    "}"))) {
+                fromUnderstudy = headerVia(server, proxy.port());
+            }
+            assertThat(fromUnderstudy.withPortsOf(fromHaproxy)).isEqualTo(fromHaproxy.text());
+        }
+    }
+
+    /** What a server received first, and the two ports it should carry. */
+    private record Header(String text, int clientPort, int bindPort) {
+        /** This header with the other's ports in place of its own (v1: decimal text; v2: the last four bytes). */
+        String withPortsOf(Header other) {
+            if (text.startsWith("PROXY ")) {
+                return text.replace(
+                        " " + clientPort + " " + bindPort + "\r\n",
+                        " " + other.clientPort + " " + other.bindPort + "\r\n");
+            }
+            String ports = new String(
+                    new byte[] {
+                        (byte) (other.clientPort >> 8),
+                        (byte) other.clientPort,
+                        (byte) (other.bindPort >> 8),
+                        (byte) other.bindPort
+                    },
+                    StandardCharsets.ISO_8859_1);
+            return text.substring(0, text.length() - 4) + ports;
+        }
+    }
+
+    /** Connects from 127.0.0.2 to {@code port}, and reads the header {@code server} receives for that connection. */
+    private static Header headerVia(java.net.ServerSocket server, int port) throws Exception {
+        try (Socket client = new Socket()) {
+            client.bind(new InetSocketAddress("127.0.0.2", 0));
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            try (Socket accepted = server.accept()) {
+                accepted.setSoTimeout(10_000);
+                InputStream in = accepted.getInputStream();
+                byte[] start = in.readNBytes(16);
+                byte[] rest;
+                if (new String(start, StandardCharsets.ISO_8859_1).startsWith("PROXY ")) {
+                    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+                    line.write(start);
+                    while (!line.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n")) {
+                        line.write(in.read());
+                    }
+                    rest = java.util.Arrays.copyOfRange(line.toByteArray(), 16, line.size());
+                } else {
+                    rest = in.readNBytes(((start[14] & 0xff) << 8) | (start[15] & 0xff));
+                }
+                return new Header(
+                        new String(start, StandardCharsets.ISO_8859_1) + new String(rest, StandardCharsets.ISO_8859_1),
+                        client.getLocalPort(),
+                        port);
+            }
+        }
+    }
+
     @Test
     void badMissingAndTruncatedHeadersAreClosedAndCountedAndTheProxyCarriesOn() throws Exception {
         try (InProcessProxy proxy = proxy("accept-proxy = true\n  timeout { client = 2s }", "")) {
