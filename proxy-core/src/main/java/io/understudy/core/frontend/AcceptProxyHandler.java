@@ -86,7 +86,7 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void accepted(ChannelHandlerContext ctx, HAProxyMessage header) {
         done = true;
-        timer.cancel(false);
+        cancelTimer();
         HAProxyProxiedProtocol p = header.proxiedProtocol();
         if (header.command() == HAProxyCommand.PROXY
                 && (p == HAProxyProxiedProtocol.TCP4 || p == HAProxyProxiedProtocol.TCP6)) {
@@ -149,6 +149,11 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    /** The timer is armed once the connection is active; an error may come before that. */
+    private void cancelTimer() {
         if (timer != null) {
             timer.cancel(false);
         }
@@ -170,7 +175,7 @@ final class AcceptProxyHandler extends ChannelInboundHandlerAdapter {
         }
         done = true;
         refused = true;
-        timer.cancel(false);
+        cancelTimer();
         if (counted) {
             frontend.counters().requestError();
             LOG.warn(
