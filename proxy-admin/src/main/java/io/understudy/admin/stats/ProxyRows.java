@@ -13,8 +13,9 @@ import java.util.List;
  * Builds the FRONTEND and BACKEND rows of a proxy, filling the fields HAProxy 2.6 fills for them in {@code mode tcp}.
  *
  * <p>Every field HAProxy fills for them is filled, with HAProxy's meaning (see {@link ServerRows}); the frontend's
- * {@code ereq} is always 0, as in HAProxy's TCP mode without request rules (it counts sessions that end before a server
- * connection is requested, and a session here requests one as soon as it is accepted).
+ * {@code ereq} counts connections that end before a server connection is requested: in TCP mode without request rules
+ * only those of an {@code accept-proxy} frontend whose PROXY protocol header is missing or malformed (a session here
+ * requests a server as soon as it is accepted), so it is 0 elsewhere, as in HAProxy.
  */
 final class ProxyRows {
     private ProxyRows() {}
@@ -25,7 +26,8 @@ final class ProxyRows {
         // No deny rules, no rate limit setting (0 = none), no HTTP, no compression, no header rewriting: HAProxy
         // prints 0 for these on a tcp frontend.
         b.zero(DREQ, DRESP, RATE_LIM, REQ_RATE, REQ_RATE_MAX, REQ_TOT, COMP_IN, COMP_OUT, COMP_BYP, COMP_RSP);
-        b.zero(DCON, DSES, WREW, EREQ);
+        b.zero(DCON, DSES, WREW);
+        b.put(EREQ, c.requestErrors());
         b.put(EINT, c.internalErrors());
         b.put(SCUR, c.currentSessions()).put(SMAX, c.maxSessions()).put(SLIM, fe.maxconn());
         b.put(STOT, c.totalSessions()).put(BIN, c.bytesIn()).put(BOUT, c.bytesOut());

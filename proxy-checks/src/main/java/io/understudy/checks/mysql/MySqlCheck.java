@@ -87,6 +87,11 @@ public final class MySqlCheck implements Check {
         return new MySqlCheck(group, connector.withSource(source), login, greetings);
     }
 
+    /** The same check starting its connection with a PROXY protocol header, for a {@code send-proxy} server. */
+    public MySqlCheck withSendProxy(io.understudy.core.config.SendProxy version) {
+        return new MySqlCheck(group, connector.withSendProxy(version), login, greetings);
+    }
+
     @Override
     public CompletionStage<CheckResult> run(Duration slack) {
         CheckConnector connector = this.connector.withSlack(slack);

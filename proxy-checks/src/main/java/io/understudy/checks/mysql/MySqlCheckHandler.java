@@ -164,6 +164,13 @@ final class MySqlCheckHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onPacket(ChannelHandlerContext ctx, MySqlPacket p) throws MalformedPacketException {
+        if (p.firstByte() == ErrPacket.MARKER && phase != Phase.GREETING && p.sequence() == ((sequence - 1) & 0xff)) {
+            // The server's answer to what preceded our login, not to the login: MariaDB refusing the PROXY protocol
+            // header of a send-proxy server (1130 "Proxy header is not accepted from ..."), read with the greeting.
+            ErrPacket err = ErrPacket.parse(p.payload());
+            finish(CheckResult.withCode(CheckStatus.L7STS, err.errno(), err.message(), run.elapsedMillis()), false);
+            return;
+        }
         if (p.sequence() != (sequence & 0xff)) {
             throw new MalformedPacketException(
                     "packet out of order (sequence " + p.sequence() + ", expected " + (sequence & 0xff) + ")");

@@ -1,6 +1,7 @@
 package io.understudy.checks.sql;
 
 import com.mysql.cj.jdbc.NonRegisteringDriver;
+import io.understudy.core.config.SendProxy;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
@@ -28,11 +29,18 @@ public final class JdbcLogin {
     private final String url;
     private final String user;
     private final String password;
+    private final SendProxy sendProxy;
 
     public JdbcLogin(InetSocketAddress target, String user, String password) {
+        this(target, user, password, SendProxy.NONE);
+    }
+
+    /** A login whose connection starts with a PROXY protocol header ({@link ProxyHeaderSocketFactory}). */
+    public JdbcLogin(InetSocketAddress target, String user, String password, SendProxy sendProxy) {
         this.url = url(target);
         this.user = Objects.requireNonNull(user, "user");
         this.password = password == null ? "" : password;
+        this.sendProxy = Objects.requireNonNull(sendProxy, "sendProxy");
     }
 
     static String url(InetSocketAddress target) {
@@ -74,6 +82,9 @@ public final class JdbcLogin {
         p.setProperty("connectionAttributes", "program_name:understudy-sqlcheck");
         // The driver's own logging goes to SLF4J instead of stderr.
         p.setProperty("logger", "com.mysql.cj.log.Slf4JLogger");
+        if (sendProxy != SendProxy.NONE) {
+            p.setProperty("socketFactory", ProxyHeaderSocketFactory.className(sendProxy));
+        }
         return p;
     }
 

@@ -4,6 +4,7 @@ import io.understudy.checks.Check;
 import io.understudy.checks.CheckResult;
 import io.understudy.checks.CheckStatus;
 import io.understudy.core.config.CheckConfig;
+import io.understudy.core.config.SendProxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -90,11 +91,21 @@ public final class SqlCheck implements Check {
      * @param backupRole whether the server is a backup: backups get the lag gate, active servers the writable gate
      */
     public SqlCheck(SqlCheckExecutor executor, InetSocketAddress target, CheckConfig config, boolean backupRole) {
+        this(executor, target, config, backupRole, SendProxy.NONE);
+    }
+
+    /** A check of a {@code send-proxy} server: its connection starts with the header HAProxy's checks send. */
+    public SqlCheck(
+            SqlCheckExecutor executor,
+            InetSocketAddress target,
+            CheckConfig config,
+            boolean backupRole,
+            SendProxy sendProxy) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.target = Objects.requireNonNull(target, "target");
         this.config = Objects.requireNonNull(config, "config");
         this.backupRole = backupRole;
-        this.login = new JdbcLogin(target, config.user(), config.password());
+        this.login = new JdbcLogin(target, config.user(), config.password(), sendProxy);
     }
 
     /**

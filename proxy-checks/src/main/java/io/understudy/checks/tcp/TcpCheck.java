@@ -49,6 +49,11 @@ public final class TcpCheck implements Check {
         return new TcpCheck(group, connector.withSource(source));
     }
 
+    /** The same check starting its connection with a PROXY protocol header, for a {@code send-proxy} server. */
+    public TcpCheck withSendProxy(io.understudy.core.config.SendProxy version) {
+        return new TcpCheck(group, connector.withSendProxy(version));
+    }
+
     @Override
     public CompletionStage<CheckResult> run(Duration slack) {
         CheckConnector connector = this.connector.withSlack(slack);

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.understudy.core.config.BackendConfig;
+import io.understudy.core.config.SendProxy;
 import io.understudy.core.model.Backend;
 import io.understudy.core.model.BackendSnapshot;
 import io.understudy.core.model.Commit;
@@ -21,6 +22,8 @@ import io.understudy.core.model.ControlPlane;
 import io.understudy.core.model.PendingQueue;
 import io.understudy.core.model.Server;
 import io.understudy.core.model.Slot;
+import io.understudy.core.proxyprotocol.ClientAddresses;
+import io.understudy.core.proxyprotocol.ProxyHeaders;
 import io.understudy.core.relay.RelayLimits;
 import io.understudy.core.session.ProxySession;
 import io.understudy.core.session.TerminationCause;
@@ -196,11 +199,25 @@ public final class BackendConnector implements ServerConnector {
                     .connect(at);
             cf.addListener(f -> {
                 if (f.isSuccess()) {
+                    sendProxyHeader(server, cf.channel());
                     awaitGreeting(slot, cf.channel(), started);
                 } else {
                     failed(slot, f.cause(), Optional.of(at));
                 }
             });
+        }
+
+        /**
+         * HAProxy's {@code send-proxy}: the connection's first bytes tell the server who the client is, before its
+         * greeting is awaited (MariaDB reads the header with the client's first packet). A failed write closes the
+         * channel, which the greeting wait reports as a failed connect.
+         */
+        private void sendProxyHeader(Server server, Channel channel) {
+            SendProxy version = server.config().sendProxy();
+            if (version != SendProxy.NONE) {
+                ProxyHeaders.write(
+                        channel, ProxyHeaders.forSession(version, ClientAddresses.of(session.clientChannel())));
+            }
         }
 
         /**

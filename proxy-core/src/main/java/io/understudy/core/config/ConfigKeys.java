@@ -33,17 +33,18 @@ final class ConfigKeys {
             "failback",
             "failback-delay",
             "on-marked-down",
-            "on-marked-up");
+            "on-marked-up",
+            "send-proxy");
 
     /** {@code listen.<name> { ... }}: the inheritable settings plus what only a listen section can have. */
-    static final List<String> LISTEN = concat(List.of("bind"), DEFAULTS, List.of("servers"));
+    static final List<String> LISTEN = concat(List.of("bind", "accept-proxy"), DEFAULTS, List.of("servers"));
 
     /** {@code timeout { ... }} in {@code defaults} or a listen section. */
     static final List<String> TIMEOUT = List.of("connect", "client", "server", "queue", "greeting", "drain");
 
     /** One element of {@code servers = [ ... ]}. */
     static final List<String> SERVER =
-            List.of("name", "address", "init-addr", "backup", "weight", "maxconn", "disabled", "check");
+            List.of("name", "address", "init-addr", "backup", "weight", "maxconn", "disabled", "check", "send-proxy");
 
     /** {@code check { ... }} in {@code defaults}, a listen section or a server. */
     static final List<String> CHECK = List.of(

@@ -32,9 +32,13 @@ final class ListenReader {
     static final String REDISPATCH = "true (redispatch on the last retry), false (never), or an integer:"
             + " P > 0 every P-th retry, N < 0 the |N|-th retry before the last";
     static final int MAX_RETRIES = 1000;
+    static final String SEND_PROXY =
+            "one of v1 (HAProxy's send-proxy), v2 (send-proxy-v2), none (no PROXY protocol header)";
 
     private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Map<String, Balance> BALANCES = keywords();
+    private static final Map<String, SendProxy> SEND_PROXIES = Section.choices(
+            Map.entry("v1", SendProxy.V1), Map.entry("v2", SendProxy.V2), Map.entry("none", SendProxy.NONE));
 
     /** The settings a listen section inherits from {@code defaults}. */
     private record Settings(
@@ -49,7 +53,8 @@ final class ListenReader {
             Duration serverTimeout,
             FailoverPolicy failover,
             Optional<Duration> queueTimeout,
-            Optional<Duration> greetingTimeout) {}
+            Optional<Duration> greetingTimeout,
+            SendProxy sendProxy) {}
 
     private final Problems problems;
     private final Addresses addresses;
@@ -117,14 +122,17 @@ final class ListenReader {
         } else {
             bind = addresses.bind(listen, "bind").filter(b -> uniqueBind(listen, b, binds));
         }
-        Optional<List<ServerConfig>> servers = servers(listen, List.of(checks.level(listen), defaultsCheck));
+        Optional<Boolean> acceptProxy = listen.has("accept-proxy") ? listen.bool("accept-proxy") : Optional.of(false);
         Optional<Settings> settings = settings(layers, reportMissing);
-        if (bind.isEmpty() || servers.isEmpty() || settings.isEmpty()) {
+        // A server without its own send-proxy takes its listen section's (or defaults'), HAProxy's default-server.
+        SendProxy sendProxy = settings.map(Settings::sendProxy).orElse(SendProxy.NONE);
+        Optional<List<ServerConfig>> servers = servers(listen, List.of(checks.level(listen), defaultsCheck), sendProxy);
+        if (bind.isEmpty() || servers.isEmpty() || settings.isEmpty() || acceptProxy.isEmpty()) {
             return Optional.empty();
         }
         Settings s = settings.get();
         return Optional.of(new ListenConfig(
-                new FrontendConfig(name, bind.get(), s.maxconn(), s.clientTimeout()),
+                new FrontendConfig(name, bind.get(), s.maxconn(), s.clientTimeout(), acceptProxy.get()),
                 new BackendConfig(
                         name,
                         s.balance(),
@@ -165,7 +173,8 @@ final class ListenReader {
     }
 
     /** The servers of a listen section; {@code backendChecks} are the listen's and defaults' check levels. */
-    private Optional<List<ServerConfig>> servers(Section listen, List<CheckReader.Level> backendChecks) {
+    private Optional<List<ServerConfig>> servers(
+            Section listen, List<CheckReader.Level> backendChecks, SendProxy backendSendProxy) {
         if (!listen.has("servers")) {
             listen.missing("servers", NO_SERVERS);
             return Optional.empty();
@@ -188,8 +197,8 @@ final class ListenReader {
                 complete = false;
                 continue;
             }
-            Optional<ServerConfig> server =
-                    server(new Section((ConfigObject) v, path, problems), i + 1, names, backendChecks);
+            Optional<ServerConfig> server = server(
+                    new Section((ConfigObject) v, path, problems), i + 1, names, backendChecks, backendSendProxy);
             server.ifPresent(servers::add);
             complete &= server.isPresent();
         }
@@ -197,7 +206,11 @@ final class ListenReader {
     }
 
     private Optional<ServerConfig> server(
-            Section s, int id, Map<String, String> names, List<CheckReader.Level> backendChecks) {
+            Section s,
+            int id,
+            Map<String, String> names,
+            List<CheckReader.Level> backendChecks,
+            SendProxy backendSendProxy) {
         s.checkKnownKeys(ConfigKeys.SERVER);
         Optional<String> name = Optional.empty();
         if (!s.has("name")) {
@@ -225,14 +238,16 @@ final class ListenReader {
         int weight = s.integer("weight", 0, 256).orElse(1);
         int maxconn = s.integer("maxconn", 0, Integer.MAX_VALUE).orElse(0);
         boolean disabled = s.bool("disabled").orElse(false);
+        Optional<SendProxy> sendProxy =
+                s.has("send-proxy") ? sendProxy(s, "send-proxy") : Optional.of(backendSendProxy);
         List<CheckReader.Level> levels = new ArrayList<>(List.of(checks.level(s)));
         levels.addAll(backendChecks);
         Optional<CheckConfig> check = checks.effective(levels);
-        if (name.isEmpty() || address.isEmpty() || check.isEmpty()) {
+        if (name.isEmpty() || address.isEmpty() || check.isEmpty() || sendProxy.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new ServerConfig(name.get(), id, address.get(), backup, weight, maxconn, disabled, check.get()));
+        return Optional.of(new ServerConfig(
+                name.get(), id, address.get(), backup, weight, maxconn, disabled, check.get(), sendProxy.get()));
     }
 
     private static boolean reportName(Section s) {
@@ -262,6 +277,10 @@ final class ListenReader {
         Optional<Duration> queue = inherited(timeouts, false, "queue", Section::duration);
         Optional<Optional<Duration>> greeting = inherited(timeouts, reportMissing, "greeting", Section::autoOrDuration);
         Optional<FailoverPolicy> failover = FailoverReader.read(layers, timeouts, reportMissing);
+        // Optional: without one anywhere no server sends a header; a badly written one is reported (and fails).
+        Optional<SendProxy> sendProxy = layers.stream().anyMatch(l -> l.has("send-proxy"))
+                ? inherited(layers, false, "send-proxy", ListenReader::sendProxy)
+                : Optional.of(SendProxy.NONE);
         if (maxconn.isEmpty()
                 || balance.isEmpty()
                 || allBackups.isEmpty()
@@ -272,7 +291,8 @@ final class ListenReader {
                 || client.isEmpty()
                 || server.isEmpty()
                 || greeting.isEmpty()
-                || failover.isEmpty()) {
+                || failover.isEmpty()
+                || sendProxy.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Settings(
@@ -287,7 +307,8 @@ final class ListenReader {
                 server.get(),
                 failover.get(),
                 queue,
-                greeting.get()));
+                greeting.get(),
+                sendProxy.get()));
     }
 
     /** Reads {@code key} from the first layer that has it; absent everywhere is a problem at the last layer. */
@@ -323,6 +344,13 @@ final class ListenReader {
             return s.report(key, v, "true, false, or an integer >= -retries (" + -retries.get() + ")");
         }
         return Optional.of(n.get().intValue());
+    }
+
+    /** {@code send-proxy = v1 | v2 | none}, with HAProxy's keywords in the problem for what each means. */
+    private static Optional<SendProxy> sendProxy(Section s, String key) {
+        ConfigValue v = s.value(key);
+        SendProxy p = v.valueType() == ConfigValueType.STRING ? SEND_PROXIES.get((String) v.unwrapped()) : null;
+        return p != null ? Optional.of(p) : s.report(key, v, SEND_PROXY);
     }
 
     private static Map<String, Balance> keywords() {

@@ -11,6 +11,7 @@ package io.understudy.core.config;
  * @param maxconn most concurrent sessions on this server; 0 means no limit
  * @param disabled starts in maintenance (HAProxy's {@code disabled})
  * @param check how this server is health-checked: the server's own {@code check} settings over its backend's
+ * @param sendProxy the PROXY protocol header its connections (and its checks') start with, if any
  */
 public record ServerConfig(
         String name,
@@ -20,7 +21,25 @@ public record ServerConfig(
         int weight,
         int maxconn,
         boolean disabled,
-        CheckConfig check) {
+        CheckConfig check,
+        SendProxy sendProxy) {
+    public ServerConfig {
+        java.util.Objects.requireNonNull(sendProxy, "sendProxy");
+    }
+
+    /** A server sent no PROXY protocol header. */
+    public ServerConfig(
+            String name,
+            int id,
+            HostPort address,
+            boolean backup,
+            int weight,
+            int maxconn,
+            boolean disabled,
+            CheckConfig check) {
+        this(name, id, address, backup, weight, maxconn, disabled, check, SendProxy.NONE);
+    }
+
     /** A server that is not health-checked. */
     public ServerConfig(
             String name, int id, HostPort address, boolean backup, int weight, int maxconn, boolean disabled) {

@@ -37,6 +37,7 @@ public final class SettingsDiff {
         List<String> out = new ArrayList<>();
         add(out, "maxconn", a.maxconn(), b.maxconn());
         add(out, "timeout.client", a.clientTimeout(), b.clientTimeout());
+        add(out, "accept-proxy", a.acceptProxy(), b.acceptProxy());
         return String.join(", ", out);
     }
 

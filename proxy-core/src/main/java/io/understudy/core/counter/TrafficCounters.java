@@ -24,6 +24,7 @@ public final class TrafficCounters {
     private final LongAdder serverAborts = new LongAdder();
     private final LongAdder responseErrors = new LongAdder();
     private final LongAdder internalErrors = new LongAdder();
+    private final LongAdder requestErrors = new LongAdder();
     private final AtomicLong checkConnections = new AtomicLong();
     private final AtomicLong maxUsedConnections = new AtomicLong();
     private final SlidingAverage connectTimeMillis = new SlidingAverage();
@@ -120,6 +121,14 @@ public final class TrafficCounters {
         }
     }
 
+    /**
+     * A client connection ended before it could ask for a server, on an error of its own ({@code ereq}): a missing or
+     * malformed PROXY protocol header on an {@code accept-proxy} frontend.
+     */
+    public void requestError() {
+        requestErrors.increment();
+    }
+
     /** A session ended on an error of the proxy's own ({@code eint}). */
     public void internalError() {
         internalErrors.increment();
@@ -177,7 +186,8 @@ public final class TrafficCounters {
             clientAborts,
             serverAborts,
             responseErrors,
-            internalErrors
+            internalErrors,
+            requestErrors
         }) {
             a.reset();
         }
@@ -238,6 +248,10 @@ public final class TrafficCounters {
 
     public long responseErrors() {
         return responseErrors.sum();
+    }
+
+    public long requestErrors() {
+        return requestErrors.sum();
     }
 
     public long internalErrors() {

@@ -124,12 +124,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (why == TerminationCause.INTERNAL_ERROR) {
             LOG.warn("[{}] connect failed unexpectedly", ctx.channel().id(), cause);
         } else if (!why.clientGone()) {
-            LOG.warn(
-                    "[{}] {} {}: {}",
-                    ctx.channel().id(),
-                    frontend.name(),
-                    ctx.channel().remoteAddress(),
-                    message);
+            LOG.warn("[{}] {} {}: {}", ctx.channel().id(), frontend.name(), session.clientAddress(), message);
         }
         Channel client = ctx.channel();
         if (client.isActive() && !why.clientGone()) {

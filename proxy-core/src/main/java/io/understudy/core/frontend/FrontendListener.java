@@ -144,7 +144,19 @@ public final class FrontendListener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frontend", new FrontendHandler(frontend, connector, sessions));
+                        if (frontend.config().acceptProxy()) {
+                            ProxyHeaderDecoder decoder = new ProxyHeaderDecoder();
+                            ch.pipeline()
+                                    .addLast("proxy-header", decoder)
+                                    .addLast(
+                                            "accept-proxy",
+                                            new AcceptProxyHandler(
+                                                    frontend,
+                                                    decoder,
+                                                    () -> new FrontendHandler(frontend, connector, sessions)));
+                        } else {
+                            ch.pipeline().addLast("frontend", new FrontendHandler(frontend, connector, sessions));
+                        }
                     }
                 });
         if (!"epoll".equals(transport.name())) {

@@ -565,7 +565,8 @@ public final class ControlPlane implements AutoCloseable {
                         ns.weight(),
                         ns.maxconn(),
                         ns.disabled(),
-                        ns.check().withInitialUp(false));
+                        ns.check().withInitialUp(false),
+                        ns.sendProxy());
                 Server s = b.newServer(first, tx.nowMillis);
                 s.reconfigure(ns);
                 order.add(s);
@@ -618,7 +619,15 @@ public final class ControlPlane implements AutoCloseable {
                 }
                 taken.add(free);
                 ServerConfig renumbered = new ServerConfig(
-                        o.name(), free, o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), o.check());
+                        o.name(),
+                        free,
+                        o.address(),
+                        o.backup(),
+                        o.weight(),
+                        o.maxconn(),
+                        o.disabled(),
+                        o.check(),
+                        o.sendProxy());
                 s.reconfigure(renumbered);
                 tx.reconfigured.add(new ModelEvent.ServerReconfigured(
                         0,
@@ -667,6 +676,10 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (os.id() != ns.id()) {
             what.add("sid " + os.id() + " -> " + ns.id());
+        }
+        if (os.sendProxy() != ns.sendProxy()) {
+            what.add("send-proxy " + os.sendProxy().keyword() + " -> "
+                    + ns.sendProxy().keyword());
         }
         if (!os.check().equals(ns.check())) {
             what.add(
@@ -734,7 +747,15 @@ public final class ControlPlane implements AutoCloseable {
             return 0;
         }
         ServerConfig next = new ServerConfig(
-                o.name(), o.id(), o.address(), o.backup(), o.weight(), o.maxconn(), o.disabled(), now.get());
+                o.name(),
+                o.id(),
+                o.address(),
+                o.backup(),
+                o.weight(),
+                o.maxconn(),
+                o.disabled(),
+                now.get(),
+                o.sendProxy());
         s.reconfigure(next);
         HealthState h = tx.current(s).check().reconfigured(now.get());
         if (!h.equals(tx.current(s).check())) {

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A server added at runtime ({@code add server}), as the operator described it: what the state file and the pair's peer
  * carry to recreate it. Its health check, when asked for, is the backend's: that of the first server the config checks
- * (the listen section's {@code check}, unless that server overrides it).
+ * (the listen section's {@code check}, unless that server overrides it). Its {@code send-proxy} is that of the
+ * backend's first configured server: servers behind one proxy trust it alike.
  *
  * @param address where it is (an IP address: nothing is resolved at runtime)
  * @param backup whether it is a backup
@@ -66,6 +67,10 @@ public record ServerSpec(HostPort address, boolean backup, boolean check, int we
         } else {
             c = CheckConfig.disabled();
         }
-        return Optional.of(new ServerConfig(name, sid, address, backup, weight, maxconn, false, c));
+        io.understudy.core.config.SendProxy sendProxy = backend.config().servers().stream()
+                .findFirst()
+                .map(ServerConfig::sendProxy)
+                .orElse(io.understudy.core.config.SendProxy.NONE);
+        return Optional.of(new ServerConfig(name, sid, address, backup, weight, maxconn, false, c, sendProxy));
     }
 }

@@ -117,8 +117,9 @@ public final class ProxySession {
         return backendName;
     }
 
+    /** The client's address: the connection's, or that of the PROXY protocol header it started with. */
     public SocketAddress clientAddress() {
-        return client.remoteAddress();
+        return io.understudy.core.proxyprotocol.ClientAddresses.of(client).source();
     }
 
     public Channel clientChannel() {

@@ -72,7 +72,7 @@ class FailoverConfigTest {
                                 "listen.db.servers[0].failback",
                                 "manual",
                                 "a known key (unknown key; known keys here: name, address, init-addr, backup, weight,"
-                                        + " maxconn, disabled, check)",
+                                        + " maxconn, disabled, check, send-proxy)",
                                 6));
     }
 
