@@ -199,10 +199,26 @@ public final class Understudy implements AutoCloseable {
         return engine;
     }
 
+    /** Whether a new process took over from this one ({@code _handover}, and no {@code _handback} since). */
+    private final java.util.concurrent.atomic.AtomicBoolean handedOver =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Set once SIGTERM or SIGINT started the graceful stop. */
+    private volatile boolean stopping;
+
+    /**
+     * How long after {@code _handover} the new process has to tell this one to stop; past it, the takeover is taken to
+     * have failed (the new process died, say) and this process writes its state file again.
+     */
+    private static final Duration HANDOVER_LEASE = Duration.ofSeconds(60);
+
     /** What this process gives a new version taking over from it ({@code _getsocks}, {@code _handover}). */
     private final class Handing implements io.understudy.admin.Handover {
         @Override
         public java.util.List<io.netty.channel.unix.FileDescriptor> listeningSockets() {
+            if (handedOver.get()) {
+                throw new IllegalStateException("already handed over to another process");
+            }
             java.util.List<io.netty.channel.unix.FileDescriptor> fds =
                     new java.util.ArrayList<>(engine.listeningDescriptors().values());
             metrics.flatMap(MetricsServer::descriptor).ifPresent(fds::add);
@@ -216,11 +232,42 @@ public final class Understudy implements AutoCloseable {
                 throw new IllegalStateException("this proxy is one of a pair, whose link and writer lock cannot move to"
                         + " another process: upgrade it with a restart while keepalived moves the virtual IP");
             }
+            long now = System.nanoTime();
+            for (io.understudy.core.model.Backend b : engine.backends()) {
+                io.understudy.core.model.BackendSnapshot snap = b.snapshot();
+                if (snap.writer() && (snap.drainUntilNanos() - now > 0 || snap.holdUntilNanos() - now > 0)) {
+                    throw new IllegalStateException("backend " + b.name() + " is moving its writer (a drain or a"
+                            + " switchover is under way): try again once it is done");
+                }
+            }
+            if (!handedOver.compareAndSet(false, true)) {
+                throw new IllegalStateException("already handed over to another process");
+            }
             // A last write, then the new process (which reads the file next) owns it; nothing written here after
-            // this, not even at exit, unless the takeover fails and the new process hands it back.
+            // this, not even at exit, unless the takeover fails and the state file comes back (_handback, lease).
             state.ifPresent(StatePersistence::pause);
+            Thread lease = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(HANDOVER_LEASE.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        if (!stopping && handedOver.get()) {
+                            LOG.warn(
+                                    "the new process did not stop this one within {}: taking the state file back",
+                                    DurationText.format(HANDOVER_LEASE));
+                            handBack();
+                        }
+                    },
+                    "understudy-handover-lease");
+            lease.setDaemon(true);
+            lease.start();
             StringBuilder out =
                     new StringBuilder("pid " + ProcessHandle.current().pid() + "\n");
+            ProcessHandle.current().info().startInstant().ifPresent(t -> out.append("start ")
+                    .append(t.toEpochMilli())
+                    .append('\n'));
             for (io.understudy.core.model.Backend b : engine.backends()) {
                 io.understudy.core.model.BackendSnapshot snap = b.snapshot();
                 if (snap.writer()) {
@@ -238,6 +285,9 @@ public final class Understudy implements AutoCloseable {
 
         @Override
         public void handBack() {
+            if (!handedOver.compareAndSet(true, false)) {
+                return;
+            }
             state.ifPresent(StatePersistence::resume);
             LOG.warn("the new process could not start: this one keeps the state file and goes on as before");
         }
@@ -260,9 +310,17 @@ public final class Understudy implements AutoCloseable {
         // The last reload's, if any.
         Duration grace = engine.control().config().orElse(config).global().hardStopAfter();
         LOG.info("stopping: no new connections; sessions have up to {} to finish", DurationText.format(grace));
-        // Checks stop first: they report through the control plane, which the engine closes.
-        stopChecks();
-        engine.stop(grace);
+        stopping = true;
+        if (handedOver.get()) {
+            // A new process took over and writes where this one does: this one's checks go on while its sessions
+            // finish, so that a server they mark down has its sessions here closed too (on-marked-down), as there.
+            engine.stop(grace);
+            stopChecks();
+        } else {
+            // Checks stop first: they report through the control plane, which the engine closes.
+            stopChecks();
+            engine.stop(grace);
+        }
         closeSidecars();
         LOG.info("stopped");
     }

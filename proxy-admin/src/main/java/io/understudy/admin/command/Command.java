@@ -78,4 +78,24 @@ public sealed interface Command
     static CompletableFuture<String> reply(String text) {
         return CompletableFuture.completedFuture(text);
     }
+
+    /**
+     * A reply that takes blocking work (a file read, a disk write, a wait for the control plane): done on a thread of
+     * its own, named {@code name}, never on the socket's event loop. Rare commands only ({@code reload}, the takeover).
+     */
+    static CompletableFuture<String> onOwnThread(String name, java.util.function.Supplier<String> work) {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        reply.complete(work.get());
+                    } catch (RuntimeException e) {
+                        reply.completeExceptionally(e);
+                    }
+                },
+                name);
+        t.setDaemon(true);
+        t.start();
+        return reply;
+    }
 }

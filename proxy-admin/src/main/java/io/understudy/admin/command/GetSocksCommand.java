@@ -45,7 +45,12 @@ final class GetSocksCommand implements Command {
         if (context.handover().isEmpty()) {
             return Command.reply("This process cannot hand its sockets over.\n");
         }
-        List<FileDescriptor> fds = context.handover().get().listeningSockets();
+        List<FileDescriptor> fds;
+        try {
+            fds = context.handover().get().listeningSockets();
+        } catch (IllegalStateException e) {
+            return Command.reply("Cannot hand the sockets over: " + e.getMessage() + "\n");
+        }
         if (fds.isEmpty()) {
             return Command.reply("No listening socket to hand over (the epoll transport is needed).\n");
         }

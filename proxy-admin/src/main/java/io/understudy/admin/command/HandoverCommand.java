@@ -43,26 +43,17 @@ final class HandoverCommand implements Command {
         if (context.handover().isEmpty()) {
             return Command.reply("This process cannot hand over.\n");
         }
-        // Writes the state file one last time: on a thread of its own, never on the socket's event loop.
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        if (back) {
-                            context.handover().get().handBack();
-                            reply.complete("");
-                        } else {
-                            reply.complete(context.handover().get().handOver());
-                        }
-                    } catch (IllegalStateException e) {
-                        reply.complete("Cannot hand over: " + e.getMessage() + "\n");
-                    } catch (RuntimeException e) {
-                        reply.completeExceptionally(e);
-                    }
-                },
-                "understudy-handover");
-        t.setDaemon(true);
-        t.start();
-        return reply;
+        // Writes the state file one last time (or again, on _handback).
+        return Command.onOwnThread("understudy-handover", () -> {
+            try {
+                if (back) {
+                    context.handover().get().handBack();
+                    return "";
+                }
+                return context.handover().get().handOver();
+            } catch (IllegalStateException e) {
+                return "Cannot hand over: " + e.getMessage() + "\n";
+            }
+        });
     }
 }

@@ -40,19 +40,8 @@ final class ReloadCommand implements Command {
             return Command.reply("Reload is not available: this proxy was not started from a configuration file.\n");
         }
         ConfigReloader reloader = context.reloader().get();
-        // Reads a file and waits for the control plane: on a thread of its own, never on the socket's event loop.
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        Thread t = new Thread(
-                () -> {
-                    try {
-                        reply.complete(reloader.reload(Origin.RELOAD).text());
-                    } catch (RuntimeException e) {
-                        reply.completeExceptionally(e);
-                    }
-                },
-                "understudy-reload");
-        t.setDaemon(true);
-        t.start();
-        return reply;
+        // Reads a file and waits for the control plane.
+        return Command.onOwnThread(
+                "understudy-reload", () -> reloader.reload(Origin.RELOAD).text());
     }
 }

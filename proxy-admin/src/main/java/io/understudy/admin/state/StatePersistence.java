@@ -188,8 +188,9 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
                 held = new Object[] {state, lastChange};
                 return;
             }
+            // Under the lock: a pause that starts now finds this change submitted, and flushes it.
+            writer.submit(state, lastChange);
         }
-        writer.submit(state, lastChange);
     }
 
     /** While a new process takes over, the file is its own: changes here are held, not written. Guarded by this. */
@@ -202,10 +203,11 @@ public final class StatePersistence implements ControlObserver, AutoCloseable {
      * owns it from then on. Changes made here meanwhile are held, and written only if {@link #resume} is called.
      */
     public void pause() {
-        flush();
         synchronized (this) {
             paused = true;
         }
+        // Everything submitted before the pause is on disk when this returns.
+        flush();
     }
 
     /** The takeover failed: writes what was held, and writes again from now on. */

@@ -71,6 +71,31 @@ class StatePersistenceTest {
     }
 
     @Test
+    void aPauseForATakeoverHoldsChangesUntilResumedAndNothingIsWrittenAtCloseMeanwhile() throws Exception {
+        ProxyConfig config = config();
+        try (ProxyEngine e = new ProxyEngine(config);
+                StatePersistence p = StatePersistence.start(e.control(), settings)) {
+            Commands.weight(e.control(), server(e, "MySQL/Primary"), 50);
+            // The new process reads the file after the pause: what came before is on disk.
+            p.pause();
+            assertThat(text(file)).contains("server MySQL/Primary weight 50 set ");
+            long writes = p.writes();
+            Commands.weight(e.control(), server(e, "MySQL/Primary"), 60);
+            p.flush();
+            assertThat(p.writes()).isEqualTo(writes);
+            assertThat(text(file)).doesNotContain("weight 60");
+            // The takeover failed (_handback): the held change is written.
+            p.resume();
+            p.flush();
+            assertThat(text(file)).contains("server MySQL/Primary weight 60 set ");
+            p.pause();
+            Commands.weight(e.control(), server(e, "MySQL/Primary"), 70);
+        }
+        // Closed while paused (the old process stopping after a takeover): the new process's file stays as it was.
+        assertThat(text(file)).contains("weight 60").doesNotContain("weight 70");
+    }
+
+    @Test
     void restoringDoesNotRewriteTheFileAndKeepsWhenTheDecisionWasTaken() throws Exception {
         Files.writeString(
                 file,
