@@ -44,7 +44,11 @@ public final class JdbcLogin {
     }
 
     static String url(InetSocketAddress target) {
-        String host = target.getHostString();
+        // The IP the proxy routes to, never the name it came from: the driver would resolve the name again, and after
+        // a DNS move the check (or the writer lock) would judge another server than the one taking the traffic.
+        String host = target.getAddress() != null
+                ? io.netty.util.NetUtil.toAddressString(target.getAddress())
+                : target.getHostString();
         if (target.getAddress() instanceof Inet6Address || host.indexOf(':') >= 0) {
             host = "[" + host + "]";
         }

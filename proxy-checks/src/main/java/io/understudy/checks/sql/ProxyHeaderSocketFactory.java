@@ -34,10 +34,16 @@ public abstract class ProxyHeaderSocketFactory extends StandardSocketFactory {
     public <T extends Closeable> T connect(String host, int port, PropertySet props, int loginTimeout)
             throws IOException {
         T socket = super.connect(host, port, props, loginTimeout);
-        OutputStream out = rawSocket.getOutputStream();
-        out.write(ProxyHeaders.bytes(
-                ProxyHeaders.forCheck(version, rawSocket.getLocalSocketAddress(), rawSocket.getRemoteSocketAddress())));
-        out.flush();
+        try {
+            OutputStream out = rawSocket.getOutputStream();
+            out.write(ProxyHeaders.bytes(ProxyHeaders.forCheck(
+                    version, rawSocket.getLocalSocketAddress(), rawSocket.getRemoteSocketAddress())));
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            // The driver never gets this socket when the header fails: close it here, or it leaks.
+            socket.close();
+            throw e;
+        }
         return socket;
     }
 

@@ -304,6 +304,24 @@ public final class BackendConnector implements ServerConnector {
                     next(Optional.empty());
                     return;
                 }
+                if (now.writer()
+                        && channel.remoteAddress() instanceof InetSocketAddress at
+                        && !at.equals(slot.server().address())) {
+                    // The server's address moved (set server addr, DNS) while this session was connecting to the old
+                    // one: another MySQL server now takes this server's writes. The client has not seen the greeting;
+                    // it starts again at the new address, so that no write lands on the old one.
+                    first.release();
+                    channel.close();
+                    slot.release();
+                    if (rechosen++ < mayRechoose) {
+                        next(Optional.empty());
+                    } else {
+                        promise.tryFailure(
+                                new IllegalStateException(slot.server().id()
+                                        + " moved to another address again and again while this session connected"));
+                    }
+                    return;
+                }
                 if (!promise.trySuccess(new Connected(slot, channel, first))) {
                     first.release();
                     channel.close();

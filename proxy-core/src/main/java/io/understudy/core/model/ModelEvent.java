@@ -286,9 +286,12 @@ public sealed interface ModelEvent {
             return true;
         }
 
-        /** Whether the server's health check changed: its checker must be rebuilt. */
+        /**
+         * Whether the server's health check changed, or the PROXY header its checks send ({@code send-proxy}): its
+         * checker must be rebuilt.
+         */
         public boolean checkChanged() {
-            return !before.check().equals(after.check());
+            return !before.check().equals(after.check()) || before.sendProxy() != after.sendProxy();
         }
     }
 

@@ -77,9 +77,15 @@ public final class SessionLogWriter implements Consumer<SessionEnd>, AutoCloseab
         reportDrops();
     }
 
+    /** When drops were last reported (nanoTime): at most once a second, so that the warning never adds to a flood. */
+    private long lastDropReport = System.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private void reportDrops() {
         long d = dropped.sum();
-        if (d > reportedDrops) {
+        long now = System.nanoTime();
+        if (d > reportedDrops
+                && (closing || now - lastDropReport >= java.util.concurrent.TimeUnit.SECONDS.toNanos(1))) {
+            lastDropReport = now;
             LOG.warn(
                     "{} session log lines dropped ({} in all): {} lines were waiting to be written",
                     d - reportedDrops,
