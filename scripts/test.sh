@@ -36,6 +36,13 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# The pair and network-fault tests build network namespaces, and the packaging test installs the .deb: root.
+if [[ $(id -u) -ne 0 ]]; then
+  echo "test.sh: the suite runs as root (network namespaces, nftables, dpkg -i); run it with sudo" >&2
+  exit 1
+fi
+command -v dpkg >/dev/null 2>&1 || { echo "test.sh: dpkg not found: the suite runs on Debian" >&2; exit 1; }
+
 for tool in java mvn; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test.sh: $tool not found (Java 17 and Maven are required)" >&2; exit 1; }
 done

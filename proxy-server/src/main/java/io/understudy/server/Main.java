@@ -177,22 +177,15 @@ public final class Main implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Send a command to the running proxy's admin socket (like echo CMD | socat stdio SOCK).")
     static final class Admin implements Callable<Integer> {
-        @Option(
-                names = {"-c", "--config"},
-                paramLabel = "FILE",
-                description = "configuration file naming the socket, default ${DEFAULT-VALUE}",
-                defaultValue = DEFAULT_CONFIG)
-        Path config;
-
-        @Option(names = "--socket", paramLabel = "PATH", description = "the admin socket to use instead")
-        Path socket;
+        @picocli.CommandLine.Mixin
+        SocketChoice target;
 
         @picocli.CommandLine.Parameters(paramLabel = "COMMAND", description = "e.g. \"show stat\"", arity = "1..*")
         java.util.List<String> words;
 
         @Override
         public Integer call() {
-            return send(config, socket, String.join(" ", words), reply -> ExitCodes.OK);
+            return send(target.config, target.socket, String.join(" ", words), reply -> ExitCodes.OK);
         }
 
         /**
@@ -239,6 +232,21 @@ public final class Main implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Make the running proxy read its configuration file again and apply it in place.")
     static final class Reload implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        SocketChoice target;
+
+        @Override
+        public Integer call() {
+            return Admin.send(
+                    target.config,
+                    target.socket,
+                    "reload",
+                    reply -> reply.startsWith("Reload applied") ? ExitCodes.OK : ExitCodes.CONFIG_INVALID);
+        }
+    }
+
+    /** Which admin socket {@code admin} and {@code reload} talk to: the config's most privileged, or {@code --socket}. */
+    static final class SocketChoice {
         @Option(
                 names = {"-c", "--config"},
                 paramLabel = "FILE",
@@ -248,15 +256,6 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--socket", paramLabel = "PATH", description = "the admin socket to use instead")
         Path socket;
-
-        @Override
-        public Integer call() {
-            return Admin.send(
-                    config,
-                    socket,
-                    "reload",
-                    reply -> reply.startsWith("Reload applied") ? ExitCodes.OK : ExitCodes.CONFIG_INVALID);
-        }
     }
 
     /** Supplies {@code --version}. */

@@ -246,23 +246,16 @@ public final class Understudy implements AutoCloseable {
             // A last write, then the new process (which reads the file next) owns it; nothing written here after
             // this, not even at exit, unless the takeover fails and the state file comes back (_handback, lease).
             state.ifPresent(StatePersistence::pause);
-            Thread lease = new Thread(
-                    () -> {
-                        try {
-                            Thread.sleep(HANDOVER_LEASE.toMillis());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
+            java.util.concurrent.CompletableFuture.delayedExecutor(
+                            HANDOVER_LEASE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> {
                         if (!stopping && handedOver.get()) {
                             LOG.warn(
                                     "the new process did not stop this one within {}: taking the state file back",
                                     DurationText.format(HANDOVER_LEASE));
                             handBack();
                         }
-                    },
-                    "understudy-handover-lease");
-            lease.setDaemon(true);
-            lease.start();
+                    });
             StringBuilder out =
                     new StringBuilder("pid " + ProcessHandle.current().pid() + "\n");
             ProcessHandle.current().info().startInstant().ifPresent(t -> out.append("start ")
