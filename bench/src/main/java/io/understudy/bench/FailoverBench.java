@@ -100,7 +100,17 @@ public final class FailoverBench {
                 "failed",
                 "in flight"));
         lines.forEach(System.out::println);
+        String csv = System.getProperty("csv");
+        if (csv != null) {
+            List<String> out = new ArrayList<>();
+            out.add("proxy,fault,took,backup after,attempts,failed new,in flight");
+            CSV_ROWS.forEach(r -> out.add(String.join(",", r)));
+            Files.write(Path.of(csv), out);
+        }
     }
+
+    /** The rows of the table, for {@code -Dcsv=FILE} (bench/run.sh renders them into its report). */
+    private static final List<String[]> CSV_ROWS = new ArrayList<>();
 
     record Fault(String name, Consumer<MariaDbServer> breakIt, Consumer<MariaDbServer> repair) {}
 
@@ -164,6 +174,17 @@ public final class FailoverBench {
                         (a.start() - faultAt) / 1_000_000,
                         (a.end() - a.start()) / 1_000_000,
                         a.error()));
+        CSV_ROWS.add(new String[] {
+            proxy,
+            fault.name(),
+            (brokenAt - faultAt) / 1_000_000 + " ms",
+            firstOnBackup < 0
+                    ? "none within " + OBSERVE.toSeconds() + " s"
+                    : (firstOnBackup - faultAt) / 1_000_000 + " ms",
+            String.valueOf(after.size()),
+            String.valueOf(failedAfter),
+            String.valueOf(inFlight)
+        });
         return String.format(
                 Locale.ROOT,
                 "%-15s %-11s %9s %12s %10d %10d %10d",
