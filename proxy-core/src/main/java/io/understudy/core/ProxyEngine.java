@@ -110,8 +110,11 @@ public final class ProxyEngine implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         int threads = ioThreads();
-        acceptors = transport.newGroup(1, "understudy-accept");
         workers = transport.newGroup(threads, "understudy-io");
+        // Listening sockets live on an I/O loop, as HAProxy's listeners live in its threads: with one I/O thread a
+        // connection is accepted, registered and relayed by one thread, where a separate acceptor cost a task and a
+        // wake-up of another thread per connection (measured: bench/perf-log.md).
+        acceptors = workers;
         sessionLogWriter.start();
         if (!"epoll".equals(transport.name())) {
             LOG.warn("native epoll transport unavailable, using NIO: {}", Transport.epollUnavailableReason());
@@ -268,9 +271,6 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     private void shutdownLoops() {
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

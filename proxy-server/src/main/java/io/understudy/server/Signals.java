@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
  * The signals an HAProxy operator sends, given HAProxy's meaning where Understudy has one and a harmless one where it
  * does not yet. Without a handler the JVM dies on SIGUSR2 (a SIGSEGV in its suspend/resume handler, exit 134, an
  * hs_err file and a stale admin socket) and stops on SIGHUP (exit 129): what Debian's HAProxy unit and {@code
- * systemctl reload} habits send. Installed once, first thing in the process.
+ * systemctl reload} habits send. Installed once, first thing in the process. SIGUSR2 is also HotSpot's own thread
+ * suspend signal unless {@code _JAVA_SR_SIGNUM} moves it: JFR's sampler then sends it every few milliseconds and each
+ * one would be a reload. The launcher ({@code bin/understudy}) moves it to a real-time signal; a JVM started otherwise
+ * should set {@code _JAVA_SR_SIGNUM} too before profiling with JFR.
  *
  * <ul>
  *   <li>SIGHUP, SIGUSR2: reload the configuration file in place ({@link ConfigReloader}): a file that is invalid, or
