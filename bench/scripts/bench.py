@@ -589,15 +589,15 @@ def parse_args():
                                                           "small tables, no iperf, no failover")
     ap.add_argument("--threads", help="I/O thread counts to measure (default: '1 2', quick: '1')")
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--time", type=float, help="seconds per point-select run (default 10, quick 1)")
-    ap.add_argument("--churn-time", type=float, help="seconds per churn run (default 8, quick 1)")
+    ap.add_argument("--time", type=int, help="seconds per point-select run (default 10, quick 1)")
+    ap.add_argument("--churn-time", type=int, help="seconds per churn run (default 8, quick 1)")
     ap.add_argument("--churn-threads", type=int, default=16)
-    ap.add_argument("--bulk-time", type=float, help="seconds per bulk run (default 8, quick 1)")
+    ap.add_argument("--bulk-time", type=int, help="seconds per bulk run (default 8, quick 1)")
     ap.add_argument("--bulk-rows", type=int, default=96)
     ap.add_argument("--bulk-row-bytes", type=int, default=1048576)
-    ap.add_argument("--iperf-time", type=float, help="seconds per iperf3 run (default 5)")
+    ap.add_argument("--iperf-time", type=int, help="seconds per iperf3 run (default 5)")
     ap.add_argument("--hold", type=int, default=1000, help="sessions held open for the memory reading")
-    ap.add_argument("--warmup", type=float, help="unmeasured point-select seconds per target first (default 5, "
+    ap.add_argument("--warmup", type=int, help="unmeasured point-select seconds per target first (default 5, "
                                                  "quick 1)")
     ap.add_argument("--tests", help="space-separated subset of: ps8 ps64 churn bulk iperf hold "
                                     "(default all; quick: all but iperf)")
